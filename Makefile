@@ -1,0 +1,31 @@
+# AccessLine — developer commands. Environments are cached outside the clone (ACCESSLINE_CACHE).
+SHELL := /bin/bash
+GW := .venv-gw/bin/python
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: run test envs lint eval bench user clean
+
+envs:  ## create or reuse the Rasa and gateway environments
+	@bash scripts/ensure-envs.sh
+
+run: envs  ## train if needed, start Rasa + action server + gateway on 127.0.0.1:$${PORT:-8000}
+	@$(GW) -m bot.launcher
+
+test: envs  ## lint, then the whole pytest suite (trains a model once, drives the real stack)
+	@.venv-gw/bin/ruff check bot actions tests bench
+	@$(GW) -m pytest
+
+eval: envs  ## NLU evaluation on the held-out split -> docs/nlu-eval.md
+	@$(GW) -m bench.nlu_eval
+
+bench: envs  ## latency and throughput -> docs/benchmarks.md
+	@$(GW) -m bench.chat_latency && $(GW) -m bench.intake_latency
+
+user: envs  ## create a staff/operator/admin account: make user NAME=li ROLE=staff (password from stdin)
+	@$(GW) -m bot.cli create-user "$(NAME)" --role "$(ROLE)"
+
+lint: envs
+	@.venv-gw/bin/ruff check bot actions tests bench && .venv-gw/bin/ruff format --check bot actions tests bench
+
+clean:  ## remove local models, data and environment links (not the cached environments)
+	rm -rf models data .venv-rasa .venv-gw

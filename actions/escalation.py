@@ -1,0 +1,98 @@
+"""Hand the conversation to a hotline operator: ask the gateway for a ticket, tell the resident, pause the bot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ConversationPaused
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.faq import selected_faq
+from actions.gateway_client import post
+from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
+from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE
+
+REASON_OF_INTENT = {"request_human": "request", "complaint": "complaint", "danger": "danger"}
+
+
+def _last_topic(tracker: Tracker) -> str | None:
+    """The most recent FAQ topic the resident asked about (for routing and the ticket summary)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            selector = (event.get("parse_data") or {}).get("response_selector") or {}
+            key = ((selector.get("faq") or {}).get("response") or {}).get("intent_response_key")
+            if key:
+                return key
+    return None
+
+
+def handoff_messages(reply: dict[str, Any]) -> list[str]:
+    """Tell the resident where they are in the queue, or what happens outside office hours."""
+    queue_name = reply.get("queue_name", "人工客服")
+    position = reply["handoff"]["position"]
+    if not reply.get("delivered"):
+        lead = f"已经为您登记转接{queue_name}。现在排队系统有故障，着急的话请直接拨打电话。"
+    elif not reply.get("open_now"):
+        return [
+            f"现在不是{queue_name}的工作时间。已经为您登记，工作人员上班后会看到。",
+            "想让工作人员上班后给您回电，请说一个电话号码，这个号码只用于回电。不用的话，说“取消”。",
+        ]
+    elif position <= 1:
+        lead = f"正在为您转接{queue_name}人工客服，马上就到您。"
+    else:
+        lead = f"正在为您转接{queue_name}人工客服，前面还有{position - 1}位，大约等{reply['wait_minutes']}分钟。"
+    return [lead, "您可以直接把要办的事说出来，客服会看到。不想等了，说“取消”就行。"]
+
+
+async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[dict[str, Any]]:
+    """Create the ticket through the gateway; pause the bot only when a ticket exists."""
+    payload = {
+        "sender_id": tracker.sender_id,
+        "reason": reason,
+        "channel": (tracker.get_latest_input_channel() or "web")[:16],
+        "topic": selected_faq(tracker) or _last_topic(tracker),
+        "last_user_text": ((tracker.latest_message or {}).get("text") or "")[:1000],
+    }
+    reply = await post("/internal/tickets", payload)
+    if reply.unavailable or "handoff" not in reply.body:
+        dispatcher.utter_message(
+            text="对不起，现在转不了人工。请直接拨打12385残疾人服务热线，或12345政务服务便民热线。"
+        )
+        return []
+    for text in handoff_messages(reply.body):
+        dispatcher.utter_message(text=text)
+    return [ConversationPaused()]
+
+
+class ActionEscalate(Action):
+    """转人工 / complaint / danger → a ticket for the right queue; the bot steps aside."""
+
+    def name(self) -> str:
+        return "action_escalate"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        reason = REASON_OF_INTENT.get(intent or "", "request")
+        if reason == "danger":
+            dispatcher.utter_message(text=EMERGENCY_MESSAGE)  # the very first thing said
+            events = await escalate(CollectingDispatcher(), tracker, reason)
+            dispatcher.utter_message(text=EMERGENCY_FOLLOW_UP)
+            return events
+        if reason == "complaint":
+            dispatcher.utter_message(text="对不起，给您添麻烦了。我马上请人工客服来处理。")
+        return await escalate(dispatcher, tracker, reason)
+
+
+class ActionFallback(Action):
+    """Ask to rephrase with a 人工客服 button; the second miss in a row hands over to a person."""
+
+    def name(self) -> str:
+        return "action_fallback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        if consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN:
+            dispatcher.utter_message(text="对不起，我还是没听懂。我请人工客服来帮您。")
+            return await escalate(dispatcher, tracker, "fallback")
+        dispatcher.utter_message(response="utter_default")
+        return []

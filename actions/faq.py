@@ -1,0 +1,76 @@
+"""Answer policy questions (retrieval intent `faq`) for the resident's region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import apply_button_for, choose_variation, split_messages
+from bot.rules.regions import canonical_region, detect_region
+
+
+def region_from_message(tracker: Tracker) -> str | None:
+    message = tracker.latest_message or {}
+    for entity in message.get("entities") or []:
+        if entity.get("entity") == "region":
+            region = canonical_region(str(entity.get("value")))
+            if region:
+                return region
+    return detect_region(message.get("text"))
+
+
+def selected_faq(tracker: Tracker) -> str | None:
+    selector = (tracker.latest_message or {}).get("response_selector") or {}
+    response = (selector.get("faq") or {}).get("response") or {}
+    return response.get("intent_response_key")
+
+
+def say_faq(dispatcher: CollectingDispatcher, domain: dict[str, Any], faq_key: str, region: str | None) -> bool:
+    """Utter the answer for `region`; False (nothing said) when the region must be asked first."""
+    variations = (domain.get("responses") or {}).get(f"utter_{faq_key}") or []
+    if not variations:
+        dispatcher.utter_message(response="utter_default")
+        return True
+    chosen = choose_variation(variations, region)
+    if chosen is None:
+        return False
+    messages = split_messages(chosen.get("text") or "")
+    apply_button = apply_button_for(faq_key)
+    for index, text in enumerate(messages):
+        last = index == len(messages) - 1
+        dispatcher.utter_message(text=text, buttons=[apply_button] if last and apply_button else [])
+    return True
+
+
+class ActionAnswerFaq(Action):
+    """Say the FAQ answer for the region; ask the region once when the answer depends on it."""
+
+    def name(self) -> str:
+        return "action_answer_faq"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+        events: list[dict[str, Any]] = []
+        mentioned = region_from_message(tracker)
+        region = mentioned or tracker.get_slot("region")
+        if mentioned and mentioned != tracker.get_slot("region"):
+            events.append(SlotSet("region", mentioned))
+
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent == "faq":
+            faq_key = selected_faq(tracker)
+        else:  # the user answered the region question, or just told us where they live
+            if not mentioned:
+                dispatcher.utter_message(response="utter_region_unknown")
+                return events
+            faq_key = tracker.get_slot("pending_faq")
+            if not faq_key:
+                dispatcher.utter_message(response="utter_region_noted", region=mentioned)
+                return events
+
+        if not faq_key or not say_faq(dispatcher, domain, faq_key, region):
+            dispatcher.utter_message(response="utter_ask_faq_region")
+            return [*events, SlotSet("pending_faq", faq_key)]
+        return [*events, SlotSet("pending_faq", None)]

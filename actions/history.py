@@ -1,0 +1,28 @@
+"""Read the conversation history the action server receives (pure functions, no rasa_sdk)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback"})
+MISSES_BEFORE_OFFERING_HUMAN = 2
+
+
+def consecutive_misses(events: list[dict[str, Any]]) -> int:
+    """How many user messages in a row the bot did not understand, the current one included.
+
+    A message counts as a miss when a fallback action answered it (the NLU fallback, or the core fallback when no
+    rule fitted); the current message counts because this is called from the fallback action itself."""
+    turns: list[set[str]] = []
+    for event in events:
+        if event.get("event") == "user":
+            turns.append(set())
+        elif event.get("event") == "action" and turns:
+            turns[-1].add(event.get("name") or "")
+    misses = 0
+    for index, actions in enumerate(reversed(turns)):
+        if index == 0 or actions & FALLBACK_ACTIONS:
+            misses += 1
+        else:
+            break
+    return misses

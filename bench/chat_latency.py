@@ -1,0 +1,126 @@
+"""Latency and throughput of POST /api/chat versus Rasa's own REST webhook, at 1, 10 and 50 conversations.
+
+Run with `make bench`. Writes its section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import statistics
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from bench.report import write_section
+from bench.stack import PeakRss, cleanup, start_stack
+from tests.knowledge import fact_cases
+
+CONCURRENCY = (1, 10, 50)
+REQUESTS = {1: 100, 10: 300, 50: 500}
+TURNS_PER_CONVERSATION = 10
+
+
+@dataclass
+class Result:
+    latencies: list[float]
+    errors: int
+    seconds: float
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 if ordered else float("nan")
+
+    @property
+    def throughput(self) -> float:
+        return len(self.latencies) / self.seconds if self.seconds else 0.0
+
+
+def questions() -> list[str]:
+    return [case["question"] for case in fact_cases()] + ["你好", "谢谢", "今天天气怎么样"]
+
+
+async def run_load(url: str, body_for, concurrency: int, total: int, tag: str) -> Result:
+    texts = itertools.cycle(questions())
+    latencies: list[float] = []
+    errors = 0
+    counter = itertools.count()
+    limits = httpx.Limits(max_connections=concurrency + 5)
+
+    async with httpx.AsyncClient(timeout=60, limits=limits) as client:
+
+        async def worker(worker_id: int) -> None:
+            nonlocal errors
+            turn = 0
+            while next(counter) < total:
+                sender = f"{tag}-{worker_id}-{turn // TURNS_PER_CONVERSATION}"
+                started = time.perf_counter()
+                try:
+                    response = await client.post(url, json=body_for(sender, next(texts)))
+                    ok = response.status_code == 200 and bool(response.json())
+                except httpx.HTTPError:
+                    ok = False
+                if ok:
+                    latencies.append(time.perf_counter() - started)
+                else:
+                    errors += 1
+                turn += 1
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(i) for i in range(concurrency)))
+        return Result(latencies, errors, time.perf_counter() - started)
+
+
+def gateway_body(sender: str, text: str) -> dict:
+    return {"sender_id": sender, "text": text}
+
+
+def rasa_body(sender: str, text: str) -> dict:
+    return {"sender": sender, "message": text}
+
+
+async def measure() -> str:
+    stack, prefix = start_stack()
+    gateway_url = f"{stack.url}/api/chat"
+    rasa_url = f"http://127.0.0.1:{stack.config.rasa_port}/webhooks/rest/webhook"
+    rows: list[str] = []
+    try:
+        with PeakRss(stack) as memory:
+            await run_load(gateway_url, gateway_body, 5, 40, "warm")  # load models, fill caches
+            for concurrency in CONCURRENCY:
+                total = REQUESTS[concurrency]
+                rasa = await run_load(rasa_url, rasa_body, concurrency, total, f"r{concurrency}")
+                gateway = await run_load(gateway_url, gateway_body, concurrency, total, f"g{concurrency}")
+                for name, result in (("Rasa REST webhook", rasa), ("gateway /api/chat", gateway)):
+                    rows.append(
+                        f"| {concurrency} | {name} | {len(result.latencies)} | {result.errors} | "
+                        f"{result.pct(0.50):.0f} | {result.pct(0.95):.0f} | {result.pct(0.99):.0f} | "
+                        f"{result.throughput:.1f} |"
+                    )
+                ratio = statistics.median(gateway.latencies) / statistics.median(rasa.latencies)
+                rows.append(f"| {concurrency} | **gateway p50 / Rasa p50** | | | {ratio:.2f}× | | | |")
+                print(rows[-3], rows[-2], rows[-1], sep="\n", flush=True)
+    finally:
+        cleanup(stack, prefix)
+    backend = "Redis tracker + lock store" if stack.config.redis_url else "in-memory tracker store"
+    memory_rows = "\n".join(f"| {name} | {peak / 2**20:.0f} MiB |" for name, peak in memory.peaks.items())
+    return (
+        "## Chat latency (`bench/chat_latency.py`)\n\n"
+        f"Same questions (every FAQ fact-check question, plus small talk) sent to the gateway and straight to "
+        f"Rasa's REST webhook; {TURNS_PER_CONVERSATION} turns per conversation; {backend}; "
+        "one uvicorn worker, one Sanic worker, TF threads = 1. Latencies in ms.\n\n"
+        "| concurrent | target | requests ok | errors | p50 | p95 | p99 | req/s |\n"
+        "|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+        "Peak resident memory (process and its children) during the run:\n\n"
+        "| process | peak RSS |\n|---|---|\n" + memory_rows + "\n"
+    )
+
+
+def main() -> None:
+    section = asyncio.run(measure())
+    print(f"written to {write_section('chat-latency', section)}")
+
+
+if __name__ == "__main__":
+    main()

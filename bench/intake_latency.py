@@ -1,0 +1,81 @@
+"""Latency of application-form turns (they call the action server and the database) at 10 conversations.
+
+Run with `make bench`. Writes its section of docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+
+from bench.report import write_section
+from bench.stack import PeakRss, cleanup, start_stack
+from bot.rules.id_card import id_check_digit
+
+CONCURRENT = 10
+ROUNDS = 3
+ID_17 = "14042619750315002"
+APPLICANT_ID = ID_17 + id_check_digit(ID_17)
+SCRIPT = [
+    "我想申请护理补贴", "同意", "给自己", "王秀英", APPLICANT_ID, "有", APPLICANT_ID + "41", "13800138000",
+    "潞城区", "潞华街道", "东街12号", "低保", "电话错了，是13900139000", "确认",
+]  # fmt: skip
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def conversation(client: httpx.AsyncClient, url: str, sender: str, latencies: list[float]) -> int:
+    errors = 0
+    for text in SCRIPT:
+        started = time.perf_counter()
+        response = await client.post(url, json={"sender_id": sender, "text": text})
+        if response.status_code == 200 and response.json()["messages"]:
+            latencies.append(time.perf_counter() - started)
+        else:
+            errors += 1
+    return errors
+
+
+async def measure() -> str:
+    stack, prefix = start_stack()
+    url = f"{stack.url}/api/chat"
+    latencies: list[float] = []
+    errors = 0
+    try:
+        with PeakRss(stack) as memory:
+            async with httpx.AsyncClient(timeout=60) as client:
+                await conversation(client, url, "warmup", [])
+                started = time.perf_counter()
+                for round_ in range(ROUNDS):
+                    results = await asyncio.gather(
+                        *(conversation(client, url, f"intake-{round_}-{i}", latencies) for i in range(CONCURRENT))
+                    )
+                    errors += sum(results)
+                seconds = time.perf_counter() - started
+    finally:
+        cleanup(stack, prefix)
+    memory_text = ", ".join(f"{name} {peak / 2**20:.0f} MiB" for name, peak in memory.peaks.items())
+    return (
+        "## Application form turns (`bench/intake_latency.py`)\n\n"
+        f"{CONCURRENT} concurrent conversations, each the whole {len(SCRIPT)}-turn care-subsidy application "
+        f"(consent, validated ID and card numbers, a correction at read-back, submission to the database), "
+        f"{ROUNDS} rounds. Each turn goes gateway → Rasa → action server (→ gateway internal API → database on "
+        "the last turn).\n\n"
+        "| turns ok | errors | p50 ms | p95 ms | p99 ms | turns/s |\n|---|---|---|---|---|---|\n"
+        f"| {len(latencies)} | {errors} | {percentile(latencies, 0.5):.0f} | {percentile(latencies, 0.95):.0f} | "
+        f"{percentile(latencies, 0.99):.0f} | {len(latencies) / seconds:.1f} |\n\n"
+        f"Peak RSS: {memory_text}. Target: p95 ≤ 400 ms.\n"
+    )
+
+
+def main() -> None:
+    print(f"written to {write_section('intake-latency', asyncio.run(measure()))}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,92 @@
+"""Start a stack for a benchmark (Redis when reachable, SQLite in a temp dir) and sample process memory."""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+import threading
+import uuid
+from pathlib import Path
+
+import psutil
+import redis
+
+from bot.launcher.model import ensure_model
+from bot.launcher.stack import Stack, StackConfig
+
+BENCH_REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _redis_url() -> str | None:
+    try:
+        redis.Redis.from_url(BENCH_REDIS_URL).ping()
+        return BENCH_REDIS_URL
+    except redis.RedisError:
+        return None
+
+
+def start_stack() -> tuple[Stack, str]:
+    """A running stack and the Redis key prefix it uses (delete its keys with `cleanup`)."""
+    workdir = Path(tempfile.mkdtemp(prefix="accessline-bench-"))
+    prefix = "albench" + uuid.uuid4().hex[:8]
+    stack = Stack(
+        StackConfig(
+            model=ensure_model(),
+            port=_free_port(),
+            rasa_port=_free_port(),
+            actions_port=_free_port(),
+            redis_url=_redis_url(),
+            redis_key_prefix=prefix,
+            database_url=f"sqlite:///{workdir / 'bench.db'}",
+            runtime_dir=workdir,
+            log_dir=workdir / "logs",
+        )
+    )
+    stack.start()
+    return stack, prefix
+
+
+def cleanup(stack: Stack, prefix: str) -> None:
+    stack.stop()
+    if stack.config.redis_url:
+        client = redis.Redis.from_url(stack.config.redis_url)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
+
+
+class PeakRss:
+    """Samples the resident memory of each process tree of the stack in a background thread."""
+
+    def __init__(self, stack: Stack, interval: float = 0.2) -> None:
+        self.peaks: dict[str, int] = {name: 0 for name in stack.processes}
+        self._pids = {name: p.pid for name, p in stack.processes.items()}
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _rss(self, pid: int) -> int:
+        try:
+            root = psutil.Process(pid)
+            return sum(p.memory_info().rss for p in [root, *root.children(recursive=True)])
+        except psutil.Error:
+            return 0
+
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval):
+            for name, pid in self._pids.items():
+                self.peaks[name] = max(self.peaks[name], self._rss(pid))
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()

@@ -1,0 +1,1 @@
+"""HTTP API of the gateway: thin routes over the services."""

@@ -1,0 +1,107 @@
+"""/internal/* — called only by the Rasa action server (shared secret), never by browsers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from bot.api.deps import cipher, db_session, internal_caller
+from bot.core.security import FieldCipher
+from bot.rules.benefits import STATUS_NAMES
+from bot.services import applications
+from bot.services.applications import InvalidApplication, Submission
+
+router = APIRouter(prefix="/internal", tags=["internal"], dependencies=[Depends(internal_caller)])
+log = logging.getLogger(__name__)
+
+DATABASE_DOWN = {"detail": "database unavailable", "retry": True}
+
+
+@router.post("/applications", status_code=201)
+def submit_application(
+    body: Submission, session: Session = Depends(db_session), fields: FieldCipher = Depends(cipher)
+) -> JSONResponse:
+    """Store a confirmed application once (idempotent on `idempotency_key`); answer its reference."""
+    try:
+        application, created = applications.submit(session, fields, body)
+    except InvalidApplication as exc:
+        return JSONResponse(status_code=422, content={"detail": str(exc), "field": exc.field})
+    except OperationalError:
+        log.error("database unavailable while submitting an application")
+        return JSONResponse(status_code=503, content=DATABASE_DOWN)
+    log.info("application %s %s (%s)", application.reference, "created" if created else "replayed", body.benefit)
+    return JSONResponse(
+        status_code=201 if created else 200,
+        content={"reference": application.reference, "status": application.status, "created": created},
+    )
+
+
+class StatusQuery(BaseModel):
+    sender_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    reference: str = Field(max_length=32)
+    phone_last4: str = Field(max_length=8)
+
+
+@router.post("/applications/status")
+async def application_status(
+    body: StatusQuery,
+    request: Request,
+    session: Session = Depends(db_session),
+    fields: FieldCipher = Depends(cipher),
+) -> JSONResponse:
+    """The status for a matching reference + phone pair; a neutral "not found" otherwise, rate-limited."""
+    limiter = request.app.state.status_limiter
+    if await limiter.blocked(body.sender_id):
+        return JSONResponse(content={"found": False, "blocked": True})
+    try:
+        application = applications.find_for_resident(session, fields, body.reference, body.phone_last4)
+    except OperationalError:
+        return JSONResponse(status_code=503, content=DATABASE_DOWN)
+    if application is None:
+        await limiter.record_failure(body.sender_id)
+        return JSONResponse(content={"found": False, "blocked": False})
+    return JSONResponse(
+        content={
+            "found": True,
+            "blocked": False,
+            "benefit": application.benefit,
+            "status": application.status,
+            "status_text": STATUS_NAMES[application.status],
+            # Staff notes reach the resident only when they ask for something (need_more_info).
+            "note": application.changes[-1].note if application.status == "need_more_info" else "",
+        }
+    )
+
+
+class TicketRequest(BaseModel):
+    sender_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    reason: Literal["request", "fallback", "complaint", "danger", "callback"]
+    channel: str = Field(default="web", max_length=16)
+    topic: str | None = Field(default=None, max_length=64)
+    last_user_text: str | None = Field(default=None, max_length=1000)
+    contact_phone: str | None = Field(default=None, max_length=64)
+
+
+@router.post("/tickets")
+async def open_ticket(body: TicketRequest, request: Request) -> JSONResponse:
+    """Hand the conversation to a person (called by the action server's escalation action)."""
+    escalation = request.app.state.escalation
+    try:
+        result = await escalation.escalate(
+            sender_id=body.sender_id,
+            reason="request" if body.reason == "callback" else body.reason,
+            channel=body.channel,
+            topic=body.topic,
+            contact_phone=body.contact_phone,
+            callback=body.reason == "callback",
+            last_user_text=body.last_user_text,
+        )
+    except OperationalError:
+        return JSONResponse(status_code=503, content=DATABASE_DOWN)
+    return JSONResponse(content=result)

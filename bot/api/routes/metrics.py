@@ -1,0 +1,69 @@
+"""GET /metrics — Prometheus text format: queues, waiting and response times, handoff rate."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
+from sqlalchemy import func, select
+
+from bot.storage.models import Ticket
+
+router = APIRouter(tags=["health"])
+
+
+class TicketCollector:
+    """Reads the numbers from the database at scrape time (the database is the source of truth)."""
+
+    def __init__(self, app) -> None:  # noqa: ANN001 - the FastAPI app
+        self._app = app
+
+    def collect(self):
+        state = self._app.state
+        now = datetime.now(timezone.utc)
+        waiting = GaugeMetricFamily("accessline_queue_length", "Tickets waiting for an operator", labels=["queue"])
+        oldest = GaugeMetricFamily("accessline_queue_oldest_wait_seconds", "Longest current wait", labels=["queue"])
+        first = GaugeMetricFamily(
+            "accessline_first_response_seconds_avg", "Mean time to an operator's first reply", labels=["queue"]
+        )
+        created = CounterMetricFamily("accessline_tickets", "Tickets created", labels=["queue", "priority"])
+        turns = CounterMetricFamily("accessline_chat_turns", "Chat turns handled by this gateway process")
+        rate = GaugeMetricFamily("accessline_handoff_rate", "Tickets per chat turn since this process started")
+        with state.sessions() as session:
+            for queue in state.routing.queue_names:
+                rows = session.scalars(
+                    select(Ticket.created_at).where(Ticket.queue == queue, Ticket.status == "waiting")
+                )
+                ages = [(now - _aware(c)).total_seconds() for c in rows]
+                waiting.add_metric([queue], len(ages))
+                oldest.add_metric([queue], max(ages, default=0.0))
+                answered = session.execute(
+                    select(Ticket.created_at, Ticket.first_response_at).where(
+                        Ticket.queue == queue, Ticket.first_response_at.is_not(None)
+                    )
+                ).all()
+                delays = [(_aware(f) - _aware(c)).total_seconds() for c, f in answered]
+                first.add_metric([queue], sum(delays) / len(delays) if delays else 0.0)
+            for queue, priority, count in session.execute(
+                select(Ticket.queue, Ticket.priority, func.count()).group_by(Ticket.queue, Ticket.priority)
+            ):
+                created.add_metric([queue, priority], count)
+            since_start = session.scalar(select(func.count()).where(Ticket.created_at >= state.started_at)) or 0
+        chat_turns = state.chat_turns
+        turns.add_metric([], chat_turns)
+        rate.add_metric([], since_start / chat_turns if chat_turns else 0.0)
+        yield from (waiting, oldest, first, created, turns, rate)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(request: Request) -> Response:
+    registry = CollectorRegistry()
+    registry.register(TicketCollector(request.app))
+    return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

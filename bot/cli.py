@@ -1,0 +1,65 @@
+"""Administration commands: `python -m bot.cli create-user NAME --role staff` (password read from stdin)."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from sqlalchemy import select
+
+from bot.core.config import get_settings
+from bot.core.security import hash_password
+from bot.storage import migrate
+from bot.storage.db import make_engine, make_session_factory
+from bot.storage.models import AuditEntry, User
+
+ROLES = ("staff", "operator", "admin")
+MIN_PASSWORD_LENGTH = 10
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat: ") != first:
+            sys.exit("passwords differ")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def create_user(username: str, role: str, password: str, database_url: str) -> None:
+    """Create or update (password, role) a user."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
+    migrate.upgrade(database_url)
+    engine = make_engine(database_url)
+    with make_session_factory(engine)() as session:
+        user = session.scalar(select(User).where(User.username == username))
+        if user is None:
+            user = User(username=username, role=role, password_hash=hash_password(password), active=True)
+            session.add(user)
+        else:
+            user.role, user.password_hash, user.active = role, hash_password(password), True
+        session.add(AuditEntry(actor="cli", action="user.save", target=username, details={"role": role}))
+        session.commit()
+    engine.dispose()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot.cli")
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-user", help="create a user or reset its password (password on stdin)")
+    create.add_argument("username")
+    create.add_argument("--role", choices=ROLES, required=True)
+    args = parser.parse_args(argv)
+    try:
+        create_user(args.username, args.role, _read_password(), get_settings().effective_database_url)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"user {args.username!r} saved with role {args.role}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Settings, logging and other cross-cutting pieces of the gateway."""

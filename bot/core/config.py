@@ -1,0 +1,71 @@
+"""All configuration of the gateway, read once at start-up from the environment (and `.env`)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    """Typed settings. Every variable can be set in the environment, e.g. `DATABASE_URL=...`."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_token: str = Field(default="", description="Rasa HTTP API token (--auth-token)")
+    action_server_url: str = "http://127.0.0.1:5055"
+    rasa_timeout_seconds: float = 15.0
+
+    database_url: str | None = None
+    data_dir: Path = PROJECT_ROOT / "data"
+    redis_url: str | None = None
+    redis_key_prefix: str = Field(default="accessline", description="prefix of the gateway's own Redis keys")
+
+    escalation_config: Path = PROJECT_ROOT / "config" / "escalation.yml"
+
+    max_text_chars: int = 1000
+    log_level: str = "INFO"
+
+    # Secrets: set them in production; unset, they are generated once into data/secrets.json.
+    accessline_data_key: str | None = Field(default=None, description="Fernet key for personal fields")
+    jwt_secret: str | None = None
+    internal_api_token: str | None = Field(default=None, description="shared secret of the action server")
+    access_token_minutes: int = 480
+
+    status_query_max_failures: int = 5
+    status_query_window_seconds: int = 900
+
+    def secrets(self) -> dict[str, str]:
+        """The three secrets, from the environment or the embedded default file."""
+        from bot.core.security import load_or_create_secrets
+
+        configured = {
+            "data_key": self.accessline_data_key,
+            "jwt_secret": self.jwt_secret,
+            "internal_token": self.internal_api_token,
+        }
+        if all(configured.values()):
+            return configured  # type: ignore[return-value]
+        stored = load_or_create_secrets(self.data_dir / "secrets.json")
+        return {key: value or stored[key] for key, value in configured.items()}
+
+    @property
+    def effective_database_url(self) -> str:
+        """`DATABASE_URL`, or the embedded default: SQLite under `data/`."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'accessline.db'}"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (read once)."""
+    return Settings()

@@ -1,0 +1,1 @@
+"""The gateway's client for the Rasa dialogue server."""

@@ -1,0 +1,104 @@
+"""Talk to the Rasa server (REST channel) and the action server over HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+
+class DialogueUnavailable(Exception):
+    """Rasa or the action server cannot answer right now."""
+
+    def __init__(self, component: str) -> None:
+        super().__init__(f"{component} unavailable")
+        self.component = component
+
+
+@dataclass
+class BotMessage:
+    """One message from the bot, as the channels render it."""
+
+    text: str
+    buttons: list[dict[str, str]] = field(default_factory=list)
+
+
+def _to_message(raw: dict[str, Any]) -> BotMessage | None:
+    text = raw.get("text")
+    if not isinstance(text, str) or not text:
+        return None
+    buttons = [
+        {"title": str(b.get("title", "")), "payload": str(b.get("payload", ""))}
+        for b in raw.get("buttons") or []
+        if isinstance(b, dict)
+    ]
+    return BotMessage(text=text, buttons=buttons)
+
+
+class RasaClient:
+    """A pooled HTTP client for one Rasa server and its action server."""
+
+    def __init__(self, rasa_url: str, action_server_url: str, token: str = "", timeout: float = 15.0):
+        self._rasa_url = rasa_url.rstrip("/")
+        self._action_url = action_server_url.rstrip("/")
+        self._token = token
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
+        self._http = httpx.AsyncClient(timeout=timeout, limits=limits)
+
+    async def close(self) -> None:
+        await self._http.aclose()
+
+    async def send(self, sender_id: str, text: str) -> list[BotMessage]:
+        """Send one user message through Rasa's REST webhook; return the bot's messages."""
+        try:
+            response = await self._http.post(
+                f"{self._rasa_url}/webhooks/rest/webhook", json={"sender": sender_id, "message": text}
+            )
+            response.raise_for_status()
+            raw = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise DialogueUnavailable("rasa") from exc
+        messages = [m for m in (_to_message(r) for r in raw if isinstance(r, dict)) if m is not None]
+        if not messages and not await self.action_server_ready():
+            # Rasa swallows action-server failures and answers with nothing.
+            raise DialogueUnavailable("action_server")
+        return messages
+
+    def _auth(self) -> dict[str, str] | None:
+        return {"token": self._token} if self._token else None
+
+    async def tracker(self, sender_id: str) -> dict[str, Any]:
+        """The conversation's tracker (events and slots) from Rasa's HTTP API."""
+        try:
+            response = await self._http.get(f"{self._rasa_url}/conversations/{sender_id}/tracker", params=self._auth())
+            response.raise_for_status()
+            return response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            raise DialogueUnavailable("rasa") from exc
+
+    async def append_event(self, sender_id: str, event: dict[str, Any]) -> None:
+        """Append an event (e.g. {"event": "resume"}) to the conversation through the tracker events API."""
+        try:
+            response = await self._http.post(
+                f"{self._rasa_url}/conversations/{sender_id}/tracker/events", params=self._auth(), json=event
+            )
+            response.raise_for_status()
+        except httpx.HTTPError as exc:
+            raise DialogueUnavailable("rasa") from exc
+
+    async def rasa_ready(self) -> bool:
+        """Rasa is up and has a model loaded."""
+        try:
+            response = await self._http.get(f"{self._rasa_url}/status", params=self._auth(), timeout=3.0)
+            return response.status_code == 200 and bool(response.json().get("model_file"))
+        except (httpx.HTTPError, ValueError):
+            return False
+
+    async def action_server_ready(self) -> bool:
+        """The action server answers its health check."""
+        try:
+            response = await self._http.get(f"{self._action_url}/health", timeout=3.0)
+            return response.status_code == 200
+        except httpx.HTTPError:
+            return False

@@ -1,0 +1,1 @@
+"""Handing conversations to hotline operators: routing, tickets, delivery through Redis Streams."""

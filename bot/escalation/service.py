@@ -1,0 +1,295 @@
+"""Escalation use cases: hand a conversation to a person, relay messages both ways, hand it back to the bot."""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.core.security import FieldCipher
+from bot.dialogue.client import DialogueUnavailable, RasaClient
+from bot.escalation import tickets
+from bot.escalation.delivery import TicketStreams
+from bot.escalation.hub import Hub
+from bot.escalation.routing import RoutingTable
+from bot.escalation.transcript import filled_slots, transcript_from_events
+from bot.rules.masking import mask_sensitive
+from bot.rules.phone import validate_phone
+from bot.rules.spoken_numbers import extract_digit_run
+from bot.storage.models import Ticket, TicketMessage
+
+log = logging.getLogger(__name__)
+
+RESUMED_MESSAGE = "人工服务结束了，我是智能助手，您可以继续问我。"
+
+
+@dataclass
+class Handoff:
+    """What the chat API reports while a ticket is open."""
+
+    ticket_id: str
+    queue: str
+    priority: str
+    position: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"ticket_id": self.ticket_id, "queue": self.queue, "priority": self.priority, "position": self.position}
+
+
+class EscalationService:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        cipher: FieldCipher,
+        routing: RoutingTable,
+        streams: TicketStreams,
+        dialogue: RasaClient,
+        hub: Hub,
+    ) -> None:
+        self.sessions = sessions
+        self.cipher = cipher
+        self.routing = routing
+        self.streams = streams
+        self.dialogue = dialogue
+        self.hub = hub
+
+    # -- residents ---------------------------------------------------------------------------------------------
+
+    async def escalate(
+        self,
+        *,
+        sender_id: str,
+        reason: str,
+        channel: str,
+        topic: str | None = None,
+        region: str | None = None,
+        contact_phone: str | None = None,
+        callback: bool = False,
+        last_user_text: str | None = None,
+    ) -> dict[str, Any]:
+        """Store a ticket with the conversation so far, deliver it, and say where the resident is in the queue."""
+        with self.sessions() as session:
+            existing = tickets.open_ticket_for(session, sender_id)
+            if existing is not None:
+                return self._handoff_reply(session, existing, delivered=existing.delivered)
+        try:
+            tracker = await self.dialogue.tracker(sender_id)
+        except DialogueUnavailable:
+            tracker = {"events": [], "slots": {}}
+        slots = tracker.get("slots") or {}
+        region = region or slots.get("region")
+        summary = {"topic": topic, "slots": filled_slots(slots), "reason": reason}
+        transcript = transcript_from_events(tracker.get("events") or [])
+        if last_user_text and (not transcript or transcript[-1]["text"] != mask_sensitive(last_user_text)):
+            transcript.append(
+                {"from": "resident", "text": mask_sensitive(last_user_text), "at": tickets.now().isoformat()}
+            )
+        with self.sessions() as session:
+            ticket = tickets.create_ticket(
+                session, self.cipher, self.routing, sender_id=sender_id, reason=reason, region=region,
+                channel=channel, topic=topic, summary=summary,
+                transcript=transcript, contact_phone=contact_phone,
+                callback=callback,
+            )  # fmt: skip
+            delivered = await self.streams.publish(ticket.id, ticket.queue, ticket.priority)
+            if delivered:
+                ticket.delivered = True
+                session.commit()
+            await self.hub.broadcast({"type": "ticket.new", "ticket": self.ticket_card(session, ticket)})
+            log.info("ticket %s queue=%s priority=%s reason=%s", ticket.id, ticket.queue, ticket.priority, reason)
+            return self._handoff_reply(session, ticket, delivered=delivered)
+
+    async def escalate_danger(self, sender_id: str, text: str, channel: str) -> dict[str, Any]:
+        """Danger recognised by the gateway itself: emergency ticket at once, and the bot steps aside."""
+        result = await self.escalate(sender_id=sender_id, reason="danger", channel=channel, last_user_text=text)
+        try:
+            await self.dialogue.append_event(sender_id, {"event": "pause"})
+        except DialogueUnavailable:
+            log.warning("could not pause the bot for an emergency conversation (Rasa down)")
+        return result
+
+    def _handoff_reply(self, session: Session, ticket: Ticket, *, delivered: bool) -> dict[str, Any]:
+        position = tickets.position_in_queue(session, ticket)
+        wait_minutes = max(1, math.ceil(position * self.routing.handling_seconds / 60)) if position else 0
+        return {
+            "handoff": Handoff(ticket.id, ticket.queue, ticket.priority, position).as_dict(),
+            "queue_name": self.routing.queue_names.get(ticket.queue, ticket.queue),
+            "wait_minutes": wait_minutes,
+            "open_now": self.routing.is_open(ticket.queue),
+            "delivered": delivered,
+            "status": ticket.status,
+        }
+
+    def open_handoff(self, sender_id: str) -> Handoff | None:
+        """The open ticket of this conversation, if any. With the database down, chat goes on with the bot."""
+        try:
+            with self.sessions() as session:
+                ticket = tickets.open_ticket_for(session, sender_id)
+                if ticket is None:
+                    return None
+                return Handoff(ticket.id, ticket.queue, ticket.priority, tickets.position_in_queue(session, ticket))
+        except OperationalError:
+            log.warning("database unavailable: cannot check for an open ticket")
+            return None
+
+    async def resident_message(self, sender_id: str, text: str) -> Handoff | None:
+        """While a ticket is open the bot stays silent: the message goes to the operator."""
+        with self.sessions() as session:
+            ticket = tickets.open_ticket_for(session, sender_id)
+            if ticket is None:
+                return None
+            message = tickets.add_message(session, ticket, "resident", text)
+            await self.hub.broadcast({"type": "message", "ticket_id": ticket.id, "message": _message_dict(message)})
+            return Handoff(ticket.id, ticket.queue, ticket.priority, tickets.position_in_queue(session, ticket))
+
+    async def schedule_callback(self, sender_id: str, text: str) -> str | None:
+        """Outside office hours, a phone number from the resident turns the waiting ticket into a call-back.
+
+        Returns the masked number when that happened (the resident gave it for this purpose: the bot asked for a
+        number "only used to call you back"); None otherwise."""
+        with self.sessions() as session:
+            ticket = tickets.open_ticket_for(session, sender_id)
+            if ticket is None or ticket.status != "waiting" or self.routing.is_open(ticket.queue):
+                return None
+            check = validate_phone(extract_digit_run(text, min_length=7) or text)
+            if not check.ok:
+                return None
+            ticket.contact_phone_enc = self.cipher.encrypt(check.value)
+            ticket.kind, ticket.status = "callback", "callback_scheduled"
+            session.commit()
+            await self.hub.broadcast({"type": "ticket.new", "ticket": self.ticket_card(session, ticket)})
+        await self._resume_bot(sender_id)
+        return mask_sensitive(check.value)
+
+    async def cancel(self, sender_id: str) -> bool:
+        with self.sessions() as session:
+            ticket = tickets.open_ticket_for(session, sender_id)
+            if ticket is None:
+                return False
+            tickets.cancel_by_resident(session, ticket)
+            await self.streams.acknowledge(ticket.id)
+            await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket.id, "status": "cancelled"})
+        await self._resume_bot(sender_id)
+        return True
+
+    def unseen_messages(self, sender_id: str) -> list[dict[str, Any]]:
+        """Operator and hand-back messages the resident has not received yet; they are marked as received."""
+        try:
+            return self._take_unseen(sender_id)
+        except OperationalError:
+            log.warning("database unavailable: operator messages wait until it is back")
+            return []
+
+    def _take_unseen(self, sender_id: str) -> list[dict[str, Any]]:
+        with self.sessions() as session:
+            rows = list(
+                session.scalars(
+                    select(TicketMessage)
+                    .join(Ticket, Ticket.id == TicketMessage.ticket_id)
+                    .where(
+                        Ticket.sender_id == sender_id,
+                        TicketMessage.author != "resident",
+                        TicketMessage.seen_by_resident.is_(False),
+                    )
+                    .order_by(TicketMessage.id)
+                )
+            )
+            for row in rows:
+                row.seen_by_resident = True
+            session.commit()
+            return [_message_dict(m) for m in rows]
+
+    # -- operators ---------------------------------------------------------------------------------------------
+
+    async def claim(self, ticket_id: str, operator: str) -> bool:
+        with self.sessions() as session:
+            won = tickets.claim(session, ticket_id, operator)
+            if won:
+                await self.streams.acknowledge(ticket_id)  # only now, after the claim is stored
+                ticket = session.get(Ticket, ticket_id)
+                await self.hub.broadcast({"type": "ticket.claimed", "ticket_id": ticket_id, "operator": operator,
+                                          "ticket": self.ticket_card(session, ticket)})  # fmt: skip
+            return won
+
+    async def operator_reply(self, ticket: Ticket, session: Session, operator: str, text: str) -> dict[str, Any]:
+        message = tickets.add_message(session, ticket, "operator", text, operator=operator)
+        self.hub.notify_resident(ticket.sender_id)
+        event = {"type": "message", "ticket_id": ticket.id, "message": _message_dict(message)}
+        await self.hub.broadcast(event)
+        return event["message"]
+
+    async def transfer(self, ticket: Ticket, session: Session, to_queue: str, operator: str) -> None:
+        await self.streams.acknowledge(ticket.id)
+        tickets.transfer(session, ticket, to_queue, operator)
+        if await self.streams.publish(ticket.id, ticket.queue, ticket.priority):
+            ticket.delivered = True
+            session.commit()
+        await self.hub.broadcast({"type": "ticket.new", "ticket": self.ticket_card(session, ticket)})
+
+    async def resolve(self, ticket: Ticket, session: Session, operator: str, outcome: str) -> None:
+        tickets.resolve(session, ticket, operator, outcome)
+        tickets.add_message(session, ticket, "bot", RESUMED_MESSAGE)
+        self.hub.notify_resident(ticket.sender_id)
+        await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket.id, "status": "resolved"})
+        await self._resume_bot(ticket.sender_id)
+
+    async def redeliver(self, settle_seconds: float = 10.0) -> int:
+        """Publish tickets stored while Redis was down (older than `settle_seconds`, so that a ticket being
+        published right now by its own request is not published twice)."""
+        if not self.streams.enabled:
+            return 0
+        count = 0
+        cutoff = tickets.now() - timedelta(seconds=settle_seconds)
+        with self.sessions() as session:
+            waiting = session.scalars(
+                select(Ticket).where(
+                    Ticket.status == "waiting", Ticket.delivered.is_(False), Ticket.created_at < cutoff
+                )
+            )
+            for ticket in waiting:
+                if await self.streams.publish(ticket.id, ticket.queue, ticket.priority):
+                    ticket.delivered = True
+                    count += 1
+            session.commit()
+        return count
+
+    async def _resume_bot(self, sender_id: str) -> None:
+        """ConversationResumed, then the action_listen that pausing skipped, so rules match the next message."""
+        try:
+            await self.dialogue.append_event(sender_id, {"event": "resume"})
+            await self.dialogue.append_event(sender_id, {"event": "action", "name": "action_listen"})
+        except DialogueUnavailable:
+            log.warning("could not resume the bot for a conversation (Rasa down); it resumes on the next turn")
+
+    def ticket_card(self, session: Session, ticket: Ticket) -> dict[str, Any]:
+        """What a queue list shows: no personal data."""
+        return {
+            "id": ticket.id,
+            "queue": ticket.queue,
+            "priority": ticket.priority,
+            "kind": ticket.kind,
+            "status": ticket.status,
+            "region": ticket.region,
+            "reason": ticket.reason,
+            "topic": (ticket.summary or {}).get("topic"),
+            "operator": ticket.operator,
+            "created_at": ticket.created_at.isoformat(),
+            "sla_due_at": ticket.sla_due_at.isoformat(),
+            "position": tickets.position_in_queue(session, ticket),
+        }
+
+
+def _message_dict(message: TicketMessage) -> dict[str, Any]:
+    return {
+        "id": message.id,
+        "author": message.author,
+        "operator": message.operator,
+        "text": message.text,
+        "at": message.at.isoformat(),
+    }

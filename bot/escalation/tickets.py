@@ -1,0 +1,149 @@
+"""Tickets: create, find the open one, claim (exactly one operator wins), reply, transfer, resolve."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from bot.core.security import FieldCipher
+from bot.escalation.routing import RoutingTable
+from bot.storage.models import AuditEntry, Ticket, TicketMessage
+
+OPEN_STATUSES = ("waiting", "assigned")
+PRIORITY_OF_REASON = {"danger": "emergency", "complaint": "high"}
+PRIORITY_RANK = {"emergency": 0, "high": 1, "normal": 2}
+_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read aloud
+
+
+def new_ticket_id() -> str:
+    return "T" + "".join(secrets.choice(_ALPHABET) for _ in range(8))
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def create_ticket(
+    session: Session,
+    cipher: FieldCipher,
+    routing: RoutingTable,
+    *,
+    sender_id: str,
+    reason: str,
+    region: str | None,
+    channel: str,
+    topic: str | None,
+    summary: dict,
+    transcript: list[dict],
+    contact_phone: str | None = None,
+    application_reference: str | None = None,
+    callback: bool = False,
+) -> Ticket:
+    """Store the ticket (durable before anything else happens to it)."""
+    queue = routing.queue_for(region, topic, danger=reason == "danger")
+    created = now()
+    ticket = Ticket(
+        id=new_ticket_id(),
+        queue=queue,
+        priority=PRIORITY_OF_REASON.get(reason, "normal"),
+        kind="callback" if callback else "chat",
+        region=region,
+        channel=channel,
+        sender_id=sender_id,
+        reason=reason,
+        contact_phone_enc=cipher.encrypt(contact_phone),
+        summary=summary,
+        transcript=transcript,
+        application_reference=application_reference,
+        status="callback_scheduled" if callback else "waiting",
+        created_at=created,
+        sla_due_at=created + timedelta(seconds=routing.sla_seconds),
+        outcome="",
+        delivered=False,
+    )
+    session.add(ticket)
+    session.commit()
+    return ticket
+
+
+def open_ticket_for(session: Session, sender_id: str) -> Ticket | None:
+    return session.scalar(
+        select(Ticket)
+        .where(Ticket.sender_id == sender_id, Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.created_at)
+    )
+
+
+def position_in_queue(session: Session, ticket: Ticket) -> int:
+    """1 = next. Emergency first, then high, then normal; oldest first within a priority."""
+    if ticket.status != "waiting":
+        return 0
+    rank = PRIORITY_RANK[ticket.priority]
+    ahead_priorities = [p for p, r in PRIORITY_RANK.items() if r < rank]
+    same = [p for p, r in PRIORITY_RANK.items() if r == rank]
+    ahead = session.scalar(
+        select(func.count())
+        .select_from(Ticket)
+        .where(
+            Ticket.queue == ticket.queue,
+            Ticket.status == "waiting",
+            or_(
+                Ticket.priority.in_(ahead_priorities),
+                Ticket.priority.in_(same) & (Ticket.created_at < ticket.created_at),
+            ),
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+def claim(session: Session, ticket_id: str, operator: str) -> bool:
+    """Atomically assign a waiting ticket. Exactly one of several concurrent claims returns True."""
+    result = session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket_id, Ticket.status == "waiting")
+        .values(status="assigned", operator=operator, claimed_at=now())
+    )
+    if result.rowcount != 1:
+        session.rollback()
+        return False
+    session.add(AuditEntry(actor=operator, action="ticket.claim", target=ticket_id, details={}))
+    session.commit()
+    return True
+
+
+def add_message(session: Session, ticket: Ticket, author: str, text: str, operator: str | None = None) -> TicketMessage:
+    message = TicketMessage(
+        ticket_id=ticket.id,
+        author=author,
+        operator=operator,
+        text=text,
+        at=now(),
+        seen_by_resident=author == "resident",
+    )
+    session.add(message)
+    if author == "operator" and ticket.first_response_at is None:
+        ticket.first_response_at = message.at
+    session.commit()
+    return message
+
+
+def transfer(session: Session, ticket: Ticket, to_queue: str, operator: str) -> None:
+    """Send the ticket to the other hotline's queue; it waits there for a new claim."""
+    session.add(AuditEntry(actor=operator, action="ticket.transfer", target=ticket.id,
+                           details={"from": ticket.queue, "to": to_queue}))  # fmt: skip
+    ticket.queue, ticket.status, ticket.operator, ticket.delivered = to_queue, "waiting", None, False
+    session.commit()
+
+
+def resolve(session: Session, ticket: Ticket, operator: str, outcome: str) -> None:
+    ticket.status, ticket.resolved_at, ticket.outcome = "resolved", now(), outcome
+    session.add(AuditEntry(actor=operator, action="ticket.resolve", target=ticket.id, details={}))
+    session.commit()
+
+
+def cancel_by_resident(session: Session, ticket: Ticket) -> None:
+    ticket.status, ticket.resolved_at, ticket.outcome = "cancelled", now(), "居民取消了转人工"
+    session.commit()

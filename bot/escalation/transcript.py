@@ -1,0 +1,33 @@
+"""Turn Rasa tracker events into the transcript an operator reads (personal numbers masked)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from bot.rules.masking import mask_sensitive
+
+MAX_LINES = 200
+
+
+def transcript_from_events(events: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Resident and bot lines in order, newest last, at most MAX_LINES."""
+    lines: list[dict[str, str]] = []
+    for event in events:
+        kind = event.get("event")
+        text = event.get("text")
+        if kind not in ("user", "bot") or not text:
+            continue
+        at = datetime.fromtimestamp(float(event.get("timestamp") or 0), timezone.utc).isoformat()
+        lines.append({"from": "resident" if kind == "user" else "bot", "text": mask_sensitive(text), "at": at})
+    return lines[-MAX_LINES:]
+
+
+def filled_slots(slots: dict[str, Any]) -> dict[str, Any]:
+    """Slots worth showing in a ticket summary (personal numbers masked, empty ones dropped)."""
+    shown = {}
+    for name, value in slots.items():
+        if value in (None, "", []) or name in ("requested_slot", "application_token", "pending_faq"):
+            continue
+        shown[name] = mask_sensitive(value) if isinstance(value, str) else value
+    return shown

@@ -1,0 +1,125 @@
+"""The gateway application: `uvicorn bot.main:app`."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from contextlib import asynccontextmanager
+from datetime import datetime, timezone
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from bot.api.routes import applications, auth, chat, health, internal, metrics, operator
+from bot.core.config import PROJECT_ROOT, Settings, get_settings
+from bot.core.logging import configure_logging
+from bot.core.security import FieldCipher
+from bot.dialogue.client import RasaClient
+from bot.escalation.delivery import TicketStreams
+from bot.escalation.hub import Hub
+from bot.escalation.routing import RoutingTable
+from bot.escalation.service import EscalationService
+from bot.escalation.worker import delivery_loop
+from bot.services import messages
+from bot.services.chat import ChatService
+from bot.services.rate_limit import FailureLimiter
+from bot.storage import migrate
+from bot.storage.db import make_engine, make_session_factory
+
+log = logging.getLogger("accessline")
+WEB_DIR = PROJECT_ROOT / "web"
+
+
+def _describe_backends(settings: Settings) -> None:
+    if settings.database_url:
+        log.info("database: %s", settings.effective_database_url.split("@")[-1])
+    else:
+        log.info("database: DATABASE_URL not set, using embedded SQLite %s", settings.effective_database_url)
+    if settings.redis_url:
+        log.info("redis: %s", settings.redis_url.split("@")[-1])
+    else:
+        log.info("redis: REDIS_URL not set, running without Redis (Rasa keeps conversations in memory)")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the FastAPI app with its clients, created once at start-up."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        configure_logging(settings.log_level)
+        _describe_backends(settings)
+        migrate.upgrade(settings.effective_database_url)
+        app.state.settings = settings
+        app.state.started_at = datetime.now(timezone.utc)
+        app.state.chat_turns = 0
+        app.state.secrets = settings.secrets()
+        app.state.cipher = FieldCipher(app.state.secrets["data_key"])
+        app.state.engine = make_engine(settings.effective_database_url)
+        app.state.sessions = make_session_factory(app.state.engine)
+        app.state.dialogue = RasaClient(
+            settings.rasa_url, settings.action_server_url, settings.rasa_token, settings.rasa_timeout_seconds
+        )
+        app.state.redis = None
+        if settings.redis_url:
+            from redis import asyncio as redis_asyncio
+
+            app.state.redis = redis_asyncio.from_url(settings.redis_url)
+        app.state.routing = RoutingTable.load(settings.escalation_config)
+        app.state.hub = Hub()
+        streams = TicketStreams(
+            app.state.redis, list(app.state.routing.queue_names), f"gateway-{os.getpid()}", settings.redis_key_prefix
+        )
+        app.state.escalation = EscalationService(
+            app.state.sessions, app.state.cipher, app.state.routing, streams, app.state.dialogue, app.state.hub
+        )
+        app.state.chat_service = ChatService(app.state.dialogue, app.state.escalation, settings.max_text_chars)
+        stop_delivery = asyncio.Event()
+        delivery = asyncio.create_task(delivery_loop(app.state.escalation, stop_delivery))
+        app.state.status_limiter = FailureLimiter(
+            app.state.redis,
+            settings.status_query_max_failures,
+            settings.status_query_window_seconds,
+            f"{settings.redis_key_prefix}:ratelimit",
+        )
+        yield
+        stop_delivery.set()
+        await delivery
+        await app.state.dialogue.close()
+        if app.state.redis is not None:
+            await app.state.redis.aclose()
+        app.state.engine.dispose()
+
+    app = FastAPI(
+        title="AccessLine 无障碍助残服务热线",
+        description="Chat API of the accessible assistant for disabled residents.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = sorted({".".join(str(p) for p in err.get("loc", ())[1:]) or "body" for err in exc.errors()})
+        return JSONResponse(status_code=422, content={"detail": messages.INVALID_REQUEST, "fields": fields})
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error: %s", type(exc).__name__)
+        return JSONResponse(status_code=500, content={"detail": messages.UNAVAILABLE})
+
+    app.include_router(health.router)
+    app.include_router(chat.router)
+    app.include_router(auth.router)
+    app.include_router(applications.router)
+    app.include_router(internal.router)
+    app.include_router(operator.router)
+    app.include_router(operator.socket_router)
+    app.include_router(metrics.router)
+    app.mount("/console", StaticFiles(directory=WEB_DIR / "console", html=True), name="console")
+    return app
+
+
+app = create_app()

@@ -1,0 +1,1 @@
+"""Pure-Python rules shared by the gateway and the Rasa action server (standard library only)."""

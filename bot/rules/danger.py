@@ -1,0 +1,23 @@
+"""Danger to life or safety: recognised by plain keywords (a safety net that never depends on the model)."""
+
+from __future__ import annotations
+
+import re
+
+EMERGENCY_MESSAGE = (
+    "您的安全最要紧！请马上打电话求助：有危险或被人伤害，打110；受伤、生病、摔倒起不来，打120；着火了，打119。"
+)
+EMERGENCY_FOLLOW_UP = "我已经把您的情况紧急转给人工客服，他们会尽快联系您。能说话的话，请告诉我您在哪里。"
+
+_DANGER = re.compile(
+    r"(自杀|轻生|不想活|活不下去|想死|去死|割腕|跳楼|跳河|喝农药|安眠药.{0,4}(吃|吞)"
+    r"|救命|着火|失火|起火|火灾|煤气泄漏|燃气泄漏|漏气"
+    r"|摔倒.{0,6}(起不来|爬不起来|没人)|跌倒.{0,6}(起不来|没人)|起不来了|动不了了|喘不上气|晕倒"
+    r"|(打|虐待|殴打|打骂|家暴).{0,4}(我|他|她|老人|孩子)|被(打|虐待|殴打|家暴|锁|关)|家暴"
+    r"|锁在.{0,6}(家|屋|房)|出不去|被困)"
+)
+
+
+def is_danger(text: str | None) -> bool:
+    """True when the message speaks of danger to someone's life or safety."""
+    return bool(text) and bool(_DANGER.search(text))

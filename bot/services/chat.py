@@ -1,0 +1,70 @@
+"""One chat turn: normalise the text, check it, then either relay it to the operator who holds the
+conversation or ask the dialogue layer; shape the reply."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+
+from bot.dialogue.client import BotMessage, RasaClient
+from bot.escalation.service import EscalationService
+from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE, is_danger
+from bot.rules.masking import mask_sensitive
+from bot.services import messages
+from bot.text.normalize import normalize_text
+
+log = logging.getLogger(__name__)
+CANCEL_HANDOFF = re.compile(r"^(取消|不等了|不用了|取消转人工|不找人工了|算了)[。!！]?$")
+
+
+class TextTooLong(Exception):
+    """The message is longer than the configured limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(messages.TOO_LONG.format(limit=limit))
+        self.limit = limit
+
+
+@dataclass
+class ChatTurn:
+    messages: list[BotMessage]
+    handoff: dict | None = None
+    person_messages: list[dict] = field(default_factory=list)
+
+
+class ChatService:
+    """Turns a resident's text into the bot's (or the operator's) messages."""
+
+    def __init__(self, dialogue: RasaClient, escalation: EscalationService, max_chars: int) -> None:
+        self._dialogue = dialogue
+        self._escalation = escalation
+        self._max_chars = max_chars
+
+    async def handle(self, sender_id: str, text: str, channel: str = "web") -> ChatTurn:
+        """Run one turn. Raises TextTooLong, or DialogueUnavailable when Rasa cannot answer."""
+        clean = normalize_text(text)
+        if not clean:
+            return ChatTurn([BotMessage(text=messages.ASK_AGAIN)])
+        if len(clean) > self._max_chars:
+            raise TextTooLong(self._max_chars)
+        log.debug("turn sender=%s text=%s", sender_id, mask_sensitive(clean))
+
+        if is_danger(clean) and self._escalation.open_handoff(sender_id) is None:
+            result = await self._escalation.escalate_danger(sender_id, clean, channel)
+            replies = [BotMessage(text=EMERGENCY_MESSAGE), BotMessage(text=EMERGENCY_FOLLOW_UP)]
+            return ChatTurn(replies, result["handoff"])
+
+        if self._escalation.open_handoff(sender_id) is not None:
+            if CANCEL_HANDOFF.match(clean):
+                await self._escalation.cancel(sender_id)
+                return ChatTurn([BotMessage(text=messages.HANDOFF_CANCELLED)])
+            phone = await self._escalation.schedule_callback(sender_id, clean)
+            if phone:
+                return ChatTurn([BotMessage(text=messages.CALLBACK_SCHEDULED.format(phone=phone))])
+            handoff = await self._escalation.resident_message(sender_id, clean)
+            return ChatTurn([], handoff.as_dict() if handoff else None, self._escalation.unseen_messages(sender_id))
+
+        replies = await self._dialogue.send(sender_id, clean)
+        handoff = self._escalation.open_handoff(sender_id)
+        return ChatTurn(replies, handoff.as_dict() if handoff else None, self._escalation.unseen_messages(sender_id))

@@ -1,0 +1,151 @@
+"""Tables of the gateway's database. Change them only together with an Alembic migration."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class AuditEntry(Base):
+    """Who did what, when: every staff action and every read of personal data."""
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64), index=True)
+    target: Mapped[str] = mapped_column(String(128), default="")
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+
+
+class User(Base):
+    """A staff member, hotline operator or administrator."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(16))  # staff | operator | admin
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Application(Base):
+    """A benefit application. Personal fields are encrypted (`*_enc`); `*_hash` columns allow lookups."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(128), unique=True)
+    benefit: Mapped[str] = mapped_column(String(32), index=True)
+    region: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(20), index=True, default="submitted")
+    channel: Mapped[str] = mapped_column(String(16), default="web")
+    sender_hash: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    applicant_name_enc: Mapped[str] = mapped_column(Text)
+    id_number_enc: Mapped[str] = mapped_column(Text)
+    id_number_hash: Mapped[str] = mapped_column(String(64), index=True)
+    card_number_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    disability_category: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    disability_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    phone_enc: Mapped[str] = mapped_column(Text)
+    phone_hash: Mapped[str] = mapped_column(String(64), index=True)
+    town: Mapped[str] = mapped_column(String(64))
+    address_enc: Mapped[str] = mapped_column(Text)
+    household: Mapped[str] = mapped_column(String(16))
+    for_self: Mapped[bool] = mapped_column(Boolean, default=True)
+    proxy_name_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    proxy_relation: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    proxy_phone_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    child_birth_date_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    precheck_notes: Mapped[list] = mapped_column(JSON, default=list)
+
+    changes: Mapped[list[StatusChange]] = relationship(
+        back_populates="application", order_by="StatusChange.id", cascade="all, delete-orphan"
+    )
+
+
+class StatusChange(Base):
+    """One step of an application's status lifecycle (the first is creation: from_status is None)."""
+
+    __tablename__ = "application_status_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(64))
+    from_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    to_status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    application: Mapped[Application] = relationship(back_populates="changes")
+
+
+class Ticket(Base):
+    """A conversation handed to a hotline operator. Stored first, then delivered through Redis Streams."""
+
+    __tablename__ = "tickets"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    queue: Mapped[str] = mapped_column(String(16), index=True)  # 12385 | 12345 | emergency
+    priority: Mapped[str] = mapped_column(String(16), index=True)  # normal | high | emergency
+    kind: Mapped[str] = mapped_column(String(16), default="chat")  # chat | callback
+    region: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    channel: Mapped[str] = mapped_column(String(16), default="web")
+    sender_id: Mapped[str] = mapped_column(String(64), index=True)
+    reason: Mapped[str] = mapped_column(String(32))  # request | fallback | complaint | danger
+    contact_phone_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    summary: Mapped[dict] = mapped_column(JSON, default=dict)
+    transcript: Mapped[list] = mapped_column(JSON, default=list)
+    application_reference: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), index=True, default="waiting")
+    operator: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    sla_due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    delivered: Mapped[bool] = mapped_column(Boolean, default=False)  # published to its Redis stream
+
+
+class TicketMessage(Base):
+    """One message of a handed-over conversation (resident ↔ operator), in order."""
+
+    __tablename__ = "ticket_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[str] = mapped_column(ForeignKey("tickets.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    author: Mapped[str] = mapped_column(String(16))  # resident | operator | bot
+    operator: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    text: Mapped[str] = mapped_column(Text)
+    seen_by_resident: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class CannedResponse(Base):
+    """A ready-made reply operators can send with one click; staff edit them."""
+
+    __tablename__ = "canned_responses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text)
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

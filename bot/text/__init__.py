@@ -1,0 +1,1 @@
+"""Text handling before the dialogue layer."""

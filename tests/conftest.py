@@ -1,0 +1,109 @@
+"""Shared fixtures: one trained model, one Redis key prefix and one running stack per test run."""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import redis
+
+from bot.launcher.model import ensure_model
+from bot.launcher.stack import Stack, StackConfig
+
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+ALWAYS_OPEN = Path(__file__).parent / "data" / "escalation_always_open.yml"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    """The model for the current training data (trained once, then reused by fingerprint).
+
+    TEST_MODEL=path/to/model.tar.gz runs the suite against a given model instead."""
+    override = os.environ.get("TEST_MODEL")
+    return Path(override) if override else ensure_model()
+
+
+@pytest.fixture(scope="session")
+def redis_prefix() -> Iterator[str]:
+    """A key prefix for this test run on the shared Redis; its keys are deleted afterwards."""
+    client = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip(f"Redis is not reachable at {TEST_REDIS_URL}")
+    prefix = "altest" + uuid.uuid4().hex[:10]
+    yield prefix
+    for key in client.scan_iter(f"{prefix}:*"):
+        client.delete(key)
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model: Path, redis_prefix: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Rasa server + action server + gateway, with Redis tracker/lock stores and a fresh SQLite file."""
+    workdir = tmp_path_factory.mktemp("stack")
+    config = StackConfig(
+        model=trained_model,
+        port=free_port(),
+        rasa_port=free_port(),
+        actions_port=free_port(),
+        redis_url=TEST_REDIS_URL,
+        redis_key_prefix=redis_prefix,
+        database_url=f"sqlite:///{workdir / 'accessline.db'}",
+        runtime_dir=workdir,
+        log_dir=workdir / "logs",
+        extra_env={"ESCALATION_CONFIG": str(ALWAYS_OPEN)},
+    )
+    running = Stack(config)
+    try:
+        running.start(timeout=300)
+    except Exception:
+        running.stop()
+        for log in sorted((workdir / "logs").glob("*.log")):
+            print(f"--- {log.name}\n{log.read_text(errors='replace')[-4000:]}")
+        raise
+    yield running
+    running.stop()
+
+
+ChatFn = Callable[[str, str], httpx.Response]
+
+
+@pytest.fixture(scope="session")
+def chat(stack: Stack) -> Iterator[ChatFn]:
+    """POST one turn to /api/chat and return the raw response."""
+    client = httpx.Client(base_url=stack.url, timeout=60)
+
+    def send(sender_id: str, text: str) -> httpx.Response:
+        return client.post("/api/chat", json={"sender_id": sender_id, "text": text})
+
+    yield send
+    client.close()
+
+
+def new_sender() -> str:
+    return "t" + uuid.uuid4().hex[:16]
+
+
+def joined_text(response: httpx.Response) -> str:
+    assert response.status_code == 200, response.text
+    return "\n".join(m["text"] for m in response.json()["messages"])
+
+
+def tracker_slots(stack: Stack, sender_id: str) -> dict:
+    """The conversation's slots, read from Rasa's tracker API."""
+    url = f"http://127.0.0.1:{stack.config.rasa_port}/conversations/{sender_id}/tracker"
+    response = httpx.get(url, params={"token": stack.token}, timeout=10)
+    response.raise_for_status()
+    return response.json()["slots"]

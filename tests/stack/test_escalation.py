@@ -1,0 +1,94 @@
+"""Escalation through the real stack: trigger → ticket → claim → reply reaches the resident → resolve → bot resumes."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from bot.cli import create_user
+from tests.conftest import new_sender, tracker_slots
+from tests.stack.conversation import Conversation
+
+PASSWORD = "stack-operator-password"
+
+
+@pytest.fixture(scope="module")
+def operator(stack) -> httpx.Client:
+    create_user("stack_op", "operator", PASSWORD, stack.config.database_url)
+    client = httpx.Client(base_url=stack.url, timeout=30)
+    token = client.post("/api/auth/token", data={"username": "stack_op", "password": PASSWORD}).json()["access_token"]
+    client.headers["Authorization"] = f"Bearer {token}"
+    yield client
+    client.close()
+
+
+def chat(stack, sender: str, text: str) -> dict:
+    response = httpx.post(f"{stack.url}/api/chat", json={"sender_id": sender, "text": text}, timeout=60)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.mark.stack
+def test_handoff_round_trip_and_the_bot_comes_back(stack, operator) -> None:
+    sender = new_sender()
+    turn = chat(stack, sender, "转人工")
+    handoff = turn["handoff"]
+    assert handoff["queue"] == "12385" and handoff["priority"] == "normal" and handoff["position"] >= 1
+    assert "转接" in turn["messages"][0]["text"]
+    assert tracker_slots(stack, sender) is not None
+
+    relayed = chat(stack, sender, "我想问一下护理补贴")
+    assert relayed["messages"] == [] and relayed["handoff"]["ticket_id"] == handoff["ticket_id"], "the bot is silent"
+
+    ticket = handoff["ticket_id"]
+    assert operator.post(f"/api/operator/tickets/{ticket}/claim").status_code == 200
+    detail = operator.get(f"/api/operator/tickets/{ticket}").json()
+    assert any(line["text"] == "转人工" for line in detail["transcript"]), "the operator sees the conversation"
+    operator.post(f"/api/operator/tickets/{ticket}/messages", json={"text": "您好，请讲。"})
+    update = httpx.get(f"{stack.url}/api/chat/{sender}/updates", params={"wait": 5}).json()
+    assert update["messages"][0] | {"buttons": None} == {
+        "text": "您好，请讲。", "buttons": None, "from_person": True, "author": "operator"
+    }  # fmt: skip
+
+    operator.post(f"/api/operator/tickets/{ticket}/resolve", json={"outcome": "已解答护理补贴问题"})
+    back = chat(stack, sender, "我在潞城区，怎么办残疾人证")
+    assert back["handoff"] is None
+    texts = [m["text"] for m in back["messages"]]
+    assert any("智能助手" in t for t in texts), "the hand-back message reaches the resident"
+    assert len(texts) >= 2 and not all("智能助手" in t for t in texts), "the bot answers again"
+
+
+@pytest.mark.stack
+def test_danger_gets_emergency_numbers_first_and_an_emergency_ticket(stack) -> None:
+    turn = chat(stack, new_sender(), "我妈摔倒了起不来，家里没人")
+    first = turn["messages"][0]["text"]
+    assert all(number in first for number in ("110", "120", "119"))
+    assert turn["handoff"]["queue"] == "emergency" and turn["handoff"]["priority"] == "emergency"
+    assert turn["handoff"]["position"] == 1
+
+
+@pytest.mark.stack
+def test_routing_follows_the_region(stack) -> None:
+    c = Conversation(stack.url)
+    c.say("潞城区")
+    turn = chat(stack, c.sender_id, "我要找人工")
+    assert turn["handoff"]["queue"] == "12345", "潞城's plan names only 12345"
+    c2 = Conversation(stack.url)
+    c2.say("绥芬河市")
+    assert chat(stack, c2.sender_id, "我要找人工")["handoff"]["queue"] == "12385"
+
+
+@pytest.mark.stack
+def test_complaint_is_high_priority(stack) -> None:
+    turn = chat(stack, new_sender(), "你们工作人员态度太差了，我要投诉")
+    assert turn["handoff"]["priority"] == "high"
+
+
+@pytest.mark.stack
+def test_resident_can_cancel_waiting(stack) -> None:
+    sender = new_sender()
+    assert chat(stack, sender, "转人工")["handoff"]
+    cancelled = chat(stack, sender, "取消")
+    assert cancelled["handoff"] is None and "取消转人工" in cancelled["messages"][0]["text"]
+    again = chat(stack, sender, "你好")
+    assert again["messages"] and again["handoff"] is None, "the bot answers after the handoff is cancelled"

@@ -1,0 +1,50 @@
+"""Faults: Rasa or the action server down → 503 with the hotlines; a Rasa restart keeps the conversation."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from tests.conftest import new_sender
+from tests.knowledge import faq_examples, faq_responses, region_dependent_faqs
+
+
+def _question_without_region(faq_key: str) -> str:
+    examples = faq_examples()[faq_key.removeprefix("utter_")]
+    return next(e for e in examples if "绥芬" not in e and "潞城" not in e)
+
+
+@pytest.mark.stack
+def test_rasa_restart_mid_conversation_continues_it(stack, chat) -> None:
+    sender = new_sender()
+    faq_key = region_dependent_faqs()[0]
+    asked = chat(sender, _question_without_region(faq_key)).json()["messages"]
+    assert "哪里" in asked[0]["text"]
+
+    stack.stop_one("rasa")
+    down = chat(sender, "潞城区")
+    assert down.status_code == 503
+    assert "12385" in down.json()["detail"] and "12345" in down.json()["detail"]
+    ready = httpx.get(f"{stack.url}/readyz")
+    assert ready.status_code == 503 and ready.json()["down"] == ["rasa"]
+
+    stack.start_rasa()
+    stack.wait_ready()
+    answer = "\n".join(m["text"] for m in chat(sender, "潞城区").json()["messages"])
+    lucheng = next(v for v in faq_responses()[faq_key] if v["condition"][0]["value"] == "潞城区")
+    assert lucheng["text"].split("\n\n")[0].strip() in answer, "the pending question survived the restart"
+
+
+@pytest.mark.stack
+def test_action_server_down_gives_503_with_hotlines(stack, chat) -> None:
+    stack.stop_one("actions")
+    try:
+        response = chat(new_sender(), "我在潞城区，怎么办残疾人证")
+        assert response.status_code == 503
+        assert response.json()["down"] == "action_server"
+        assert "12385" in response.json()["detail"]
+        assert httpx.get(f"{stack.url}/readyz").json()["down"] == ["action_server"]
+    finally:
+        stack.start_actions()
+        stack.wait_ready()
+    assert chat(new_sender(), "我在潞城区，怎么办残疾人证").status_code == 200

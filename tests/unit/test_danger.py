@@ -1,0 +1,21 @@
+import pytest
+
+from bot.rules.danger import EMERGENCY_MESSAGE, is_danger
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["我不想活了", "救命啊", "家里着火了", "我妈摔倒了起不来", "他又打我了", "我被锁在屋里出不去", "有人家暴我妈",
+     "我想自杀", "我爸晕倒了"],
+)  # fmt: skip
+def test_danger_is_recognised(text) -> None:
+    assert is_danger(text)
+
+
+@pytest.mark.parametrize("text", ["护理补贴怎么申请", "我想申请轮椅", "打电话给12385", "火车票怎么买", "", None])
+def test_ordinary_questions_are_not_danger(text) -> None:
+    assert not is_danger(text)
+
+
+def test_emergency_message_names_all_three_numbers() -> None:
+    assert all(number in EMERGENCY_MESSAGE for number in ("110", "120", "119"))
