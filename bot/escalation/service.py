@@ -22,7 +22,8 @@ from bot.escalation.transcript import filled_slots, transcript_from_events
 from bot.rules.masking import mask_sensitive
 from bot.rules.phone import validate_phone
 from bot.rules.spoken_numbers import extract_digit_run
-from bot.storage.models import Ticket, TicketMessage
+from bot.services.applications import sender_hash
+from bot.storage.models import Application, Ticket, TicketMessage
 
 log = logging.getLogger(__name__)
 
@@ -91,11 +92,17 @@ class EscalationService:
                 {"from": "resident", "text": mask_sensitive(last_user_text), "at": tickets.now().isoformat()}
             )
         with self.sessions() as session:
+            latest_application = session.scalar(
+                select(Application.reference)
+                .where(Application.sender_hash == sender_hash(sender_id))
+                .order_by(Application.created_at.desc())
+                .limit(1)
+            )
             ticket = tickets.create_ticket(
                 session, self.cipher, self.routing, sender_id=sender_id, reason=reason, region=region,
                 channel=channel, topic=topic, summary=summary,
                 transcript=transcript, contact_phone=contact_phone,
-                callback=callback,
+                application_reference=latest_application, callback=callback,
             )  # fmt: skip
             delivered = await self.streams.publish(ticket.id, ticket.queue, ticket.priority)
             if delivered:

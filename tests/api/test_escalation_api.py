@@ -143,3 +143,17 @@ def test_canned_responses_are_editable_by_staff_only(redis_client) -> None:
     edit = {"title": "问候", "text": "您好，请讲。"}
     assert redis_client.put(f"/api/operator/canned/{canned[0]['id']}", json=edit, headers=op).status_code == 403
     assert redis_client.put(f"/api/operator/canned/{canned[0]['id']}", json=edit, headers=staff).status_code == 200
+
+
+def test_a_ticket_links_the_residents_latest_application(redis_client) -> None:
+    from tests.api.test_applications_api import submission
+
+    reference = redis_client.post(
+        "/internal/applications", json=submission(sender_id="resident-k"), headers=INTERNAL
+    ).json()["reference"]
+    ticket_id = open_ticket(redis_client, "resident-k")["handoff"]["ticket_id"]
+    op = login(redis_client, "op1")
+    redis_client.post(f"/api/operator/tickets/{ticket_id}/claim", headers=op)
+    detail = redis_client.get(f"/api/operator/tickets/{ticket_id}", headers=op).json()
+    assert detail["application"]["reference"] == reference
+    assert detail["application"]["phone"] == "138****8000", "the operator sees the application masked"
