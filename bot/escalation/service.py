@@ -185,6 +185,21 @@ class EscalationService:
         await self._resume_bot(sender_id)
         return True
 
+    def after_turn(self, sender_id: str) -> tuple[Handoff | None, list[dict[str, Any]]]:
+        """The open ticket (if this turn escalated) and unseen operator messages, in one query when the resident
+        never had a ticket (the common case)."""
+        try:
+            with self.sessions() as session:
+                latest = session.scalar(
+                    select(Ticket).where(Ticket.sender_id == sender_id).order_by(Ticket.created_at.desc()).limit(1)
+                )
+                if latest is None:
+                    return None, []
+        except OperationalError:
+            log.warning("database unavailable: cannot check for tickets")
+            return None, []
+        return self.open_handoff(sender_id), self.unseen_messages(sender_id)
+
     def unseen_messages(self, sender_id: str) -> list[dict[str, Any]]:
         """Operator and hand-back messages the resident has not received yet; they are marked as received."""
         try:

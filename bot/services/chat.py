@@ -66,5 +66,5 @@ class ChatService:
             return ChatTurn([], handoff.as_dict() if handoff else None, self._escalation.unseen_messages(sender_id))
 
         replies = await self._dialogue.send(sender_id, clean)
-        handoff = self._escalation.open_handoff(sender_id)
-        return ChatTurn(replies, handoff.as_dict() if handoff else None, self._escalation.unseen_messages(sender_id))
+        handoff, person_messages = self._escalation.after_turn(sender_id)
+        return ChatTurn(replies, handoff.as_dict() if handoff else None, person_messages)
