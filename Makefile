@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GW := .venv-gw/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test envs lint eval bench user clean
+.PHONY: run test envs lint eval bench user voice-check clean
 
 envs:  ## create or reuse the Rasa and gateway environments
 	@bash scripts/ensure-envs.sh
@@ -12,7 +12,7 @@ run: envs  ## train if needed, start Rasa + action server + gateway on 127.0.0.1
 	@$(GW) -m bot.launcher
 
 test: envs  ## lint, then the whole pytest suite (trains a model once, drives the real stack)
-	@.venv-gw/bin/ruff check bot actions tests bench
+	@.venv-gw/bin/ruff check bot actions voice tests bench
 	@$(GW) -m pytest
 
 eval: envs  ## NLU evaluation on the held-out split -> docs/nlu-eval.md
@@ -24,8 +24,11 @@ bench: envs  ## latency and throughput -> docs/benchmarks.md
 user: envs  ## create a staff/operator/admin account: make user NAME=li ROLE=staff (password from stdin)
 	@$(GW) -m bot.cli create-user "$(NAME)" --role "$(ROLE)"
 
+voice-check: envs  ## which speech engines work here
+	@$(GW) -m voice.check
+
 lint: envs
-	@.venv-gw/bin/ruff check bot actions tests bench && .venv-gw/bin/ruff format --check bot actions tests bench
+	@.venv-gw/bin/ruff check bot actions voice tests bench && .venv-gw/bin/ruff format --check bot actions voice tests bench
 
 clean:  ## remove local models, data and environment links (not the cached environments)
 	rm -rf models data .venv-rasa .venv-gw
