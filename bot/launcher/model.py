@@ -65,7 +65,7 @@ def ensure_model(config: Path = DEFAULT_CONFIG, models_dir: Path | None = None) 
     models_dir = models_dir or Path(os.environ.get("MODELS_DIR") or PROJECT_ROOT / "models")
     target = model_path(config, models_dir)
     if target.exists():
-        print(f">> model is up to date: {target.relative_to(PROJECT_ROOT)}", flush=True)
+        print(f">> model is up to date: {target}", flush=True)
         return target
     print(f">> training data or config changed: training {target.name} (takes a few minutes)", flush=True)
     models_dir.mkdir(parents=True, exist_ok=True)

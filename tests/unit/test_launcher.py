@@ -28,3 +28,11 @@ def test_model_name_follows_training_data_fingerprint(tmp_path: Path) -> None:
     path = model_path(DEFAULT_CONFIG, tmp_path)
     assert path.name == f"accessline-{fingerprint(DEFAULT_CONFIG)}.tar.gz"
     assert len(fingerprint(DEFAULT_CONFIG)) == 12
+
+
+def test_an_existing_model_outside_the_project_is_reused(tmp_path: Path) -> None:
+    from bot.launcher.model import ensure_model
+
+    cached = model_path(DEFAULT_CONFIG, tmp_path)
+    cached.write_bytes(b"model")
+    assert ensure_model(models_dir=tmp_path) == cached
