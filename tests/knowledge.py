@@ -37,8 +37,10 @@ def region_dependent_faqs() -> list[str]:
     return sorted(k for k, v in faq_responses().items() if all(x.get("condition") for x in v))
 
 
-def region_independent_faqs() -> list[str]:
-    return sorted(k for k, v in faq_responses().items() if any(not x.get("condition") for x in v))
+def question_without_region(faq_key: str) -> str:
+    """A training example of the FAQ that names no region."""
+    examples = faq_examples()[faq_key.removeprefix("utter_")]
+    return next(e for e in examples if "绥芬" not in e and "潞城" not in e)
 
 
 def fact_cases() -> list[dict[str, Any]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import joined_text, new_sender
-from tests.knowledge import faq_examples, faq_responses, region_dependent_faqs
+from tests.knowledge import faq_responses, question_without_region, region_dependent_faqs
 
 
 def _text_for(faq_key: str, region: str) -> str:
@@ -20,10 +20,7 @@ def _first_message(faq_key: str, region: str) -> str:
     return _text_for(faq_key, region).split("\n\n")[0].strip()
 
 
-def _question(faq_key: str) -> str:
-    """A training example of the FAQ that names no region."""
-    examples = faq_examples()[faq_key.removeprefix("utter_")]
-    return next(e for e in examples if "绥芬" not in e and "潞城" not in e)
+_question = question_without_region
 
 
 @pytest.mark.stack

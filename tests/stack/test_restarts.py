@@ -6,12 +6,9 @@ import httpx
 import pytest
 
 from tests.conftest import new_sender
-from tests.knowledge import faq_examples, faq_responses, region_dependent_faqs
+from tests.knowledge import faq_responses, question_without_region, region_dependent_faqs
 
-
-def _question_without_region(faq_key: str) -> str:
-    examples = faq_examples()[faq_key.removeprefix("utter_")]
-    return next(e for e in examples if "绥芬" not in e and "潞城" not in e)
+_question_without_region = question_without_region
 
 
 @pytest.mark.stack
