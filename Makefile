@@ -19,7 +19,7 @@ eval: envs  ## NLU evaluation on the held-out split -> docs/nlu-eval.md
 	@$(GW) -m bench.nlu_eval
 
 bench: envs  ## latency and throughput -> docs/benchmarks.md
-	@$(GW) -m bench.chat_latency && $(GW) -m bench.intake_latency
+	@$(GW) -m bench.chat_latency && $(GW) -m bench.intake_latency && $(GW) -m bench.voice_bench
 
 user: envs  ## create a staff/operator/admin account: make user NAME=li ROLE=staff (password from stdin)
 	@$(GW) -m bot.cli create-user "$(NAME)" --role "$(ROLE)"

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot.api.routes import applications, auth, chat, health, internal, metrics, operator, voice
+from bot.channels import voice_ws
 from bot.core.config import PROJECT_ROOT, Settings, get_settings
 from bot.core.logging import configure_logging
 from bot.core.security import FieldCipher
@@ -28,7 +29,8 @@ from bot.services.chat import ChatService
 from bot.services.rate_limit import FailureLimiter
 from bot.storage import migrate
 from bot.storage.db import make_engine, make_session_factory
-from voice.tts.espeak import EspeakEngine
+from voice.engines import make_engines
+from voice.keypad import KeypadMenus
 
 log = logging.getLogger("accessline")
 WEB_DIR = PROJECT_ROOT / "web"
@@ -77,7 +79,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.escalation = EscalationService(
             app.state.sessions, app.state.cipher, app.state.routing, streams, app.state.dialogue, app.state.hub
         )
-        app.state.tts = EspeakEngine()
+        app.state.tts, app.state.stt = make_engines(settings)
+        app.state.keypad = KeypadMenus()
         app.state.chat_service = ChatService(app.state.dialogue, app.state.escalation, settings.max_text_chars)
         stop_delivery = asyncio.Event()
         delivery = asyncio.create_task(delivery_loop(app.state.escalation, stop_delivery))
@@ -121,6 +124,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(operator.socket_router)
     app.include_router(metrics.router)
     app.include_router(voice.router)
+    app.include_router(voice_ws.router)
     app.mount("/console", StaticFiles(directory=WEB_DIR / "console", html=True), name="console")
     return app
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 import wave
 from dataclasses import dataclass
 
@@ -56,9 +57,81 @@ def read_wav(data: bytes) -> Audio:
                 raise InvalidAudio("only 16-bit PCM WAV is supported")
             frames = source.readframes(source.getnframes())
             channels, rate = source.getnchannels(), source.getframerate()
-    except (wave.Error, EOFError) as exc:
+    except (wave.Error, EOFError, struct.error, ValueError) as exc:
         raise InvalidAudio(f"not a readable WAV file: {exc}") from exc
     samples = np.frombuffer(frames, dtype="<i2")
     if channels > 1:
         samples = samples.reshape(-1, channels).mean(axis=1).astype("<i2")
     return Audio(samples.tobytes(), rate)
+
+
+MAX_SECONDS = 60.0
+FORMATS = ("wav", "pcm16k", "pcm8k", "ulaw8k", "alaw8k", "amr")
+_AMR_MAGIC = b"#!AMR\n"
+
+
+class AudioTooLong(InvalidAudio):
+    """The audio is longer than the per-request limit."""
+
+
+def sniff_format(data: bytes) -> str | None:
+    """Recognise self-describing containers (WAV, AMR-NB); headerless formats cannot be sniffed."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        return "wav"
+    if data.startswith(_AMR_MAGIC):
+        return "amr"
+    return None
+
+
+def _read_amr(data: bytes) -> Audio:
+    """AMR-NB (WeChat voice messages) with the bundled libopencore_amrnb decoder (ffmpeg's own drops frames)."""
+    import av  # imported lazily: PyAV is only needed for AMR
+
+    if not data.startswith(_AMR_MAGIC):
+        raise InvalidAudio("not an AMR-NB file (missing #!AMR header)")
+    chunks: list[np.ndarray] = []
+    try:
+        with av.open(io.BytesIO(data), format="amr") as container:
+            decoder = av.CodecContext.create("libopencore_amrnb", "r")
+            for packet in container.demux(container.streams.audio[0]):
+                for frame in decoder.decode(packet):
+                    chunks.append(frame.to_ndarray().reshape(-1))
+    except (av.error.FFmpegError, IndexError, ValueError) as exc:
+        raise InvalidAudio(f"AMR data could not be decoded: {exc}") from exc
+    if not chunks:
+        raise InvalidAudio("AMR file holds no audio frames")
+    return Audio(np.concatenate(chunks).astype("<i2").tobytes(), 8000)
+
+
+def _headerless(data: bytes, fmt: str) -> Audio:
+    if fmt in ("pcm16k", "pcm8k"):
+        if len(data) % 2:
+            raise InvalidAudio("16-bit PCM needs an even number of bytes")
+        return Audio(data, 16000 if fmt == "pcm16k" else 8000)
+    if fmt == "ulaw8k":
+        return Audio(g711.ulaw_to_pcm16(data), 8000)
+    return Audio(g711.alaw_to_pcm16(data), 8000)
+
+
+def decode_audio(data: bytes, fmt: str | None = None, max_seconds: float = MAX_SECONDS) -> Audio:
+    """Bytes in one of FORMATS (sniffed when `fmt` is None) → mono 16-bit Audio.
+
+    Raises InvalidAudio (unknown format, corrupt or empty data) or AudioTooLong (over `max_seconds`)."""
+    if not data:
+        raise InvalidAudio("no audio data")
+    fmt = fmt or sniff_format(data)
+    if fmt is None:
+        raise InvalidAudio("unknown audio format: send WAV or AMR, or name the format (" + ", ".join(FORMATS) + ")")
+    if fmt not in FORMATS:
+        raise InvalidAudio(f"unsupported audio format {fmt!r}; supported: {', '.join(FORMATS)}")
+    if fmt == "wav":
+        audio = read_wav(data)
+    elif fmt == "amr":
+        audio = _read_amr(data)
+    else:
+        audio = _headerless(data, fmt)
+    if not audio.pcm:
+        raise InvalidAudio("the audio holds no samples")
+    if audio.seconds > max_seconds:
+        raise AudioTooLong(f"audio is {audio.seconds:.0f} s long; at most {max_seconds:.0f} s per request")
+    return audio

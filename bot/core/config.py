@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,6 +43,21 @@ class Settings(BaseSettings):
 
     status_query_max_failures: int = 5
     status_query_window_seconds: int = 900
+
+    # Voice (docs/voice.md): engines, model locations (never downloaded), limits.
+    tts_engine: Literal["espeak", "paddle"] = Field(default="espeak", description="paddle falls back to espeak")
+    speech_input_engine: Literal["kws", "sherpa", "paddle", "none"] = "kws"
+    kws_model_dir: Path = Field(
+        default=PROJECT_ROOT.parent / "shared/models/sherpa-onnx-kws-zipformer-wenetspeech-3.3M-2024-01-01-mobile",
+        description="sherpa-onnx keyword-spotting model; relative paths are taken from the project root",
+    )
+    kws_vocabulary: Path = Field(default=PROJECT_ROOT / "nlu_data" / "dict" / "userdict.txt")
+    kws_threshold: float = Field(default=0.1, description="trigger threshold; higher = fewer false alarms")
+    kws_score: float = Field(default=2.0, description="keyword boosting score")
+    sherpa_asr_model_dir: Path | None = Field(default=None, description="sherpa-onnx paraformer/zipformer dir")
+    paddle_worker_url: str = "http://127.0.0.1:8091"
+    voice_max_seconds: float = 60.0
+    voice_ws_token: str | None = Field(default=None, description="shared secret of the telephony gateway (/ws/voice)")
 
     def secrets(self) -> dict[str, str]:
         """The three secrets, from the environment or the embedded default file."""

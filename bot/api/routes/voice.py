@@ -1,18 +1,50 @@
-"""POST /api/voice/tts — speak a text (WAV, or 8 kHz µ-law for telephone lines)."""
+"""Voice API: POST /api/voice/tts (speak a text), /api/voice/stt (recognise speech), /api/voice/turn (one spoken
+or keypad turn through the whole chat pipeline, answered with text and audio). docs/voice.md has the details."""
 
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
+import logging
+from dataclasses import asdict, dataclass
 from typing import Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
+from starlette.datastructures import UploadFile
 
+from bot.api.routes.chat import render_messages
+from bot.api.schemas import Handoff, Message
+from bot.dialogue.client import DialogueUnavailable
+from bot.services import messages
+from bot.services.chat import TextTooLong
 from bot.text.normalize import normalize_text
+from voice.audio import Audio, AudioTooLong, InvalidAudio, decode_audio
+from voice.keypad import KeypadMenus
 from voice.normalize import normalize_for_speech
+from voice.speech import concatenate, spoken_reply, synthesize_sentences
+from voice.stt import EngineUnavailable, Recognition
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/voice", tags=["voice"])
+
+MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # 60 s of 44.1 kHz stereo WAV fits; the duration is checked after decoding
+NO_SPEECH_INPUT = "语音识别暂时不可用。请直接输入文字，或者用电话按键选择。"
+HINT = "use text (POST /api/chat, or `text` here) or keypad digits (`digits`)"
+NOT_HEARD = "对不起，我没有听清。请再说一遍，或者用电话按键选择。按零转人工。"
+UNKNOWN_KEY = "这个按键没有对应的选项。按星号重听，按零转人工。"
+BAD_AUDIO = "这段录音无法识别，请换一种格式再试，或者直接输入文字。"
+_CONTENT_TYPES = {
+    "audio/wav": "wav",
+    "audio/x-wav": "wav",
+    "audio/wave": "wav",
+    "audio/amr": "amr",
+    "audio/basic": "ulaw8k",
+    "audio/pcmu": "ulaw8k",
+    "audio/pcma": "alaw8k",
+}
 
 
 class TtsRequest(BaseModel):
@@ -21,15 +53,236 @@ class TtsRequest(BaseModel):
     format: Literal["wav", "ulaw8k"] = "wav"
 
 
+class TurnRequest(BaseModel):
+    sender_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    text: str | None = Field(default=None, max_length=1000, description="what a keypad/text user typed")
+    digits: str | None = Field(default=None, pattern=r"^[0-9*#Xx]{1,24}$", description="keypad keys")
+    audio: str | None = Field(default=None, description="base64 audio (JSON bodies); multipart uses `file`")
+    format: str | None = Field(default=None, description="wav | pcm16k | pcm8k | ulaw8k | alaw8k | amr")
+    rate: int = Field(default=175, ge=80, le=450)
+    reply_format: Literal["wav", "ulaw8k"] = "wav"
+
+
+class SpeechAudio(BaseModel):
+    format: str
+    sample_rate: int
+    seconds: float
+    data: str = Field(description="base64: a WAV file, or headerless 8 kHz G.711 µ-law")
+
+
+class TurnResponse(BaseModel):
+    sender_id: str
+    transcript: str = Field(description="the text the bot was given ('' when nothing was understood)")
+    recognition: dict | None = Field(default=None, description="{text, keywords, engine, full_transcript}")
+    messages: list[Message]
+    handoff: Handoff | None = None
+    audio: SpeechAudio | None = None
+    tts_engine: str | None = None
+    audio_unavailable: str | None = None
+
+
+def _error(status: int, detail: str, **extra: object) -> JSONResponse:
+    return JSONResponse(status_code=status, content={"detail": detail, **extra})
+
+
 @router.post("/tts", responses={200: {"content": {"audio/wav": {}, "audio/basic": {}}}, 503: {}})
 async def tts(body: TtsRequest, request: Request) -> Response:
     """Normalise the text for speech (hotline numbers digit by digit with 幺, years, percentages) and speak it."""
     engine = request.app.state.tts
     available = engine.availability()
     if not available.ok:
-        return JSONResponse(status_code=503, content={"detail": "语音播报暂时不可用。", "reason": available.reason})
+        return _error(503, "语音播报暂时不可用。", reason=available.reason)
     spoken = normalize_for_speech(normalize_text(body.text))
     audio = await asyncio.to_thread(engine.synthesize, spoken, body.rate)
     if body.format == "ulaw8k":
         return Response(audio.to_ulaw_8k(), media_type="audio/basic", headers={"X-Engine": engine.name})
     return Response(audio.to_wav(), media_type="audio/wav", headers={"X-Engine": engine.name})
+
+
+async def _read_upload(request: Request) -> tuple[bytes, str | None, dict[str, str]]:
+    """(audio bytes, declared format, other form fields) from a multipart form or a raw body."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
+        raise AudioTooLong(f"upload larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        form = await request.form()
+        upload = form.get("file")
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        data = await upload.read() if isinstance(upload, UploadFile) else b""
+        return data, fields.get("format") or request.query_params.get("format"), fields
+    data = await request.body()
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise AudioTooLong(f"upload larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    return data, request.query_params.get("format") or _CONTENT_TYPES.get(content_type), {}
+
+
+def _stt_unavailable(request: Request) -> JSONResponse | None:
+    engine = request.app.state.stt
+    if engine is None:
+        return _error(503, NO_SPEECH_INPUT, reason="speech input is switched off (SPEECH_INPUT_ENGINE=none)", hint=HINT)
+    available = engine.availability()
+    if not available.ok:
+        return _error(503, NO_SPEECH_INPUT, reason=available.reason, hint=HINT, engine=engine.name)
+    return None
+
+
+async def _recognise(request: Request, data: bytes, fmt: str | None) -> Recognition | JSONResponse:
+    """Decode and recognise, or the 4xx/503 response that explains why not."""
+    try:
+        audio = decode_audio(data, fmt or None, request.app.state.settings.voice_max_seconds)
+    except AudioTooLong as exc:
+        return _error(413, "录音太长了，请每次说一分钟以内。", reason=str(exc))
+    except InvalidAudio as exc:
+        return _error(400 if data else 422, BAD_AUDIO, reason=str(exc))
+    unavailable = _stt_unavailable(request)
+    if unavailable is not None:
+        return unavailable
+    try:
+        return await asyncio.to_thread(request.app.state.stt.transcribe, audio)
+    except EngineUnavailable as exc:
+        return _error(503, NO_SPEECH_INPUT, reason=str(exc), hint=HINT)
+
+
+@router.post(
+    "/stt",
+    responses={400: {}, 413: {}, 503: {}},
+    openapi_extra={"description": "multipart `file` (+ `format`), or the raw audio as body with ?format=…"},
+)
+async def stt(request: Request) -> JSONResponse:
+    """Recognise speech: WAV, 8/16 kHz PCM, G.711 µ-law/A-law, AMR-NB; at most 60 s."""
+    try:
+        data, fmt, _fields = await _read_upload(request)
+    except AudioTooLong as exc:
+        return _error(413, "录音太长了，请每次说一分钟以内。", reason=str(exc))
+    result = await _recognise(request, data, fmt)
+    if isinstance(result, JSONResponse):
+        return result
+    return JSONResponse(asdict(result))
+
+
+@dataclass
+class TurnInput:
+    """What the caller gave: exactly one of text, digits, audio."""
+
+    request: TurnRequest
+    audio: bytes | None = None
+
+
+async def _turn_input(request: Request) -> TurnInput | JSONResponse:
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    try:
+        if content_type == "multipart/form-data":
+            data, fmt, fields = await _read_upload(request)
+            body = TurnRequest.model_validate({**fields, "format": fmt})
+            return TurnInput(body, data or None)
+        body = TurnRequest.model_validate_json(await request.body())
+    except AudioTooLong as exc:
+        return _error(413, "录音太长了，请每次说一分钟以内。", reason=str(exc))
+    except ValidationError as exc:
+        fields = sorted({".".join(str(p) for p in err.get("loc", ())) or "body" for err in exc.errors()})
+        return _error(422, messages.INVALID_REQUEST, fields=fields)
+    if body.audio is None:
+        return TurnInput(body)
+    try:
+        return TurnInput(body, base64.b64decode(body.audio, validate=True))
+    except (binascii.Error, ValueError):
+        return _error(422, BAD_AUDIO, reason="`audio` is not valid base64")
+
+
+def _speak(request: Request, text: str, rate: int, reply_format: str) -> tuple[SpeechAudio | None, str | None, str]:
+    """(audio, reason it is missing, engine name): sentence by sentence, joined."""
+    engine = request.app.state.tts
+    available = engine.availability()
+    if not available.ok:
+        return None, available.reason, engine.name
+    audio = concatenate(list(synthesize_sentences(engine, text, rate))) if text else Audio(b"", 16000)
+    if reply_format == "ulaw8k":
+        data, rate_hz = audio.to_ulaw_8k(), 8000
+    else:
+        data, rate_hz = audio.to_wav(), audio.sample_rate
+    encoded = base64.b64encode(data).decode("ascii")
+    return (
+        SpeechAudio(format=reply_format, sample_rate=rate_hz, seconds=round(audio.seconds, 3), data=encoded),
+        None,
+        engine.name,
+    )
+
+
+async def voice_reply(
+    request_state, sender_id: str, utterance: str | None, repeat: bool = False
+) -> tuple[list[Message], dict | None, str]:
+    """Run one turn through the chat pipeline (channel "voice") and return (messages, handoff, spoken text).
+
+    `utterance` None means nothing usable was heard or pressed; `repeat` replays the last reply."""
+    menus: KeypadMenus = request_state.keypad
+    if repeat:
+        last = menus.last(sender_id)
+        spoken = last.spoken if last else NOT_HEARD
+        return [Message(text=spoken)], None, spoken
+    if utterance is None:
+        return [Message(text=NOT_HEARD)], None, NOT_HEARD
+    turn = await request_state.chat_service.handle(sender_id, utterance, channel="voice")
+    rendered = render_messages(turn)
+    buttons = [b for m in rendered for b in (m.buttons or [])]
+    spoken = spoken_reply([m.text for m in rendered], [b.title for b in buttons])
+    menus.remember(sender_id, spoken, [b.payload for b in buttons])
+    return rendered, turn.handoff, spoken
+
+
+@router.post("/turn", response_model=TurnResponse, responses={400: {}, 413: {}, 422: {}, 503: {}})
+async def turn(request: Request) -> TurnResponse | JSONResponse:
+    """One turn for a caller: audio (multipart `file` or JSON base64 `audio`), keypad `digits`, or `text`.
+    The bot's reply comes back as messages and as audio (WAV, or 8 kHz µ-law for telephone lines)."""
+    given = await _turn_input(request)
+    if isinstance(given, JSONResponse):
+        return given
+    body = given.request
+    if sum(x is not None for x in (body.text, body.digits, given.audio)) != 1:
+        return _error(422, "请只给出一种输入：录音、按键或文字。", fields=["audio", "digits", "text"])
+    recognition: Recognition | None = None
+    utterance: str | None
+    repeat = False
+    if given.audio is not None:
+        result = await _recognise(request, given.audio, body.format)
+        if isinstance(result, JSONResponse):
+            return result
+        recognition = result
+        utterance = result.text or None
+    elif body.digits is not None:
+        choice = request.app.state.keypad.choose(body.sender_id, body.digits)
+        utterance, repeat = choice.text, choice.repeat
+        if utterance is None and not repeat:
+            utterance_reply = [Message(text=UNKNOWN_KEY)]
+            return await _respond(request, body, "", None, utterance_reply, None, UNKNOWN_KEY)
+    else:
+        utterance = body.text or None
+    try:
+        rendered, handoff, spoken = await voice_reply(request.app.state, body.sender_id, utterance, repeat)
+    except TextTooLong as exc:
+        return _error(413, str(exc))
+    except DialogueUnavailable as exc:
+        return _error(503, messages.UNAVAILABLE, down=exc.component)
+    return await _respond(request, body, utterance or "", recognition, rendered, handoff, spoken)
+
+
+async def _respond(
+    request: Request,
+    body: TurnRequest,
+    transcript: str,
+    recognition: Recognition | None,
+    rendered: list[Message],
+    handoff: dict | None,
+    spoken: str,
+) -> TurnResponse:
+    audio, missing, engine = await asyncio.to_thread(_speak, request, spoken, body.rate, body.reply_format)
+    return TurnResponse(
+        sender_id=body.sender_id,
+        transcript=transcript,
+        recognition=asdict(recognition) if recognition else None,
+        messages=rendered,
+        handoff=handoff,
+        audio=audio,
+        tts_engine=engine,
+        audio_unavailable=missing,
+    )
