@@ -14,7 +14,9 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot.api.routes import applications, auth, chat, health, internal, metrics, operator, voice
+from bot.api.routes import wechat as wechat_routes
 from bot.channels import voice_ws
+from bot.channels.wechat.setup import build_wechat, close_wechat
 from bot.core.config import PROJECT_ROOT, Settings, get_settings
 from bot.core.logging import configure_logging
 from bot.core.security import FieldCipher
@@ -82,6 +84,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.tts, app.state.stt = make_engines(settings)
         app.state.keypad = KeypadMenus()
         app.state.chat_service = ChatService(app.state.dialogue, app.state.escalation, settings.max_text_chars)
+        app.state.wechat = build_wechat(app.state, settings)
         stop_delivery = asyncio.Event()
         delivery = asyncio.create_task(delivery_loop(app.state.escalation, stop_delivery))
         app.state.status_limiter = FailureLimiter(
@@ -91,6 +94,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             f"{settings.redis_key_prefix}:ratelimit",
         )
         yield
+        await close_wechat(app.state.wechat)
         stop_delivery.set()
         await delivery
         await app.state.dialogue.close()
@@ -125,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(metrics.router)
     app.include_router(voice.router)
     app.include_router(voice_ws.router)
+    app.include_router(wechat_routes.router)
     app.mount("/console", StaticFiles(directory=WEB_DIR / "console", html=True), name="console")
     return app
 

@@ -44,6 +44,16 @@ class Settings(BaseSettings):
     status_query_max_failures: int = 5
     status_query_window_seconds: int = 900
 
+    # WeChat Official Account (公众号) channel at /wechat; unset token = channel off (docs/wechat.md).
+    wechat_token: str | None = Field(default=None, description="Token set in the 公众号 server configuration")
+    wechat_app_id: str | None = None
+    wechat_app_secret: str | None = None
+    wechat_encoding_aes_key: str | None = Field(default=None, description="43 chars; needed for secure mode")
+    wechat_api_base: str = "https://api.weixin.qq.com"
+    wechat_reply_budget_seconds: float = Field(default=4.0, description="answer passively within this, else push")
+    wechat_dedupe_ttl_seconds: int = 600
+    wechat_max_body_bytes: int = 64 * 1024
+
     # Voice (docs/voice.md): engines, model locations (never downloaded), limits.
     tts_engine: Literal["espeak", "paddle"] = Field(default="espeak", description="paddle falls back to espeak")
     speech_input_engine: Literal["kws", "sherpa", "paddle", "none"] = "kws"

@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import WebSocket
@@ -19,6 +20,12 @@ class Hub:
     def __init__(self) -> None:
         self._consoles: set[WebSocket] = set()
         self._waiters: dict[str, set[asyncio.Event]] = defaultdict(set)
+        self._listeners: list[Callable[[str], None]] = []
+
+    def add_resident_listener(self, listener: Callable[[str], None]) -> None:
+        """Also call `listener(sender_id)` whenever something new waits for a resident (channels that push,
+        such as WeChat, deliver operator replies this way)."""
+        self._listeners.append(listener)
 
     async def add_console(self, socket: WebSocket) -> None:
         self._consoles.add(socket)
@@ -38,6 +45,8 @@ class Hub:
     def notify_resident(self, sender_id: str) -> None:
         for event in self._waiters.get(sender_id, set()):
             event.set()
+        for listener in self._listeners:
+            listener(sender_id)
 
     async def wait_for_resident(self, sender_id: str, timeout: float) -> None:
         """Return when something new for this resident arrives, or after `timeout` seconds."""
