@@ -10,10 +10,11 @@ from datetime import datetime, timezone
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from bot.api.routes import applications, auth, chat, health, internal, metrics, operator, voice
+from bot.api.routes import faq as faq_routes
 from bot.api.routes import wechat as wechat_routes
 from bot.channels import voice_ws
 from bot.channels.wechat.setup import build_wechat, close_wechat
@@ -29,6 +30,7 @@ from bot.escalation.worker import delivery_loop
 from bot.services import messages
 from bot.services.chat import ChatService
 from bot.services.rate_limit import FailureLimiter
+from bot.staff.service import build_editor
 from bot.storage import migrate
 from bot.storage.db import make_engine, make_session_factory
 from voice.engines import make_engines
@@ -58,6 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         configure_logging(settings.log_level)
         _describe_backends(settings)
         migrate.upgrade(settings.effective_database_url)
+        app.state.faq_editor = build_editor(settings)  # also finishes an nlu_data write a crash cut short
         app.state.settings = settings
         app.state.started_at = datetime.now(timezone.utc)
         app.state.chat_turns = 0
@@ -130,7 +133,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(voice.router)
     app.include_router(voice_ws.router)
     app.include_router(wechat_routes.router)
+    app.include_router(faq_routes.router)
     app.mount("/console", StaticFiles(directory=WEB_DIR / "console", html=True), name="console")
+    app.mount("/staff", StaticFiles(directory=WEB_DIR / "staff", html=True), name="staff")
+    app.mount("/chat-assets", StaticFiles(directory=WEB_DIR / "chat"), name="chat-assets")
+
+    @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+    async def web_chat() -> FileResponse:
+        """The residents' web chat (its scripts and styles are under /chat-assets)."""
+        return FileResponse(WEB_DIR / "chat" / "index.html")
+
     return app
 
 

@@ -44,6 +44,12 @@ class Settings(BaseSettings):
     status_query_max_failures: int = 5
     status_query_window_seconds: int = 900
 
+    # FAQ editor (bot/staff): nlu_data is the source of truth; answers may only state figures found in the seeds.
+    nlu_data_dir: Path = Field(default=PROJECT_ROOT / "nlu_data", description="the YAML the FAQ editor writes")
+    seeds_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "seeds", description="the plans' texts")
+    faq_rasa_validate: bool = Field(default=True, description="run `rasa data validate` before saving an edit")
+    faq_rasa_validate_timeout: float = 90.0
+
     # WeChat Official Account (公众号) channel at /wechat; unset token = channel off (docs/wechat.md).
     wechat_token: str | None = Field(default=None, description="Token set in the 公众号 server configuration")
     wechat_app_id: str | None = None

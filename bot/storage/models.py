@@ -149,3 +149,18 @@ class CannedResponse(Base):
     text: Mapped[str] = mapped_column(Text)
     updated_by: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FaqRevision(Base):
+    """One saved change of the FAQ editor: the before/after text of every nlu_data file it touched."""
+
+    __tablename__ = "faq_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))  # create | edit | delete | examples | rollback
+    target: Mapped[str] = mapped_column(String(128), index=True)  # faq/<name> or the intent name
+    summary: Mapped[str] = mapped_column(Text, default="")
+    files: Mapped[list] = mapped_column(JSON, default=list)  # [{"path", "before", "after"}], None = no file
+    rollback_of: Mapped[int | None] = mapped_column(Integer, nullable=True)

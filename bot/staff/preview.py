@@ -1,0 +1,47 @@
+"""Show an answer exactly as the bot would send it: the action server's own variation choice and message split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from actions.answers import apply_button_for, choose_variation, split_messages
+from bot.rules.regions import REGIONS
+from bot.staff.validation import DEFAULT_ANSWER
+
+ASK_REGION = "utter_ask_faq_region"
+
+
+def _variations(answers: dict[str, str]) -> list[dict]:
+    """The answers as Rasa response variations, in the order the store writes them."""
+    variations = []
+    for key in [*REGIONS, DEFAULT_ANSWER]:
+        if key in answers:
+            condition = [] if key == DEFAULT_ANSWER else [{"type": "slot", "name": "region", "value": key}]
+            variations.append({"condition": condition, "text": answers[key]} if condition else {"text": answers[key]})
+    return variations
+
+
+def _ask_region(nlu_data: Path) -> dict:
+    """The bot's own "which region?" message from the domain (what it says when the region is needed)."""
+    for path in sorted((nlu_data / "domain").glob("*.yml")):
+        responses = (YAML(typ="safe").load(path.read_text("utf-8")) or {}).get("responses") or {}
+        if ASK_REGION in responses:
+            first = responses[ASK_REGION][0]
+            return {"text": first.get("text", ""), "buttons": first.get("buttons") or []}
+    return {"text": "这件事两个地方的规定不一样。请问您在哪里？", "buttons": []}
+
+
+def render(nlu_data: Path, name: str, answers: dict[str, str], region: str | None) -> dict:
+    """The messages a resident in `region` (None = not known yet) gets for FAQ `name` with these answers."""
+    chosen = choose_variation(_variations(answers), region)
+    if chosen is None:
+        return {"region": region, "asks_region": True, "messages": [_ask_region(nlu_data)]}
+    texts = split_messages(chosen.get("text") or "")
+    button = apply_button_for(f"faq/{name}")
+    messages = [
+        {"text": text, "buttons": [button] if button and index == len(texts) - 1 else []}
+        for index, text in enumerate(texts)
+    ]
+    return {"region": region, "asks_region": False, "messages": messages}

@@ -1,0 +1,346 @@
+// FAQ editor for staff: plain DOM, text only (textContent everywhere: nothing typed is ever run as HTML).
+"use strict";
+
+const API = "/api/staff/faq";
+const state = { token: null, user: null, regions: null, current: null, intents: [], intent: null };
+const $ = (id) => document.getElementById(id);
+
+function announce(text) {
+  $("announcer").textContent = "";
+  window.setTimeout(() => { $("announcer").textContent = text; }, 50);
+}
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+async function api(path, options = {}) {
+  const headers = Object.assign({ Authorization: `Bearer ${state.token}` }, options.headers || {});
+  if (options.body !== undefined && typeof options.body !== "string") {
+    headers["Content-Type"] = "application/json";
+    options.body = JSON.stringify(options.body);
+  }
+  let response;
+  try {
+    response = await fetch(path, Object.assign({}, options, { headers }));
+  } catch (error) {
+    return { ok: false, status: 0, data: { detail: "连不上服务器，请检查网络后再试。" } };
+  }
+  const data = await response.json().catch(() => ({}));
+  if (response.status === 401) showLogin("登录已过期，请重新登录。");
+  return { ok: response.ok, status: response.status, data };
+}
+
+function problems(result) {
+  const data = result.data || {};
+  if (Array.isArray(data.errors) && data.errors.length) return data.errors;
+  return [typeof data.detail === "string" ? data.detail : `出错了（${result.status}），请稍后再试。`];
+}
+
+function showErrors(boxId, listId, messages) {
+  const box = $(boxId);
+  const list = $(listId);
+  list.replaceChildren(...messages.map((m) => el("li", m)));
+  box.hidden = false;
+  box.focus();
+}
+
+function hideErrors(boxId) { $(boxId).hidden = true; }
+
+// --- login ---
+
+function showLogin(message) {
+  state.token = null;
+  $("editor").hidden = true;
+  $("login-panel").hidden = false;
+  $("who").textContent = "";
+  $("login-error").textContent = message || "";
+}
+
+$("login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = new URLSearchParams({ username: $("username").value, password: $("password").value });
+  const response = await fetch("/api/auth/token", { method: "POST", body: form }).catch(() => null);
+  const data = response ? await response.json().catch(() => ({})) : {};
+  if (!response || !response.ok) {
+    $("login-error").textContent = data.detail || "登录失败，请稍后再试。";
+    return;
+  }
+  if (!["staff", "admin"].includes(data.role)) {
+    $("login-error").textContent = "这个账号不能编辑问答，请用工作人员账号登录。";
+    return;
+  }
+  state.token = data.access_token;
+  state.user = $("username").value;
+  $("password").value = "";
+  $("login-panel").hidden = true;
+  $("editor").hidden = false;
+  $("who").textContent = `已登录：${state.user}`;
+  await start();
+  $("search").focus();
+});
+
+async function start() {
+  const regions = await api(`${API}/regions`);
+  if (!regions.ok) return announce(problems(regions)[0]);
+  state.regions = regions.data;
+  buildAnswerFields();
+  await Promise.all([loadEntries(), loadIntents()]);
+}
+
+// --- list and search ---
+
+async function loadEntries() {
+  const q = $("search").value.trim();
+  const result = await api(`${API}/entries?q=${encodeURIComponent(q)}`);
+  if (!result.ok) {
+    $("list-status").textContent = problems(result)[0];
+    return;
+  }
+  const list = $("entries");
+  list.replaceChildren();
+  $("topics").replaceChildren(...result.data.topics.map((t) => { const o = el("option"); o.value = t; return o; }));
+  for (const entry of result.data.items) {
+    const item = el("li");
+    item.dataset.name = entry.name;
+    if (state.current && state.current.name === entry.name) item.className = "current";
+    const open = el("button", entry.title, "secondary");
+    open.setAttribute("aria-label", `编辑：${entry.title}`);
+    open.addEventListener("click", () => openEntry(entry.name));
+    const answered = Object.keys(entry.answers).map((k) => state.regions.labels[k] || k).join("、");
+    item.append(open, el("p", `${entry.topic} · ${entry.name} · ${entry.examples.length}个例句 · ${answered}`, "meta"));
+    list.append(item);
+  }
+  const total = result.data.total;
+  $("list-status").textContent = q ? `找到 ${total} 条和“${q}”有关的问答。` : `共 ${total} 条问答。`;
+}
+
+$("search-form").addEventListener("submit", (event) => { event.preventDefault(); loadEntries(); });
+
+// --- the entry form ---
+
+function answerKeys() { return [...state.regions.regions, state.regions.default]; }
+
+function buildAnswerFields() {
+  const box = $("answers");
+  box.replaceChildren();
+  answerKeys().forEach((key, index) => {
+    const id = `answer-${index}`;
+    const label = el("label", state.regions.labels[key]);
+    label.htmlFor = id;
+    const area = el("textarea");
+    area.id = id;
+    area.rows = 6;
+    area.dataset.key = key;
+    area.setAttribute("aria-describedby", "answers-hint");
+    box.append(label, area);
+  });
+  const select = $("preview-region");
+  select.replaceChildren();
+  for (const region of state.regions.regions) {
+    const option = el("option", region);
+    option.value = region;
+    select.append(option);
+  }
+  const unknown = el("option", "还不知道地区");
+  unknown.value = "";
+  select.append(unknown);
+}
+
+function fillForm(entry) {
+  $("form-empty").hidden = true;
+  $("entry-form").hidden = false;
+  hideErrors("form-errors");
+  $("preview").replaceChildren();
+  $("title").value = entry ? entry.title : "";
+  $("name").value = entry ? entry.name : "";
+  $("name").readOnly = Boolean(entry);
+  $("topic").value = entry ? entry.topic : "";
+  $("examples").value = entry ? entry.examples.join("\n") : "";
+  for (const area of $("answers").querySelectorAll("textarea")) {
+    area.value = entry ? entry.answers[area.dataset.key] || "" : "";
+  }
+  $("delete").hidden = !entry;
+  $("form-title").textContent = entry ? `编辑问答：${entry.title}` : "新建问答";
+}
+
+async function openEntry(name) {
+  const result = await api(`${API}/entries/${encodeURIComponent(name)}`);
+  if (!result.ok) return announce(problems(result)[0]);
+  state.current = result.data;
+  fillForm(state.current);
+  await loadHistory();
+  $("form-title").focus();
+  for (const item of $("entries").children) item.classList.toggle("current", item.dataset.name === name);
+}
+
+$("new-entry").addEventListener("click", () => {
+  state.current = null;
+  fillForm(null);
+  $("history-panel").hidden = true;
+  $("title").focus();
+});
+
+$("cancel").addEventListener("click", () => {
+  if (state.current) return openEntry(state.current.name);
+  $("entry-form").hidden = true;
+  $("form-empty").hidden = false;
+  $("new-entry").focus();
+});
+
+function formAnswers() {
+  const answers = {};
+  for (const area of $("answers").querySelectorAll("textarea")) {
+    if (area.value.trim()) answers[area.dataset.key] = area.value;
+  }
+  return answers;
+}
+
+function formBody() {
+  return {
+    name: $("name").value.trim(),
+    topic: $("topic").value.trim(),
+    title: $("title").value.trim(),
+    examples: $("examples").value.split("\n").map((line) => line.trim()).filter(Boolean),
+    answers: formAnswers(),
+    version: state.current ? state.current.version : "",
+  };
+}
+
+$("entry-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const body = formBody();
+  const editing = Boolean(state.current);
+  const path = editing ? `${API}/entries/${encodeURIComponent(state.current.name)}` : `${API}/entries`;
+  $("save").disabled = true;
+  announce("正在检查和保存，请稍等……");
+  const result = await api(path, { method: editing ? "PUT" : "POST", body });
+  $("save").disabled = false;
+  if (!result.ok) {
+    showErrors("form-errors", "form-error-list", problems(result));
+    announce("没有保存。");
+    return;
+  }
+  state.current = result.data.entry;
+  fillForm(state.current);
+  await Promise.all([loadEntries(), loadHistory()]);
+  announce(`已保存：${state.current.title}。${result.data.revision.summary}`);
+});
+
+$("delete").addEventListener("click", async () => {
+  if (!state.current || !window.confirm(`确定删除“${state.current.title}”吗？删除后可以在修改记录里撤销。`)) return;
+  const { name, version, title } = state.current;
+  const result = await api(`${API}/entries/${encodeURIComponent(name)}?version=${encodeURIComponent(version)}`, { method: "DELETE" });
+  if (!result.ok) return showErrors("form-errors", "form-error-list", problems(result));
+  state.current = null;
+  $("entry-form").hidden = true;
+  $("form-empty").hidden = false;
+  await loadEntries();
+  await loadHistory(`faq/${name}`);
+  announce(`已删除：${title}。要恢复，请在修改记录里点“撤销”。`);
+});
+
+// --- preview ---
+
+$("preview-button").addEventListener("click", async () => {
+  const region = $("preview-region").value || null;
+  const result = await api(`${API}/preview`, { method: "POST", body: { name: $("name").value.trim(), answers: formAnswers(), region } });
+  const box = $("preview");
+  box.replaceChildren();
+  if (!result.ok) {
+    box.append(el("p", problems(result).join(" "), "error"));
+    return;
+  }
+  const heading = region ? `${region}的居民会收到：` : "不知道地区时，机器人会先问：";
+  box.append(el("p", heading));
+  const list = el("ol");
+  for (const message of result.data.messages) {
+    const bubble = el("li", message.text, "bubble");
+    for (const button of message.buttons || []) {
+      bubble.append(document.createElement("br"), el("span", `按钮：${button.title}`, "chip"));
+    }
+    list.append(bubble);
+  }
+  box.append(list);
+});
+
+// --- history and rollback ---
+
+async function loadHistory(target) {
+  const which = target || (state.current ? `faq/${state.current.name}` : null);
+  if (!which) return;
+  const result = await api(`${API}/revisions?target=${encodeURIComponent(which)}`);
+  const list = $("history");
+  list.replaceChildren();
+  $("history-panel").hidden = false;
+  if (!result.ok) return list.append(el("li", problems(result)[0], "error"));
+  if (!result.data.items.length) list.append(el("li", "还没有通过编辑器的修改。"));
+  for (const revision of result.data.items) {
+    const item = el("li");
+    item.append(el("span", `第${revision.id}号 · ${revision.time} · ${revision.actor} · ${revision.action_text}：${revision.summary}`));
+    const undo = el("button", `撤销第${revision.id}号修改`, "secondary");
+    undo.addEventListener("click", () => rollback(revision.id, which));
+    item.append(document.createElement("br"), undo);
+    list.append(item);
+  }
+}
+
+async function rollback(id, target) {
+  const includeLater = $("include-later").checked;
+  announce("正在撤销，请稍等……");
+  const result = await api(`${API}/revisions/${id}/rollback`, { method: "POST", body: { include_later: includeLater } });
+  if (!result.ok) return announce(problems(result).join(" "));
+  announce(`已撤销第${id}号修改。`);
+  const name = target.startsWith("faq/") ? target.slice(4) : null;
+  await loadEntries();
+  const reopened = name ? await api(`${API}/entries/${encodeURIComponent(name)}`) : { ok: false };
+  if (reopened.ok) {
+    state.current = reopened.data;
+    fillForm(state.current);
+  } else {
+    state.current = null;
+    $("entry-form").hidden = true;
+    $("form-empty").hidden = false;
+  }
+  await loadHistory(target);
+}
+
+// --- examples of other intents ---
+
+async function loadIntents() {
+  const result = await api(`${API}/intents`);
+  if (!result.ok) return;
+  state.intents = result.data.items;
+  const select = $("intent-select");
+  select.replaceChildren(...state.intents.map((intent) => {
+    const option = el("option", `${intent.name}（${intent.file}）`);
+    option.value = intent.name;
+    return option;
+  }));
+  if (state.intents.length) showIntent(state.intent || state.intents[0].name);
+}
+
+function showIntent(name) {
+  const intent = state.intents.find((i) => i.name === name);
+  if (!intent) return;
+  state.intent = name;
+  $("intent-select").value = name;
+  $("intent-examples").value = intent.examples.join("\n");
+  hideErrors("intent-errors");
+}
+
+$("intent-select").addEventListener("change", () => showIntent($("intent-select").value));
+
+$("intent-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const intent = state.intents.find((i) => i.name === state.intent);
+  if (!intent) return;
+  const examples = $("intent-examples").value.split("\n").map((line) => line.trim()).filter(Boolean);
+  const result = await api(`${API}/intents/${encodeURIComponent(intent.name)}`, { method: "PUT", body: { examples, version: intent.version } });
+  if (!result.ok) return showErrors("intent-errors", "intent-error-list", problems(result));
+  await loadIntents();
+  announce(`已保存 ${intent.name} 的例句。${result.data.revision.summary}`);
+});
