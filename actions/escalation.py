@@ -9,7 +9,7 @@ from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import selected_faq
-from actions.gateway_client import post
+from actions.gateway_client import post, resident_channel
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE
 
@@ -50,7 +50,7 @@ async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, reason: s
     payload = {
         "sender_id": tracker.sender_id,
         "reason": reason,
-        "channel": (tracker.get_latest_input_channel() or "web")[:16],
+        "channel": resident_channel(tracker),
         "topic": selected_faq(tracker) or _last_topic(tracker),
         "last_user_text": ((tracker.latest_message or {}).get("text") or "")[:1000],
     }

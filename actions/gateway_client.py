@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 GATEWAY_URL = os.environ.get("ACCESSLINE_GATEWAY_URL", "http://127.0.0.1:8000").rstrip("/")
 INTERNAL_TOKEN = os.environ.get("INTERNAL_API_TOKEN", "")
 TIMEOUT = aiohttp.ClientTimeout(total=10)
+CHANNELS = frozenset({"web", "wechat", "voice"})
 
 
 @dataclass
@@ -37,3 +38,16 @@ async def post(path: str, payload: dict[str, Any]) -> GatewayReply:
     except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
         log.warning("gateway call %s failed: %s", path, type(exc).__name__)
         return GatewayReply(0, {})
+
+
+def resident_channel(tracker: Any) -> str:
+    """Where the resident wrote from (web / wechat / voice), as the gateway sent it with the message.
+
+    The gateway puts it in the message metadata (and as Rasa's input channel); anything else, such as Rasa's own
+    "rest", counts as the web chat."""
+    metadata = (tracker.latest_message or {}).get("metadata")
+    sent = metadata.get("channel") if isinstance(metadata, dict) else None
+    for candidate in (sent, tracker.get_latest_input_channel()):
+        if candidate in CHANNELS:
+            return candidate
+    return "web"

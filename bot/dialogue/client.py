@@ -49,12 +49,16 @@ class RasaClient:
     async def close(self) -> None:
         await self._http.aclose()
 
-    async def send(self, sender_id: str, text: str) -> list[BotMessage]:
-        """Send one user message through Rasa's REST webhook; return the bot's messages."""
+    async def send(self, sender_id: str, text: str, channel: str | None = None) -> list[BotMessage]:
+        """Send one user message through Rasa's REST webhook; return the bot's messages.
+
+        `channel` (web / wechat / voice) rides along as the message's `input_channel` and `metadata.channel`,
+        both read by Rasa's REST input, so actions see where the resident wrote from (not "rest")."""
+        body: dict[str, Any] = {"sender": sender_id, "message": text}
+        if channel:
+            body |= {"input_channel": channel, "metadata": {"channel": channel}}
         try:
-            response = await self._http.post(
-                f"{self._rasa_url}/webhooks/rest/webhook", json={"sender": sender_id, "message": text}
-            )
+            response = await self._http.post(f"{self._rasa_url}/webhooks/rest/webhook", json=body)
             response.raise_for_status()
             raw = response.json()
         except (httpx.HTTPError, ValueError) as exc:

@@ -65,6 +65,6 @@ class ChatService:
             handoff = await self._escalation.resident_message(sender_id, clean)
             return ChatTurn([], handoff.as_dict() if handoff else None, self._escalation.unseen_messages(sender_id))
 
-        replies = await self._dialogue.send(sender_id, clean)
+        replies = await self._dialogue.send(sender_id, clean, channel=channel)
         handoff, person_messages = self._escalation.after_turn(sender_id)
         return ChatTurn(replies, handoff.as_dict() if handoff else None, person_messages)

@@ -1,12 +1,16 @@
 """Voice in the web chat: read-aloud through POST /api/voice/tts (with the chosen speed), speech input through
-POST /api/voice/turn, and a clear message offering typing when the microphone or speech input is unavailable."""
+POST /api/voice/turn, and a clear message offering typing when the microphone or speech input is unavailable.
+The microphone path runs for real with Chromium's fake capture device playing a spoken WAV file."""
 
 from __future__ import annotations
 
 import base64
 import io
 import json
+import shutil
+import time
 import wave
+from pathlib import Path
 
 import httpx
 import numpy as np
@@ -15,7 +19,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 from tests.browser.driver import chromium, screenshot
-from tests.browser.test_web_chat import ask, open_chat
+from tests.browser.test_web_chat import ask, message_texts, open_chat
 
 pytestmark = pytest.mark.stack
 
@@ -139,3 +143,103 @@ def test_speech_turn_shows_what_was_heard_or_why_not(stack, browser) -> None:
             assert kinds[0] == "resident" and "bot" in kinds[1:], kinds
             assert added[0].find_element(By.CSS_SELECTOR, ".bubble").get_attribute("textContent").startswith("您说：")
     screenshot(browser, "web-chat-voice-turn")
+
+
+# Test-side instrumentation: keep what the page posts to /api/voice/turn (the WAV, as base64) and what came back.
+RECORD_VOICE_TURNS = """
+window.__turns = [];
+const original = window.fetch;
+window.fetch = async (url, options) => {
+  if (!String(url).endsWith("/api/voice/turn")) return original(url, options);
+  const file = options.body.get("file");
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  const response = await original(url, options);
+  const body = await response.clone().json().catch(() => null);
+  window.__turns.push({wav: btoa(binary), type: file.type, status: response.status, body});
+  return response;
+};
+"""
+SPOKEN = "法律援助"
+LEAD_SILENCE = 0.5  # seconds before the words, so the start of recording does not clip them
+
+
+@pytest.fixture(scope="module")
+def spoken_wav(tmp_path_factory) -> Path:
+    """A 16 kHz 16-bit mono PCM WAV of espeak-ng saying 法律援助, with silence around it.
+
+    Chromium's fake capture device reads any PCM WAV (8/16/24/32-bit or float, any rate and channel count) and
+    converts it to the stream's format, so the rate here only has to be one espeak-ng can be resampled to."""
+    if shutil.which("espeak-ng") is None:
+        pytest.skip("needs espeak-ng to make the spoken question")
+    from voice.normalize import normalize_for_speech
+    from voice.tts.espeak import EspeakEngine
+
+    speech = np.frombuffer(EspeakEngine().synthesize(normalize_for_speech(SPOKEN)).resampled(16000).pcm, "<i2")
+    silence = np.zeros(int(16000 * LEAD_SILENCE), "<i2")
+    path = tmp_path_factory.mktemp("mic") / "speech.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(16000)
+        out.writeframes(np.concatenate([silence, speech, silence]).tobytes())
+    return path
+
+
+@pytest.fixture(scope="module")
+def mic_browser(spoken_wav: Path):
+    """Chromium with a fake microphone that plays `spoken_wav` once (%noloop) and grants the permission."""
+    driver = chromium(
+        [
+            "--use-fake-device-for-media-stream",
+            "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-audio-capture={spoken_wav}%noloop",
+        ]
+    )
+    yield driver
+    driver.quit()
+
+
+def test_microphone_recording_is_sent_as_16_khz_wav_and_the_reply_shown(stack, mic_browser, spoken_wav) -> None:
+    """Press 说话, let the fake microphone play the words, press again: the page's own recording path posts a 16 kHz
+    WAV to /api/voice/turn and shows what the server answered (heard and answered, or 没有听清)."""
+    with wave.open(str(spoken_wav)) as source:
+        played = source.getnframes() / source.getframerate()
+    open_chat(mic_browser, stack.url)
+    mic_browser.execute_script(RECORD_VOICE_TURNS)
+    before = len(mic_browser.find_elements(By.CSS_SELECTOR, "#log .msg"))
+    button = mic_browser.find_element(By.ID, "voice")
+    button.click()
+    label = mic_browser.find_element(By.ID, "voice-label")
+    WebDriverWait(mic_browser, 10).until(lambda d: label.text == "停止录音并发送")
+    assert "recording" in button.get_attribute("class") and "正在录音" in mic_browser.find_element(By.ID, "status").text
+    time.sleep(played + 0.5)  # let the fake microphone play the whole file into the recording
+    button.click()
+    WebDriverWait(mic_browser, 120).until(lambda d: d.execute_script("return window.__turns.length") == 1)
+    WebDriverWait(mic_browser, 10).until(lambda d: d.find_element(By.ID, "log").get_attribute("aria-busy") == "false")
+    assert label.text == "说话", "not left recording"
+    turn = mic_browser.execute_script("return window.__turns[0]")
+
+    assert turn["type"] == "audio/wav"
+    with wave.open(io.BytesIO(base64.b64decode(turn["wav"]))) as wav:
+        assert (wav.getframerate(), wav.getnchannels(), wav.getsampwidth()) == (16000, 1, 2)
+        pcm = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2").astype(float) / 32768
+    assert len(pcm) / 16000 >= played - LEAD_SILENCE, "the recording lasts as long as the button was on"
+    loudest = max(np.sqrt(np.mean(w**2)) for w in np.array_split(pcm, max(1, len(pcm) // 1600)))
+    assert loudest > 0.02, f"the microphone's sound reached the recording (loudest 0.1 s RMS {loudest:.4f})"
+
+    added = mic_browser.find_elements(By.CSS_SELECTOR, "#log .msg")[before:]
+    kinds = [m.get_attribute("class").split()[1] for m in added]
+    texts = [m.get_attribute("data-text") for m in added]
+    body = turn["body"]
+    if turn["status"] == 200 and body["transcript"]:
+        assert kinds[0] == "resident" and texts[0] == body["transcript"], (kinds, texts)
+        assert texts[1:] == [m["text"] for m in body["messages"]], "the server's reply, in order"
+        assert message_texts(mic_browser, "resident")[-1] == "您说：" + body["transcript"]
+    elif turn["status"] == 200:
+        assert kinds == ["notice"] and "没有听清" in texts[0], texts
+    else:
+        assert turn["status"] in (404, 503), turn["status"]
+        assert kinds == ["notice"] and "请在下面的输入框里打字" in texts[0], texts
+    screenshot(mic_browser, "web-chat-microphone-turn")
