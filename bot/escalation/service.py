@@ -299,6 +299,7 @@ class EscalationService:
             "status": ticket.status,
             "region": ticket.region,
             "reason": ticket.reason,
+            "channel": ticket.channel,
             "topic": (ticket.summary or {}).get("topic"),
             "operator": ticket.operator,
             "created_at": ticket.created_at.isoformat(),

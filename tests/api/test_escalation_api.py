@@ -120,13 +120,14 @@ def test_only_the_holder_sees_personal_data_and_every_view_is_audited(redis_clie
 
 
 def test_transfer_between_hotlines(redis_client) -> None:
-    ticket_id = open_ticket(redis_client, "resident-i")["handoff"]["ticket_id"]
+    ticket_id = open_ticket(redis_client, "resident-i", channel="wechat")["handoff"]["ticket_id"]
     op = login(redis_client, "op1")
     redis_client.post(f"/api/operator/tickets/{ticket_id}/claim", headers=op)
     moved = redis_client.post(f"/api/operator/tickets/{ticket_id}/transfer", json={"queue": "12345"}, headers=op)
     assert moved.json() == {"ticket_id": ticket_id, "queue": "12345", "status": "waiting"}
     queue = redis_client.get("/api/operator/tickets", headers=op).json()
     assert any(t["id"] == ticket_id and t["queue"] == "12345" and t["operator"] is None for t in queue)
+    assert [t["channel"] for t in queue if t["id"] == ticket_id] == ["wechat"], "the card says where the resident wrote"
 
 
 def test_metrics_report_queues(redis_client) -> None:

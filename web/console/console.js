@@ -6,6 +6,7 @@ const $ = (id) => document.getElementById(id);
 const PRIORITY = { emergency: "紧急", high: "优先", normal: "普通" };
 const REASON = { danger: "危险", complaint: "投诉", fallback: "没听懂", request: "主动要求" };
 const AUTHOR = { resident: "居民", bot: "智能助手", operator: "客服" };
+const CHANNEL = { web: "网页", wechat: "微信公众号", voice: "电话/语音" };
 
 function announce(text) { $("announcer").textContent = text; }
 
@@ -41,7 +42,7 @@ async function loadQueue() {
     const item = el("li", undefined, t.priority);
     const left = minutesLeft(t.sla_due_at);
     item.append(el("span", `【${PRIORITY[t.priority]}】`, "badge"));
-    item.append(document.createTextNode(` ${t.queue} · ${REASON[t.reason] || t.reason} · ${t.region || "地区未知"} · `));
+    item.append(document.createTextNode(` ${t.queue} · ${REASON[t.reason] || t.reason} · ${CHANNEL[t.channel] || t.channel || ""} · ${t.region || "地区未知"} · `));
     item.append(el("span", left >= 0 ? `${left} 分钟内需回复` : `已超时 ${-left} 分钟`, left >= 0 ? "" : "overdue"));
     if (t.status === "waiting") {
       const claim = el("button", "认领");
@@ -79,7 +80,7 @@ async function openTicket(id) {
   const summary = $("ticket-summary");
   summary.replaceChildren();
   const rows = [["工单", t.id], ["热线", t.queue], ["优先级", PRIORITY[t.priority]], ["原因", REASON[t.reason] || t.reason],
-    ["地区", t.region || "未知"], ["话题", t.topic || "未知"], ["联系电话", t.contact_phone || "（未留）"]];
+    ["来源", CHANNEL[t.channel] || t.channel || "未知"], ["地区", t.region || "未知"], ["话题", t.topic || "未知"], ["联系电话", t.contact_phone || "（未留）"]];
   if (t.application) rows.push(["关联申请", `${t.application.reference} ${t.application.status}`]);
   for (const [k, v] of rows) summary.append(el("dt", k), el("dd", String(v)));
   renderTranscript(t);
