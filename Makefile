@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GW := .venv-gw/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test envs lint eval bench user voice-check clean
+.PHONY: run test envs lint eval bench bench-retrain user voice-check clean
 
 envs:  ## create or reuse the Rasa and gateway environments
 	@bash scripts/ensure-envs.sh
@@ -20,6 +20,9 @@ eval: envs  ## NLU evaluation on the held-out split -> docs/nlu-eval.md
 
 bench: envs  ## latency and throughput -> docs/benchmarks.md
 	@$(GW) -m bench.chat_latency && $(GW) -m bench.intake_latency && $(GW) -m bench.voice_bench
+
+bench-retrain: envs  ## seconds from an FAQ edit to the live answer -> docs/benchmarks.md
+	@$(GW) -m bench.retrain_latency
 
 user: envs  ## create a staff/operator/admin account: make user NAME=li ROLE=staff (password from stdin)
 	@$(GW) -m bot.cli create-user "$(NAME)" --role "$(ROLE)"

@@ -15,6 +15,8 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.api.routes import applications, auth, chat, health, internal, metrics, operator, voice
 from bot.api.routes import faq as faq_routes
+from bot.api.routes import insights as insights_routes
+from bot.api.routes import training as training_routes
 from bot.api.routes import wechat as wechat_routes
 from bot.channels import voice_ws
 from bot.channels.wechat.setup import build_wechat, close_wechat
@@ -27,12 +29,15 @@ from bot.escalation.hub import Hub
 from bot.escalation.routing import RoutingTable
 from bot.escalation.service import EscalationService
 from bot.escalation.worker import delivery_loop
+from bot.insights.recorder import TurnRecorder
 from bot.services import messages
 from bot.services.chat import ChatService
 from bot.services.rate_limit import FailureLimiter
 from bot.staff.service import build_editor
 from bot.storage import migrate
 from bot.storage.db import make_engine, make_session_factory
+from bot.training.rasa_admin import RasaAdmin
+from bot.training.runner import TrainingRunner
 from voice.engines import make_engines
 from voice.keypad import KeypadMenus
 
@@ -86,8 +91,25 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.tts, app.state.stt = make_engines(settings)
         app.state.keypad = KeypadMenus()
-        app.state.chat_service = ChatService(app.state.dialogue, app.state.escalation, settings.max_text_chars)
+        app.state.turn_recorder = TurnRecorder(
+            app.state.sessions,
+            settings.rasa_url,
+            settings.rasa_token,
+            settings.nlu_data_dir,
+            app.state.cipher.lookup_hash,
+        )
+        app.state.chat_service = ChatService(
+            app.state.dialogue, app.state.escalation, settings.max_text_chars, recorder=app.state.turn_recorder
+        )
         app.state.wechat = build_wechat(app.state, settings)
+        app.state.training = TrainingRunner(
+            settings,
+            app.state.sessions,
+            RasaAdmin(settings.rasa_url, settings.rasa_token),
+            app.state.faq_editor.store.locked,
+        )
+        if settings.training_runner:
+            app.state.training.start()
         stop_delivery = asyncio.Event()
         delivery = asyncio.create_task(delivery_loop(app.state.escalation, stop_delivery))
         app.state.status_limiter = FailureLimiter(
@@ -99,6 +121,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         await close_wechat(app.state.wechat)
         stop_delivery.set()
+        await app.state.training.stop()
+        await app.state.turn_recorder.close()
         await delivery
         await app.state.dialogue.close()
         if app.state.redis is not None:
@@ -133,6 +157,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(voice.router)
     app.include_router(voice_ws.router)
     app.include_router(wechat_routes.router)
+    app.include_router(training_routes.router)
+    app.include_router(insights_routes.router)
     app.include_router(faq_routes.router)
     app.mount("/console", StaticFiles(directory=WEB_DIR / "console", html=True), name="console")
     app.mount("/staff", StaticFiles(directory=WEB_DIR / "staff", html=True), name="staff")

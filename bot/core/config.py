@@ -50,6 +50,17 @@ class Settings(BaseSettings):
     faq_rasa_validate: bool = Field(default=True, description="run `rasa data validate` before saving an edit")
     faq_rasa_validate_timeout: float = 90.0
 
+    # Retraining (bot/training): where models are kept, the gate, and the training command.
+    models_dir: Path = PROJECT_ROOT / "models"
+    training_config: Path = PROJECT_ROOT / "dialogue" / "config.yml"
+    training_eval_dir: Path = PROJECT_ROOT / "tests" / "nlu_eval"
+    training_gate_margin: float = Field(default=1.0, description="points a new model may lose and still go live")
+    training_epochs: int | None = Field(default=None, description="override DIET/ResponseSelector epochs (tests)")
+    training_finetune_fraction: float = Field(default=0.125, description="epoch fraction when finetuning; 0 = off")
+    training_runner: bool = Field(default=True, description="run queued training jobs in this gateway")
+    training_keep_models: int = Field(default=5, description="job-trained models kept on disk besides the live one")
+    rasa_binary: Path = PROJECT_ROOT / ".venv-rasa" / "bin" / "rasa"
+
     # WeChat Official Account (公众号) channel at /wechat; unset token = channel off (docs/wechat.md).
     wechat_token: str | None = Field(default=None, description="Token set in the 公众号 server configuration")
     wechat_app_id: str | None = None

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.dialogue.client import BotMessage, RasaClient
 from bot.escalation.service import EscalationService
+from bot.insights.recorder import TurnRecorder
 from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE, is_danger
 from bot.rules.masking import mask_sensitive
 from bot.services import messages
@@ -36,10 +37,13 @@ class ChatTurn:
 class ChatService:
     """Turns a resident's text into the bot's (or the operator's) messages."""
 
-    def __init__(self, dialogue: RasaClient, escalation: EscalationService, max_chars: int) -> None:
+    def __init__(
+        self, dialogue: RasaClient, escalation: EscalationService, max_chars: int, recorder: TurnRecorder | None = None
+    ) -> None:
         self._dialogue = dialogue
         self._escalation = escalation
         self._max_chars = max_chars
+        self._recorder = recorder  # insights: how each Rasa turn went, recorded in the background
 
     async def handle(self, sender_id: str, text: str, channel: str = "web") -> ChatTurn:
         """Run one turn. Raises TextTooLong, or DialogueUnavailable when Rasa cannot answer."""
@@ -67,4 +71,6 @@ class ChatService:
 
         replies = await self._dialogue.send(sender_id, clean, channel=channel)
         handoff, person_messages = self._escalation.after_turn(sender_id)
+        if self._recorder is not None:
+            self._recorder.schedule(sender_id, clean, channel, handoff is not None)
         return ChatTurn(replies, handoff.as_dict() if handoff else None, person_messages)

@@ -1,0 +1,99 @@
+"""Record how each Rasa turn went, in the background after the reply has been sent. No personal data is kept."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot.insights.grouping import keywords
+from bot.insights.privacy import scrub
+from bot.insights.topics import TopicIndex
+from bot.storage.models import TurnOutcome
+
+log = logging.getLogger(__name__)
+# Outside a form, a bare answer (`inform`: a number, a name …) is not understood either (rules.yml: action_fallback).
+UNANSWERED_INTENTS = {"nlu_fallback": "fallback", "inform": "fallback", "out_of_scope": "out_of_scope"}
+
+
+@dataclass
+class Outcome:
+    intent: str
+    confidence: float
+    answer_key: str | None
+    outcome: str  # answered | fallback | out_of_scope
+    in_form: bool
+
+
+def classify(state: dict[str, Any]) -> Outcome:
+    """Read the turn's result from the tracker state (`latest_message` is the parse of the user's message)."""
+    parse = state.get("latest_message") or {}
+    intent = (parse.get("intent") or {}).get("name") or "nlu_fallback"
+    confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
+    selected = ((parse.get("response_selector") or {}).get(intent) or {}).get("response") or {}
+    answer_key = selected.get("intent_response_key") if intent == "faq" else None
+    in_form = bool((state.get("active_loop") or {}).get("name"))
+    outcome = "answered" if in_form else UNANSWERED_INTENTS.get(intent, "answered")
+    return Outcome(intent, round(confidence, 4), answer_key, outcome, in_form)
+
+
+class TurnRecorder:
+    """Schedules one small write per turn; a failure is logged and never reaches the resident."""
+
+    def __init__(self, sessions, rasa_url: str, token: str, data_dir: Path, conversation_hash) -> None:
+        self._sessions = sessions
+        self._url = rasa_url.rstrip("/")
+        self._params = {"include_events": "NONE", **({"token": token} if token else {})}
+        self._topics = TopicIndex(data_dir / "faq")
+        self._userdict = data_dir / "dict" / "userdict.txt"
+        self._hash = conversation_hash
+        self._tasks: set[asyncio.Task] = set()
+        self._http = httpx.AsyncClient(timeout=10.0)
+
+    def schedule(self, sender_id: str, text: str, channel: str, handoff: bool) -> None:
+        """Record the turn off the response path."""
+        task = asyncio.create_task(self._record(sender_id, text, channel, handoff))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def drain(self) -> None:
+        """Wait for pending records (tests, shutdown)."""
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def close(self) -> None:
+        await self.drain()
+        await self._http.aclose()
+
+    async def _record(self, sender_id: str, text: str, channel: str, handoff: bool) -> None:
+        try:
+            response = await self._http.get(f"{self._url}/conversations/{sender_id}/tracker", params=self._params)
+            response.raise_for_status()
+            outcome = classify(response.json())
+            await asyncio.to_thread(self.save, sender_id, text, channel, handoff, outcome)
+        except Exception as exc:  # noqa: BLE001 - insights must never disturb a conversation
+            log.warning("turn outcome not recorded: %s", type(exc).__name__)
+
+    def save(self, sender_id: str, text: str, channel: str, handoff: bool, outcome: Outcome) -> None:
+        """Store one turn's outcome (the question text only when unanswered, scrubbed)."""
+        question = scrub(text) if outcome.outcome != "answered" else None
+        words = keywords(question, self._userdict) if question else []
+        row = TurnOutcome(
+            conversation=self._hash(sender_id)[:64],
+            channel=channel[:16],
+            intent=outcome.intent[:100],
+            confidence=outcome.confidence,
+            answer_key=outcome.answer_key,
+            topic=("申请办理" if outcome.in_form else self._topics.topic(outcome.intent, outcome.answer_key))[:32],
+            outcome=outcome.outcome,
+            handoff=handoff,
+            question=question,
+            keywords=words,
+        )
+        with self._sessions() as session:
+            session.add(row)
+            session.commit()

@@ -1,0 +1,85 @@
+"""The dashboard's numbers: unanswered groups, volume by topic and day, hand-over rate, rating."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from bot.insights.grouping import Question, group_questions
+from bot.insights.privacy import as_example
+from bot.storage.models import TurnOutcome, utcnow
+
+MAX_ROWS = 50000
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def summary(session: Session, days: int = 30, now: datetime | None = None) -> dict:
+    """Everything the dashboard shows for the last `days` days (no personal data in any field)."""
+    now = now or utcnow()
+    since = now - timedelta(days=days)
+    rows = session.scalars(
+        select(TurnOutcome).where(TurnOutcome.at >= since).order_by(TurnOutcome.id.desc()).limit(MAX_ROWS)
+    ).all()
+    by_topic = Counter(r.topic for r in rows)
+    by_day: dict[str, dict[str, int]] = defaultdict(lambda: {"turns": 0, "unanswered": 0})
+    conversations: dict[str, bool] = {}
+    for r in rows:
+        day = _aware(r.at).date().isoformat()
+        by_day[day]["turns"] += 1
+        by_day[day]["unanswered"] += r.outcome != "answered"
+        conversations[r.conversation] = conversations.get(r.conversation, False) or r.handoff
+    ratings = [r.rating for r in rows if r.rating is not None]
+    open_questions = [
+        Question(r.id, r.question, list(r.keywords or []), _aware(r.at), r.outcome)
+        for r in rows
+        if r.outcome != "answered" and r.question and r.resolved_at is None
+    ]
+    unanswered = sum(r.outcome != "answered" for r in rows)
+    handed = sum(conversations.values())
+    return {
+        "days": days,
+        "since": since.date().isoformat(),
+        "turns": len(rows),
+        "conversations": len(conversations),
+        "unanswered": unanswered,
+        "unanswered_rate": round(unanswered / len(rows), 4) if rows else None,
+        "handoff_conversations": handed,
+        "handoff_rate": round(handed / len(conversations), 4) if conversations else None,
+        "rating": {"average": round(sum(ratings) / len(ratings), 2), "count": len(ratings)} if ratings else None,
+        "by_topic": [{"topic": t, "turns": n} for t, n in by_topic.most_common()],
+        "by_day": [{"day": d, **by_day[d]} for d in sorted(by_day)],
+        "groups": [g.as_dict() for g in group_questions(open_questions)],
+    }
+
+
+def resolve(session: Session, outcome_ids: list[int], actor: str) -> int:
+    """Mark unanswered questions as dealt with (they leave the list); returns how many changed."""
+    result = session.execute(
+        update(TurnOutcome)
+        .where(TurnOutcome.id.in_(outcome_ids), TurnOutcome.resolved_at.is_(None), TurnOutcome.outcome != "answered")
+        .values(resolved_at=utcnow(), resolved_by=actor)
+    )
+    session.commit()
+    return result.rowcount
+
+
+def questions(session: Session, outcome_ids: list[int]) -> list[str]:
+    """The stored (already scrubbed) texts of these still open unanswered questions, without repeats."""
+    texts = session.scalars(
+        select(TurnOutcome.question)
+        .where(TurnOutcome.id.in_(outcome_ids), TurnOutcome.question.is_not(None), TurnOutcome.resolved_at.is_(None))
+        .order_by(TurnOutcome.id)
+    ).all()
+    return list(dict.fromkeys(texts))
+
+
+def examples(session: Session, outcome_ids: list[int]) -> list[str]:
+    """The open questions as training examples (clauses that held personal data left out), without repeats."""
+    cleaned = (as_example(text) for text in questions(session, outcome_ids))
+    return list(dict.fromkeys(text for text in cleaned if text))

@@ -1,0 +1,1 @@
+"""Safe retraining: a durable job queue, training on a snapshot, evaluation, a gate, hot-swap and rollback."""
