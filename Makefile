@@ -12,6 +12,7 @@ run: envs  ## train if needed, start Rasa + action server + gateway on 127.0.0.1
 	@$(GW) -m bot.launcher
 
 test: envs  ## lint, then the whole pytest suite (trains a model once, drives the real stack)
+	@[ -f node_modules/axe-core/axe.min.js ] || ! command -v npm >/dev/null || npm ci --no-audit --no-fund
 	@.venv-gw/bin/ruff check bot actions voice tests bench
 	@$(GW) -m pytest
 

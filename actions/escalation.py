@@ -8,9 +8,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ConversationPaused
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.faq import selected_faq
 from actions.gateway_client import post, resident_channel
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
+from actions.parse import selected_faq
 from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE
 
 REASON_OF_INTENT = {"request_human": "request", "complaint": "complaint", "danger": "danger"}
@@ -91,8 +91,13 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        if consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN:
-            dispatcher.utter_message(text="对不起，我还是没听懂。我请人工客服来帮您。")
-            return await escalate(dispatcher, tracker, "fallback")
-        dispatcher.utter_message(response="utter_default")
-        return []
+        return await answer_not_understood(dispatcher, tracker)
+
+
+async def answer_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """Ask to rephrase (with a 人工客服 button); the second miss in a row hands over to a person."""
+    if consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN:
+        dispatcher.utter_message(text="对不起，我还是没听懂。我请人工客服来帮您。")
+        return await escalate(dispatcher, tracker, "fallback")
+    dispatcher.utter_message(response="utter_default")
+    return []

@@ -9,6 +9,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import apply_button_for, choose_variation, split_messages
+from actions.escalation import answer_not_understood
+from actions.parse import faq_understood, selected_faq
 from bot.rules.regions import canonical_region, detect_region
 
 
@@ -20,12 +22,6 @@ def region_from_message(tracker: Tracker) -> str | None:
             if region:
                 return region
     return detect_region(message.get("text"))
-
-
-def selected_faq(tracker: Tracker) -> str | None:
-    selector = (tracker.latest_message or {}).get("response_selector") or {}
-    response = (selector.get("faq") or {}).get("response") or {}
-    return response.get("intent_response_key")
 
 
 def say_faq(dispatcher: CollectingDispatcher, domain: dict[str, Any], faq_key: str, region: str | None) -> bool:
@@ -51,14 +47,18 @@ class ActionAnswerFaq(Action):
     def name(self) -> str:
         return "action_answer_faq"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict[str, Any]]:
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent == "faq" and not faq_understood(tracker):
+            return await answer_not_understood(dispatcher, tracker)  # no answer fits: ask again, as the fallback does
         events: list[dict[str, Any]] = []
         mentioned = region_from_message(tracker)
         region = mentioned or tracker.get_slot("region")
         if mentioned and mentioned != tracker.get_slot("region"):
             events.append(SlotSet("region", mentioned))
 
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if intent == "faq":
             faq_key = selected_faq(tracker)
         else:  # the user answered the region question, or just told us where they live

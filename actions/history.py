@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.rules.understanding import understood_faq
+
 FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback"})
 MISSES_BEFORE_OFFERING_HUMAN = 2
 
@@ -12,16 +14,17 @@ def consecutive_misses(events: list[dict[str, Any]]) -> int:
     """How many user messages in a row the bot did not understand, the current one included.
 
     A message counts as a miss when a fallback action answered it (the NLU fallback, or the core fallback when no
-    rule fitted); the current message counts because this is called from the fallback action itself."""
-    turns: list[set[str]] = []
+    rule fitted) or when it looked like a policy question that no answer fitted (bot/rules/understanding.py); the
+    current message counts because this is called when it was not understood."""
+    turns: list[tuple[set[str], bool]] = []
     for event in events:
         if event.get("event") == "user":
-            turns.append(set())
+            turns.append((set(), understood_faq(event.get("parse_data") or {})))
         elif event.get("event") == "action" and turns:
-            turns[-1].add(event.get("name") or "")
+            turns[-1][0].add(event.get("name") or "")
     misses = 0
-    for index, actions in enumerate(reversed(turns)):
-        if index == 0 or actions & FALLBACK_ACTIONS:
+    for index, (actions, understood) in enumerate(reversed(turns)):
+        if index == 0 or actions & FALLBACK_ACTIONS or not understood:
             misses += 1
         else:
             break

@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import intake_fields as fields
-from actions.faq import say_faq, selected_faq
+from actions.faq import say_faq
+from actions.parse import faq_understood, selected_faq
 from actions.readback import parse_correction
 
 Parser = Callable[[str, dict], fields.Parsed]
@@ -42,7 +43,7 @@ PARSERS: dict[str, Parser] = {
 def _answered_a_question_instead(dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> bool:
     """A policy question asked mid-form is answered (then the form asks its question again)."""
     intent = (tracker.latest_message or {}).get("intent") or {}
-    if intent.get("name") != "faq" or intent.get("confidence", 0) < FAQ_CONFIDENCE:
+    if intent.get("name") != "faq" or intent.get("confidence", 0) < FAQ_CONFIDENCE or not faq_understood(tracker):
         return False
     faq_key = selected_faq(tracker)
     if not faq_key:

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 import httpx
 
 from bench.report import write_section
-from bench.stack import PeakRss, cleanup, start_stack
+from bench.stack import CpuMeter, PeakRss, cleanup, load_average, start_stack
+from bot.launcher.stack import rasa_workers
 from tests.knowledge import fact_cases
 
 CONCURRENCY = (1, 10, 50)
@@ -85,13 +86,18 @@ async def measure() -> str:
     gateway_url = f"{stack.url}/api/chat"
     rasa_url = f"http://127.0.0.1:{stack.config.rasa_port}/webhooks/rest/webhook"
     rows: list[str] = []
+    cpu_rows: list[str] = []
+    loads = [load_average()]
     try:
         with PeakRss(stack) as memory:
             await run_load(gateway_url, gateway_body, 5, 40, "warm")  # load models, fill caches
             for concurrency in CONCURRENCY:
                 total = REQUESTS[concurrency]
                 rasa = await run_load(rasa_url, rasa_body, concurrency, total, f"r{concurrency}")
-                gateway = await run_load(gateway_url, gateway_body, concurrency, total, f"g{concurrency}")
+                with CpuMeter(stack) as cpu:
+                    gateway = await run_load(gateway_url, gateway_body, concurrency, total, f"g{concurrency}")
+                cpu_rows.append(f"| {concurrency} | {cpu.per_turn_ms(len(gateway.latencies))} |")
+                loads.append(load_average())
                 for name, result in (("Rasa REST webhook", rasa), ("gateway /api/chat", gateway)):
                     rows.append(
                         f"| {concurrency} | {name} | {len(result.latencies)} | {result.errors} | "
@@ -104,14 +110,19 @@ async def measure() -> str:
     finally:
         cleanup(stack, prefix)
     backend = "Redis tracker + lock store" if stack.config.redis_url else "in-memory tracker store"
+    workers = rasa_workers(stack.config)
     memory_rows = "\n".join(f"| {name} | {peak / 2**20:.0f} MiB |" for name, peak in memory.peaks.items())
     return (
         "## Chat latency (`bench/chat_latency.py`)\n\n"
         f"Same questions (every FAQ fact-check question, plus small talk) sent to the gateway and straight to "
         f"Rasa's REST webhook; {TURNS_PER_CONVERSATION} turns per conversation; {backend}; "
-        "one uvicorn worker, one Sanic worker, TF threads = 1. Latencies in ms.\n\n"
+        f"one uvicorn worker, {workers} Rasa Sanic worker(s) (RASA_WORKERS), Rasa started with "
+        "`bot.launcher.rasa_speedups`; TF threads = 1. Latencies in ms. "
+        f"Load average (1 min; 2 cores shared with other work) before and after each step: {' → '.join(loads)}.\n\n"
         "| concurrent | target | requests ok | errors | p50 | p95 | p99 | req/s |\n"
         "|---|---|---|---|---|---|---|---|\n" + "\n".join(rows) + "\n\n"
+        "CPU time per gateway turn (user + system, process and its children; hardly affected by other load):\n\n"
+        "| concurrent | CPU per turn |\n|---|---|\n" + "\n".join(cpu_rows) + "\n\n"
         "Peak resident memory (process and its children) during the run:\n\n"
         "| process | peak RSS |\n|---|---|\n" + memory_rows + "\n"
     )

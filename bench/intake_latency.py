@@ -11,7 +11,8 @@ import time
 import httpx
 
 from bench.report import write_section
-from bench.stack import PeakRss, cleanup, start_stack
+from bench.stack import CpuMeter, PeakRss, cleanup, load_average, start_stack
+from bot.launcher.stack import rasa_workers
 from bot.rules.id_card import id_check_digit
 
 CONCURRENT = 10
@@ -46,16 +47,19 @@ async def measure() -> str:
     url = f"{stack.url}/api/chat"
     latencies: list[float] = []
     errors = 0
+    loads = [load_average()]
     try:
         with PeakRss(stack) as memory:
             async with httpx.AsyncClient(timeout=60) as client:
                 await conversation(client, url, "warmup", [])
                 started = time.perf_counter()
-                for round_ in range(ROUNDS):
-                    results = await asyncio.gather(
-                        *(conversation(client, url, f"intake-{round_}-{i}", latencies) for i in range(CONCURRENT))
-                    )
-                    errors += sum(results)
+                with CpuMeter(stack) as cpu:
+                    for round_ in range(ROUNDS):
+                        results = await asyncio.gather(
+                            *(conversation(client, url, f"intake-{round_}-{i}", latencies) for i in range(CONCURRENT))
+                        )
+                        errors += sum(results)
+                        loads.append(load_average())
                 seconds = time.perf_counter() - started
     finally:
         cleanup(stack, prefix)
@@ -69,7 +73,9 @@ async def measure() -> str:
         "| turns ok | errors | p50 ms | p95 ms | p99 ms | turns/s |\n|---|---|---|---|---|---|\n"
         f"| {len(latencies)} | {errors} | {percentile(latencies, 0.5):.0f} | {percentile(latencies, 0.95):.0f} | "
         f"{percentile(latencies, 0.99):.0f} | {len(latencies) / seconds:.1f} |\n\n"
-        f"Peak RSS: {memory_text}. Target: p95 ≤ 400 ms.\n"
+        f"CPU per turn: {cpu.per_turn_ms(len(latencies) + errors)}. Peak RSS: {memory_text}. "
+        f"Rasa Sanic workers: {rasa_workers(stack.config)}. Load average (1 min) before and after each round: "
+        f"{' → '.join(loads)}. Target: p95 ≤ 400 ms.\n"
     )
 
 

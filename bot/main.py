@@ -162,6 +162,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(faq_routes.router)
     app.mount("/console", StaticFiles(directory=WEB_DIR / "console", html=True), name="console")
     app.mount("/staff", StaticFiles(directory=WEB_DIR / "staff", html=True), name="staff")
+    app.mount("/shared", StaticFiles(directory=WEB_DIR / "shared"), name="shared")  # session.js for staff/console
     app.mount("/chat-assets", StaticFiles(directory=WEB_DIR / "chat"), name="chat-assets")
 
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)

@@ -13,6 +13,7 @@ import httpx
 from bot.insights.grouping import keywords
 from bot.insights.privacy import scrub
 from bot.insights.topics import TopicIndex
+from bot.rules.understanding import understood_faq
 from bot.storage.models import TurnOutcome
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ def classify(state: dict[str, Any]) -> Outcome:
     answer_key = selected.get("intent_response_key") if intent == "faq" else None
     in_form = bool((state.get("active_loop") or {}).get("name"))
     outcome = "answered" if in_form else UNANSWERED_INTENTS.get(intent, "answered")
+    if outcome == "answered" and not in_form and not understood_faq(parse):
+        outcome = "fallback"  # taken for a policy question, but no answer fitted: the bot asked again
     return Outcome(intent, round(confidence, 4), answer_key, outcome, in_form)
 
 

@@ -34,6 +34,9 @@ class StackConfig:
     tracker_expiry_seconds: int = 7 * 24 * 3600
     redis_key_prefix: str = "accessline"
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Sanic worker processes of the Rasa server (each loads the model: ~560 MiB more per worker). Rasa allows more
+    # than one only with the Redis lock store, so without REDIS_URL it stays at one.
+    rasa_workers: int = field(default_factory=lambda: int(os.environ.get("RASA_WORKERS") or 1))
 
 
 def write_endpoints(config: StackConfig) -> Path:
@@ -61,6 +64,11 @@ def write_endpoints(config: StackConfig) -> Path:
     path = config.runtime_dir / f"endpoints-{config.rasa_port}.yml"
     path.write_text(yaml.safe_dump(endpoints, allow_unicode=True))
     return path
+
+
+def rasa_workers(config: StackConfig) -> int:
+    """How many Sanic workers the Rasa server gets: at least one, and only one without Redis."""
+    return max(1, config.rasa_workers) if config.redis_url else 1
 
 
 class Stack:
@@ -100,8 +108,16 @@ class Stack:
 
     def start_rasa(self) -> None:
         env = rasa_environment(dict(os.environ)) | self.config.extra_env
+        workers = rasa_workers(self.config)
+        if self.config.rasa_workers > workers:
+            print(">> RASA_WORKERS > 1 needs REDIS_URL (Rasa's Redis lock store): starting one worker", flush=True)
+        if workers > 1:
+            print(">> RASA_WORKERS > 1: a model swapped in by staff retraining (PUT /model) reaches one worker only;"
+                  " restart the stack after a retrain", flush=True)  # fmt: skip
+        env["SANIC_WORKERS"] = str(workers)
+        python = rasa_executable().with_name("python")  # bot.launcher.rasa_main: Rasa's CLI plus rasa_speedups
         command = [
-            str(rasa_executable()), "run", "--enable-api", "--auth-token", self.token,
+            str(python), "-m", "bot.launcher.rasa_main", "run", "--enable-api", "--auth-token", self.token,
             "--model", str(self.config.model), "--endpoints", str(write_endpoints(self.config)),
             "--interface", "127.0.0.1", "-p", str(self.config.rasa_port),
         ]  # fmt: skip

@@ -36,7 +36,7 @@ def insights_client(database_url, tmp_path) -> Iterator[TestClient]:
 def _turn(intent: str, key: str | None = None, loop: str | None = None) -> dict:
     parse = {"intent": {"name": intent, "confidence": 0.4 if intent == "nlu_fallback" else 0.95}}
     if key:
-        parse["response_selector"] = {"faq": {"response": {"intent_response_key": key}}}
+        parse["response_selector"] = {"faq": {"response": {"intent_response_key": key, "confidence": 0.9}}}
     return {"latest_message": parse, "active_loop": {"name": loop} if loop else {}}
 
 

@@ -47,10 +47,12 @@ def test_as_example_leaves_out_the_clauses_that_held_personal_data() -> None:
     assert as_example("导盲犬能坐公交吗？地铁呢") == "导盲犬能坐公交吗？地铁呢"
 
 
-def _state(intent: str, confidence: float = 0.9, key: str | None = None, loop: str | None = None) -> dict:
+def _state(
+    intent: str, confidence: float = 0.9, key: str | None = None, loop: str | None = None, fit: float = 0.9
+) -> dict:
     parse = {"intent": {"name": intent, "confidence": confidence}, "text": "…"}
     if key:
-        parse["response_selector"] = {"faq": {"response": {"intent_response_key": key}}}
+        parse["response_selector"] = {"faq": {"response": {"intent_response_key": key, "confidence": fit}}}
     return {"latest_message": parse, "active_loop": {"name": loop} if loop else {}}
 
 
@@ -63,6 +65,8 @@ def test_classify_reads_intent_answer_and_form_from_the_tracker_state() -> None:
     in_form = classify(_state("nlu_fallback", 0.2, loop="care_subsidy_form"))
     assert in_form.outcome == "answered" and in_form.in_form, "answers to form questions are never kept"
     assert classify({}).outcome == "fallback"
+    unfitted = classify(_state("faq", 1.0, "faq/public_welfare_jobs", fit=0.05))
+    assert unfitted.outcome == "fallback", "a policy question no answer fits is unanswered"
 
 
 def test_topics_come_from_the_faq_files() -> None:

@@ -106,6 +106,10 @@ def retrain(trained_model: Path, redis_prefix: str, tmp_path_factory: pytest.Tem
             "NLU_DATA_DIR": str(data_dir),
             "TRAINING_EPOCHS": "20",
             "TRAINING_FINETUNE_FRACTION": "0.5",
+            # A 10-epoch finetune moves the held-out scores by up to ~2 points either way (measured: response
+            # selection 92.6 → 90.4 for a harmless wording edit), so the mechanism is tested with a 3-point margin;
+            # the harmful edit below costs ~7 points. Production keeps the default of 1 point.
+            "TRAINING_GATE_MARGIN": "3",
         },
     )
     stack = Stack(config)
@@ -184,7 +188,7 @@ def test_an_edit_that_breaks_other_answers_is_refused_and_the_live_model_keeps_s
         _edit_answer(retrain.data_dir)
     assert done["status"] == "rejected", done
     assert done["scores"]["gate"]["passed"] is False
-    assert "下降超过 1 个百分点" in done["message"]
+    assert "下降超过 3 个百分点" in done["message"]
     assert done["scores"]["candidate"]["intent"] < done["scores"]["live"]["intent"] - 1
     assert retrain.served_model() == live_before
     models = retrain.http.get("/api/staff/training/models").json()["models"]

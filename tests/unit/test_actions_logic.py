@@ -2,6 +2,7 @@
 
 from actions.answers import choose_variation, needs_region, split_messages
 from actions.history import consecutive_misses
+from bot.rules.understanding import FAQ_MIN_CONFIDENCE, understood_faq
 
 SUI = {"condition": [{"type": "slot", "name": "region", "value": "绥芬河市"}], "text": "绥"}
 LU = {"condition": [{"type": "slot", "name": "region", "value": "潞城区"}], "text": "潞"}
@@ -44,3 +45,25 @@ def test_consecutive_misses_counts_the_current_turn_and_earlier_fallbacks() -> N
     assert consecutive_misses(missed + answered + current) == 1
     assert consecutive_misses(current) == 1
     assert consecutive_misses([]) == 0
+
+
+def _user(intent: str, answer: str | None = None, confidence: float = 0.0) -> dict:
+    parse = {"intent": {"name": intent, "confidence": 0.9}}
+    if answer:
+        parse["response_selector"] = {"faq": {"response": {"intent_response_key": answer, "confidence": confidence}}}
+    return {"event": "user", "parse_data": parse}
+
+
+def test_a_policy_question_no_answer_fits_counts_as_a_miss() -> None:
+    fitted = [_user("faq", "faq/legal_aid", 0.93), {"event": "action", "name": "action_answer_faq"}]
+    unfitted = [_user("faq", "faq/home_schooling", 0.11), {"event": "action", "name": "action_answer_faq"}]
+    current = [_user("faq", "faq/public_welfare_jobs", 0.05)]
+    assert consecutive_misses(unfitted + current) == 2
+    assert consecutive_misses(fitted + current) == 1
+
+
+def test_understanding_reads_the_response_selector_confidence() -> None:
+    assert understood_faq(_user("faq", "faq/legal_aid", FAQ_MIN_CONFIDENCE)["parse_data"])
+    assert not understood_faq(_user("faq", "faq/legal_aid", FAQ_MIN_CONFIDENCE - 0.01)["parse_data"])
+    assert not understood_faq(_user("faq")["parse_data"]), "no answer chosen at all"
+    assert understood_faq(_user("greet")["parse_data"]), "other intents are judged by the fallback classifier"

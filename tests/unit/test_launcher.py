@@ -36,3 +36,14 @@ def test_an_existing_model_outside_the_project_is_reused(tmp_path: Path) -> None
     cached = model_path(DEFAULT_CONFIG, tmp_path)
     cached.write_bytes(b"model")
     assert ensure_model(models_dir=tmp_path) == cached
+
+
+def test_more_rasa_workers_only_with_the_redis_lock_store(tmp_path: Path) -> None:
+    from bot.launcher.stack import rasa_workers
+
+    assert rasa_workers(StackConfig(model=Path("m"), runtime_dir=tmp_path, rasa_workers=2)) == 1
+    with_redis = StackConfig(
+        model=Path("m"), runtime_dir=tmp_path, rasa_workers=2, redis_url="redis://127.0.0.1:6379/0"
+    )
+    assert rasa_workers(with_redis) == 2
+    assert rasa_workers(StackConfig(model=Path("m"), runtime_dir=tmp_path, rasa_workers=0)) == 1

@@ -1,7 +1,7 @@
 // Operator console: plain DOM, text only (textContent everywhere: nothing a resident types is ever run as HTML).
 "use strict";
 
-const state = { token: null, me: null, current: null, socket: null };
+const state = { current: null, socket: null, started: false };
 const $ = (id) => document.getElementById(id);
 const PRIORITY = { emergency: "紧急", high: "优先", normal: "普通" };
 const REASON = { danger: "危险", complaint: "投诉", fallback: "没听懂", request: "主动要求" };
@@ -10,17 +10,24 @@ const CHANNEL = { web: "网页", wechat: "微信公众号", voice: "电话/语�
 
 function announce(text) { $("announcer").textContent = text; }
 
-async function api(path, options = {}) {
-  const headers = Object.assign({ Authorization: `Bearer ${state.token}` }, options.headers || {});
-  if (options.body && typeof options.body !== "string") {
-    headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(options.body);
-  }
-  const response = await fetch(path, Object.assign({}, options, { headers }));
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(data.detail || `出错了（${response.status}）`);
-  return data;
-}
+const session = AccessLineSession.start({
+  roles: ["operator", "admin"],
+  workspace: "console",
+  refused: "这个账号不是客服账号。",
+  async onLogin() {
+    if (state.started) {
+      await loadQueue();  // signed in again after the token expired: the socket, timer and replies are there
+    } else {
+      state.started = true;
+      await Promise.all([loadQueue(), loadCanned()]);
+      connect();
+      setInterval(loadQueue, 30000);  // SLA countdowns
+    }
+    const first = document.querySelector("#queue button");
+    (first || $("queue-title")).focus();
+  },
+});
+const api = session.api;  // answers the data, throws an Error with the message
 
 function el(tag, text, className) {
   const node = document.createElement(tag);
@@ -34,6 +41,7 @@ function minutesLeft(iso) {
 }
 
 async function loadQueue() {
+  if (!session.token()) return;  // signed out (token expired): the login form is showing
   const tickets = await api("/api/operator/tickets");
   const list = $("queue");
   list.replaceChildren();
@@ -49,7 +57,7 @@ async function loadQueue() {
       claim.setAttribute("aria-label", `认领工单 ${t.id}（${PRIORITY[t.priority]}）`);
       claim.addEventListener("click", () => claimTicket(t.id));
       item.append(document.createElement("br"), claim);
-    } else if (t.operator === state.me) {
+    } else if (t.operator === session.user()) {
       const open = el("button", "打开", "secondary");
       open.setAttribute("aria-label", `打开我的工单 ${t.id}`);
       open.addEventListener("click", () => openTicket(t.id));
@@ -112,9 +120,10 @@ async function loadCanned() {
 }
 
 function connect() {
+  if (!session.token()) { setTimeout(connect, 2000); return; }  // wait until signed in again
   const scheme = location.protocol === "https:" ? "wss" : "ws";
   const socket = new WebSocket(`${scheme}://${location.host}/ws/operator`);
-  socket.addEventListener("open", () => socket.send(JSON.stringify({ token: state.token })));
+  socket.addEventListener("open", () => socket.send(JSON.stringify({ token: session.token() })));
   socket.addEventListener("message", async (event) => {
     const data = JSON.parse(event.data);
     if (data.type === "ticket.new") announce(`新工单：${PRIORITY[data.ticket.priority]}，${data.ticket.queue}`);
@@ -128,27 +137,6 @@ function connect() {
   socket.addEventListener("close", () => setTimeout(connect, 2000));
   state.socket = socket;
 }
-
-$("login-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const body = new URLSearchParams({ username: $("username").value, password: $("password").value });
-  const response = await fetch("/api/auth/token", { method: "POST", body });
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok || !["operator", "admin"].includes(data.role)) {
-    $("login-error").textContent = data.detail || "这个账号不是客服账号。";
-    return;
-  }
-  state.token = data.access_token;
-  state.me = $("username").value;
-  $("who").textContent = `已登录：${state.me}`;
-  $("login-panel").hidden = true;
-  $("console").hidden = false;
-  await Promise.all([loadQueue(), loadCanned()]);
-  connect();
-  setInterval(loadQueue, 30000);  // SLA countdowns
-  const first = document.querySelector("#queue button");
-  (first || $("queue-title")).focus();
-});
 
 $("reply-form").addEventListener("submit", async (event) => {
   event.preventDefault();

@@ -2,7 +2,7 @@
 "use strict";
 
 const API = "/api/staff/faq";
-const state = { token: null, user: null, regions: null, current: null, intents: [], intent: null };
+const state = { regions: null, current: null, intents: [], intent: null };
 const $ = (id) => document.getElementById(id);
 
 function announce(text) {
@@ -15,23 +15,6 @@ function el(tag, text, className) {
   if (text !== undefined) node.textContent = text;
   if (className) node.className = className;
   return node;
-}
-
-async function api(path, options = {}) {
-  const headers = Object.assign({ Authorization: `Bearer ${state.token}` }, options.headers || {});
-  if (options.body !== undefined && typeof options.body !== "string") {
-    headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(options.body);
-  }
-  let response;
-  try {
-    response = await fetch(path, Object.assign({}, options, { headers }));
-  } catch (error) {
-    return { ok: false, status: 0, data: { detail: "连不上服务器，请检查网络后再试。" } };
-  }
-  const data = await response.json().catch(() => ({}));
-  if (response.status === 401) showLogin("登录已过期，请重新登录。");
-  return { ok: response.ok, status: response.status, data };
 }
 
 function problems(result) {
@@ -50,38 +33,19 @@ function showErrors(boxId, listId, messages) {
 
 function hideErrors(boxId) { $(boxId).hidden = true; }
 
-// --- login ---
+// --- login (web/shared/session.js) ---
 
-function showLogin(message) {
-  state.token = null;
-  $("editor").hidden = true;
-  $("login-panel").hidden = false;
-  $("who").textContent = "";
-  $("login-error").textContent = message || "";
-}
-
-$("login-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = new URLSearchParams({ username: $("username").value, password: $("password").value });
-  const response = await fetch("/api/auth/token", { method: "POST", body: form }).catch(() => null);
-  const data = response ? await response.json().catch(() => ({})) : {};
-  if (!response || !response.ok) {
-    $("login-error").textContent = data.detail || "登录失败，请稍后再试。";
-    return;
-  }
-  if (!["staff", "admin"].includes(data.role)) {
-    $("login-error").textContent = "这个账号不能编辑问答，请用工作人员账号登录。";
-    return;
-  }
-  state.token = data.access_token;
-  state.user = $("username").value;
-  $("password").value = "";
-  $("login-panel").hidden = true;
-  $("editor").hidden = false;
-  $("who").textContent = `已登录：${state.user}`;
-  await start();
-  $("search").focus();
+const session = AccessLineSession.start({
+  roles: ["staff", "admin"],
+  workspace: "editor",
+  hint: "工作人员和管理员账号可以使用。",
+  refused: "这个账号不能编辑问答，请用工作人员账号登录。",
+  async onLogin() {
+    await start();
+    $("search").focus();
+  },
 });
+const api = session.request;  // answers { ok, status, data }; see problems() for the messages
 
 async function start() {
   const regions = await api(`${API}/regions`);

@@ -4,7 +4,7 @@
 
 const API = "/api/staff/insights";
 const FAQ_API = "/api/staff/faq";
-const state = { token: null, user: null, entries: [], topics: [], regions: null, draftGroup: null };
+const state = { entries: [], topics: [], regions: null, draftGroup: null };
 const $ = (id) => document.getElementById(id);
 
 function announce(text) { $("announcer").textContent = text; $("status").textContent = text; }
@@ -16,44 +16,17 @@ function el(tag, text, className) {
   return node;
 }
 
-async function api(path, options = {}) {
-  const headers = Object.assign({ Authorization: `Bearer ${state.token}` }, options.headers || {});
-  if (options.body && typeof options.body !== "string") {
-    headers["Content-Type"] = "application/json";
-    options.body = JSON.stringify(options.body);
-  }
-  const response = await fetch(path, Object.assign({}, options, { headers })).catch(() => null);
-  if (!response) throw Object.assign(new Error("连不上服务器，请稍后再试。"), { errors: [] });
-  const data = await response.json().catch(() => ({}));
-  if (response.status === 401) showLogin("登录已过期，请重新登录。");
-  if (!response.ok) throw Object.assign(new Error(data.detail || `出错了（${response.status}）`), { errors: data.errors || [] });
-  return data;
-}
-
-function showLogin(message) {
-  state.token = null;
-  $("dashboard").hidden = true;
-  $("login-panel").hidden = false;
-  $("who").textContent = "";
-  $("login-error").textContent = message || "";
-}
-
-$("login-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = new URLSearchParams({ username: $("username").value, password: $("password").value });
-  const response = await fetch("/api/auth/token", { method: "POST", body: form }).catch(() => null);
-  const data = response ? await response.json().catch(() => ({})) : {};
-  if (!response || !response.ok) { $("login-error").textContent = data.detail || "登录失败，请稍后再试。"; return; }
-  if (!["staff", "admin"].includes(data.role)) { $("login-error").textContent = "这个账号不能看数据看板，请用工作人员账号登录。"; return; }
-  state.token = data.access_token;
-  state.user = $("username").value;
-  $("password").value = "";
-  $("login-panel").hidden = true;
-  $("dashboard").hidden = false;
-  $("who").textContent = `已登录：${state.user}`;
-  await Promise.all([loadEntries(), load()]);
-  $("groups-title").scrollIntoView();
+const session = AccessLineSession.start({
+  roles: ["staff", "admin"],
+  workspace: "dashboard",
+  hint: "工作人员和管理员账号可以使用。",
+  refused: "这个账号不能看数据看板，请用工作人员账号登录。",
+  async onLogin() {
+    await Promise.all([loadEntries(), load()]);
+    $("groups-title").scrollIntoView();
+  },
 });
+const api = session.api;  // answers the data, throws an Error with the message and the list of errors
 
 $("range-form").addEventListener("submit", (event) => { event.preventDefault(); load(); });
 

@@ -2,7 +2,7 @@
 "use strict";
 
 const API = "/api/staff/training";
-const state = { token: null, user: null, role: null, timer: null, current: null };
+const state = { timer: null, current: null };
 const $ = (id) => document.getElementById(id);
 const STATUS = { active: "在线", retired: "以前用过", candidate: "备用", rejected: "没通过评估" };
 const METRIC = { intent: "意图", response_selection: "问答匹配", conversation: "对话" };
@@ -20,42 +20,18 @@ function when(iso) {
   return iso ? new Date(iso).toLocaleString("zh-CN", { hour12: false }) : "—";
 }
 
-async function api(path, options = {}) {
-  const headers = Object.assign({ Authorization: `Bearer ${state.token}` }, options.headers || {});
-  const response = await fetch(path, Object.assign({}, options, { headers })).catch(() => null);
-  if (!response) throw new Error("连不上服务器，请稍后再试。");
-  const data = await response.json().catch(() => ({}));
-  if (response.status === 401) { showLogin("登录已过期，请重新登录。"); throw new Error("请重新登录。"); }
-  if (!response.ok) throw new Error(data.detail || `出错了（${response.status}）`);
-  return data;
-}
-
-function showLogin(message) {
-  state.token = null;
-  clearTimeout(state.timer);
-  $("training").hidden = true;
-  $("login-panel").hidden = false;
-  $("who").textContent = "";
-  $("login-error").textContent = message || "";
-}
-
-$("login-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const form = new URLSearchParams({ username: $("username").value, password: $("password").value });
-  const response = await fetch("/api/auth/token", { method: "POST", body: form }).catch(() => null);
-  const data = response ? await response.json().catch(() => ({})) : {};
-  if (!response || !response.ok) { $("login-error").textContent = data.detail || "登录失败，请稍后再试。"; return; }
-  if (!["staff", "admin"].includes(data.role)) { $("login-error").textContent = "这个账号不能训练模型，请用工作人员账号登录。"; return; }
-  state.token = data.access_token;
-  state.user = $("username").value;
-  state.role = data.role;
-  $("password").value = "";
-  $("login-panel").hidden = true;
-  $("training").hidden = false;
-  $("who").textContent = `已登录：${state.user}`;
-  await refresh();
-  $("start").focus();
+const session = AccessLineSession.start({
+  roles: ["staff", "admin"],
+  workspace: "training",
+  hint: "工作人员和管理员账号可以使用。",
+  refused: "这个账号不能训练模型，请用工作人员账号登录。",
+  async onLogin() {
+    await refresh();
+    $("start").focus();
+  },
+  onLogout() { clearTimeout(state.timer); },
 });
+const api = session.api;  // answers the data, throws an Error with the message
 
 function emptyRow(text, columns) {
   const row = el("tr");
@@ -84,7 +60,7 @@ function renderModels(data) {
       use.setAttribute("aria-label", `上线模型 ${model.name}`);
       use.addEventListener("click", () => swap(`${API}/models/${model.id}/activate`, `确定让模型 ${model.name} 上线吗？`));
       cell.append(use);
-    } else if (model.status === "rejected" && model.available && state.role === "admin") {
+    } else if (model.status === "rejected" && model.available && session.role() === "admin") {
       const force = el("button", "仍然上线（管理员）", "danger");
       force.setAttribute("aria-label", `模型 ${model.name} 没通过评估，仍然上线`);
       force.addEventListener("click", () => swap(`${API}/models/${model.id}/activate`,
@@ -141,7 +117,7 @@ async function refresh() {
     const busy = await renderCurrent(jobs);
     state.timer = setTimeout(refresh, busy ? 2000 : 15000);
   } catch (error) {
-    if (state.token) { announce(error.message); state.timer = setTimeout(refresh, 5000); }
+    if (session.token()) { announce(error.message); state.timer = setTimeout(refresh, 5000); }
   }
 }
 

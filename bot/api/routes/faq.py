@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -114,21 +115,49 @@ def _openapi(model: type[BaseModel]) -> dict:
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": model.model_json_schema()}}}}
 
 
-def _write(
-    session: Session, faq: FaqEditor, user: CurrentUser, target: str, action: Callable[[], Any], status: int = 200
-) -> Any:
+@dataclass(frozen=True)
+class Edit:
+    """Who makes a change and with what: the signed-in staff member, the database session and the FAQ editor."""
+
+    user: CurrentUser
+    session: Session
+    faq: FaqEditor
+
+
+def edit_context(
+    user: CurrentUser = Depends(staff_only), session: Session = Depends(db_session), faq: FaqEditor = Depends(editor)
+) -> Edit:
+    """The dependency every write route shares (staff or admin only)."""
+    return Edit(user, session, faq)
+
+
+def _write(edit: Edit, target: str, action: Callable[[], Any], status: int = 200) -> Any:
     """Run a change; map refusals to 422, conflicts to 409, unknown targets to 404, auditing refusals."""
     try:
         result = action()
     except EditRefused as exc:
-        faq.audit_refusal(session, user.username, target, "invalid", exc.errors)
+        edit.faq.audit_refusal(edit.session, edit.user.username, target, "invalid", exc.errors)
         return _refusal(422, exc.errors)
     except EditConflict as exc:
-        faq.audit_refusal(session, user.username, target, "conflict", [str(exc)])
+        edit.faq.audit_refusal(edit.session, edit.user.username, target, "conflict", [str(exc)])
         return _refusal(409, [str(exc)], str(exc))
     except NotFound as exc:
         return JSONResponse(status_code=404, content={"detail": str(exc)})
     return JSONResponse(status_code=status, content=result)
+
+
+def _write_body(
+    edit: Edit,
+    body: Model | JSONResponse,
+    target: str | Callable[[Model], str],
+    action: Callable[[Model], dict],
+    status: int = 200,
+) -> Any:
+    """Run a change that needs a JSON body: a refused body answers as it is, a parsed one goes to `_write`."""
+    if isinstance(body, JSONResponse):
+        return body
+    where = target(body) if callable(target) else target
+    return _write(edit, where, lambda: action(body), status)
 
 
 def _draft(body: EntryIn, name: str) -> EntryDraft:
@@ -167,56 +196,39 @@ def get_entry(name: str, user: CurrentUser = Depends(staff_only), faq=Depends(ed
 
 
 @router.post("/entries", status_code=201, openapi_extra=_openapi(EntryIn))
-def create_entry(
-    body=Depends(_entry_body),
-    user: CurrentUser = Depends(staff_only),
-    session: Session = Depends(db_session),
-    faq=Depends(editor),
-) -> Any:
+def create_entry(body=Depends(_entry_body), edit: Edit = Depends(edit_context)) -> Any:
     """Add an FAQ entry (checked, written, audited)."""
-    if isinstance(body, JSONResponse):
-        return body
 
-    def change() -> dict:
-        return _saved(faq.create(session, user.username, _draft(body, body.name)))
+    def change(data: EntryIn) -> dict:
+        return _saved(edit.faq.create(edit.session, edit.user.username, _draft(data, data.name)))
 
-    return _write(session, faq, user, f"faq/{body.name}", change, 201)
+    return _write_body(edit, body, lambda b: f"faq/{b.name}", change, 201)
 
 
 @router.put("/entries/{name}", openapi_extra=_openapi(EntryIn))
-def update_entry(
-    name: str,
-    body=Depends(_entry_body),
-    user: CurrentUser = Depends(staff_only),
-    session: Session = Depends(db_session),
-    faq=Depends(editor),
-) -> Any:
+def update_entry(name: str, body=Depends(_entry_body), edit: Edit = Depends(edit_context)) -> Any:
     """Change an entry; `version` must be the one the editor loaded (409 otherwise)."""
-    if isinstance(body, JSONResponse):
-        return body
 
-    def change() -> dict:
-        return _saved(faq.update(session, user.username, name, _draft(body, name), body.version))
+    def change(data: EntryIn) -> dict:
+        return _saved(edit.faq.update(edit.session, edit.user.username, name, _draft(data, name), data.version))
 
-    return _write(session, faq, user, f"faq/{name}", change)
+    return _write_body(edit, body, f"faq/{name}", change)
 
 
 @router.delete("/entries/{name}")
 def delete_entry(
     name: str,
     version: str = Query(default="", max_length=64, description="the version the editor loaded"),
-    user: CurrentUser = Depends(staff_only),
-    session: Session = Depends(db_session),
-    faq=Depends(editor),
+    edit: Edit = Depends(edit_context),
 ) -> Any:
     """Delete an entry (its revision keeps the old text, so it can be rolled back)."""
     if not version:
         return _refusal(422, ["缺少版本号，请刷新页面后再删除。"])
 
     def change() -> dict:
-        return {"revision": revisions.summary_view(faq.delete(session, user.username, name, version))}
+        return {"revision": revisions.summary_view(edit.faq.delete(edit.session, edit.user.username, name, version))}
 
-    return _write(session, faq, user, f"faq/{name}", change)
+    return _write(edit, f"faq/{name}", change)
 
 
 @router.post("/preview", openapi_extra=_openapi(PreviewIn))
@@ -242,22 +254,14 @@ def get_intent(name: str, user: CurrentUser = Depends(staff_only), faq=Depends(e
 
 
 @router.put("/intents/{name}", openapi_extra=_openapi(ExamplesIn))
-def update_intent(
-    name: str,
-    body=Depends(_examples_body),
-    user: CurrentUser = Depends(staff_only),
-    session: Session = Depends(db_session),
-    faq=Depends(editor),
-) -> Any:
+def update_intent(name: str, body=Depends(_examples_body), edit: Edit = Depends(edit_context)) -> Any:
     """Replace the example questions of a non-FAQ intent."""
-    if isinstance(body, JSONResponse):
-        return body
 
-    def change() -> dict:
-        intent, revision = faq.set_examples(session, user.username, name, body.examples, body.version)
+    def change(data: ExamplesIn) -> dict:
+        intent, revision = edit.faq.set_examples(edit.session, edit.user.username, name, data.examples, data.version)
         return {"intent": intent_view(intent), "revision": revisions.summary_view(revision)}
 
-    return _write(session, faq, user, name, change)
+    return _write_body(edit, body, name, change)
 
 
 @router.get("/revisions")
@@ -283,20 +287,11 @@ def get_revision(
 
 
 @router.post("/revisions/{revision_id}/rollback", openapi_extra=_openapi(RollbackIn))
-def rollback(
-    revision_id: int,
-    body=Depends(_rollback_body),
-    user: CurrentUser = Depends(staff_only),
-    session: Session = Depends(db_session),
-    faq=Depends(editor),
-) -> Any:
+def rollback(revision_id: int, body=Depends(_rollback_body), edit: Edit = Depends(edit_context)) -> Any:
     """Undo a change: its files go back to how they were before it. The undo is a new revision."""
-    if isinstance(body, JSONResponse):
-        return body
 
-    def change() -> dict:
-        return {
-            "revision": revisions.summary_view(faq.rollback(session, user.username, revision_id, body.include_later))
-        }
+    def change(data: RollbackIn) -> dict:
+        undo = edit.faq.rollback(edit.session, edit.user.username, revision_id, data.include_later)
+        return {"revision": revisions.summary_view(undo)}
 
-    return _write(session, faq, user, f"revision/{revision_id}", change)
+    return _write_body(edit, body, f"revision/{revision_id}", change)
