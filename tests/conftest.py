@@ -34,19 +34,24 @@ def trained_model() -> Path:
     return Path(override) if override else ensure_model()
 
 
-@pytest.fixture(scope="session")
-def redis_prefix() -> Iterator[str]:
-    """A key prefix for this test run on the shared Redis; its keys are deleted afterwards."""
-    client = redis.Redis.from_url(TEST_REDIS_URL)
+def scoped_redis_prefix(url: str, stem: str) -> Iterator[str]:
+    """A fresh key prefix on the Redis at `url` (skip when it is not reachable); its keys are deleted afterwards."""
+    client = redis.Redis.from_url(url)
     try:
         client.ping()
     except redis.RedisError:
-        pytest.skip(f"Redis is not reachable at {TEST_REDIS_URL}")
-    prefix = "altest" + uuid.uuid4().hex[:10]
+        pytest.skip(f"Redis is not reachable at {url}")
+    prefix = stem + uuid.uuid4().hex[:10]
     yield prefix
     for key in client.scan_iter(f"{prefix}:*"):
         client.delete(key)
     client.close()
+
+
+@pytest.fixture(scope="session")
+def redis_prefix() -> Iterator[str]:
+    """A key prefix for this test run on the shared Redis; its keys are deleted afterwards."""
+    yield from scoped_redis_prefix(TEST_REDIS_URL, "altest")
 
 
 @pytest.fixture(scope="session")

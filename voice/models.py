@@ -73,3 +73,15 @@ def first_match(directory: Path, patterns: tuple[str, ...]) -> Path | None:
         if found:
             return found[0]
     return None
+
+
+def find_files(model_dir: Path, layout: dict[str, tuple[str, ...]]) -> tuple[dict[str, Path], list[str]]:
+    """Each role's file in `model_dir` (first matching pattern), and the expected names of those missing."""
+    found, missing = {}, []
+    for role, patterns in layout.items():
+        path = first_match(model_dir, patterns) if model_dir.is_dir() else None
+        if path is None:
+            missing.append(f"{model_dir}/{patterns[0]}")
+        else:
+            found[role] = path
+    return found, missing

@@ -14,7 +14,7 @@ from bot.cli import create_user
 from bot.core.config import Settings
 from bot.main import create_app
 from bot.storage.db import make_engine
-from tests.conftest import ALWAYS_OPEN
+from tests.conftest import ALWAYS_OPEN, scoped_redis_prefix
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 INTERNAL = {"X-Internal-Token": "internal-test-secret"}
@@ -69,18 +69,7 @@ def client(database_url, tmp_path) -> Iterator[TestClient]:
 
 @pytest.fixture()
 def redis_prefix() -> Iterator[str]:
-    import redis
-
-    connection = redis.Redis.from_url(REDIS_URL)
-    try:
-        connection.ping()
-    except redis.RedisError:
-        pytest.skip(f"Redis not reachable at {REDIS_URL}")
-    prefix = "alapi" + uuid.uuid4().hex[:10]
-    yield prefix
-    for key in connection.scan_iter(f"{prefix}:*"):
-        connection.delete(key)
-    connection.close()
+    yield from scoped_redis_prefix(REDIS_URL, "alapi")
 
 
 @pytest.fixture()

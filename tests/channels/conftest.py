@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
-import redis
 from fastapi.testclient import TestClient
 
 from bot.core.config import Settings
@@ -17,7 +15,7 @@ from bot.dialogue.client import BotMessage
 from bot.main import create_app
 from bot.services.chat import ChatTurn
 from tests.channels.fake_wechat import APP_ID, APP_SECRET, FakeWeChatServer
-from tests.conftest import ALWAYS_OPEN, free_port
+from tests.conftest import ALWAYS_OPEN, free_port, scoped_redis_prefix
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 TOKEN = "accessline-test-token"
@@ -42,16 +40,7 @@ def wechat_api(fake_wechat: FakeWeChatServer) -> FakeWeChatServer:
 @pytest.fixture()
 def key_prefix() -> Iterator[str]:
     """A Redis key prefix of this test; its keys are deleted afterwards."""
-    client = redis.Redis.from_url(REDIS_URL)
-    try:
-        client.ping()
-    except redis.RedisError:
-        pytest.skip(f"Redis not reachable at {REDIS_URL}")
-    prefix = "alwx" + uuid.uuid4().hex[:10]
-    yield prefix
-    for key in client.scan_iter(f"{prefix}:*"):
-        client.delete(key)
-    client.close()
+    yield from scoped_redis_prefix(REDIS_URL, "alwx")
 
 
 @dataclass

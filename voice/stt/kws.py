@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from voice.audio import Audio
-from voice.models import first_match
+from voice.models import find_files
 from voice.stt import Availability, EngineUnavailable, Recognition
 from voice.stt.keywords import KeywordList, build_keywords, read_userdict, utterance
 
@@ -29,14 +29,7 @@ MODEL_FILES = {
 
 def find_model_files(model_dir: Path) -> tuple[dict[str, Path], list[str]]:
     """The transducer's files in `model_dir`, and the names of those that are missing."""
-    found, missing = {}, []
-    for role, patterns in MODEL_FILES.items():
-        path = first_match(model_dir, patterns) if model_dir.is_dir() else None
-        if path is None:
-            missing.append(f"{model_dir}/{patterns[0]}")
-        else:
-            found[role] = path
-    return found, missing
+    return find_files(model_dir, MODEL_FILES)
 
 
 class KeywordSpotterEngine:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from voice.audio import Audio
-from voice.models import first_match
+from voice.models import find_files
 from voice.stt import Availability, EngineUnavailable, Recognition
 
 SAMPLE_RATE = 16000
@@ -22,17 +22,6 @@ TRANSDUCER = {
 }
 
 
-def _files(model_dir: Path, layout: dict[str, tuple[str, ...]]) -> tuple[dict[str, Path], list[str]]:
-    found, missing = {}, []
-    for role, patterns in layout.items():
-        path = first_match(model_dir, patterns) if model_dir.is_dir() else None
-        if path is None:
-            missing.append(f"{model_dir}/{patterns[0]}")
-        else:
-            found[role] = path
-    return found, missing
-
-
 def detect_layout(model_dir: Path | None) -> tuple[str, dict[str, Path]]:
     """("paraformer" | "transducer", files) for a complete model directory; else EngineUnavailable naming the
     files that are missing."""
@@ -40,10 +29,10 @@ def detect_layout(model_dir: Path | None) -> tuple[str, dict[str, Path]]:
         raise EngineUnavailable("no sherpa-onnx model directory configured (SHERPA_ASR_MODEL_DIR)")
     if not model_dir.is_dir():
         raise EngineUnavailable(f"sherpa-onnx model directory {model_dir} does not exist")
-    transducer, missing_transducer = _files(model_dir, TRANSDUCER)
+    transducer, missing_transducer = find_files(model_dir, TRANSDUCER)
     if not missing_transducer:
         return "transducer", transducer
-    paraformer, missing_paraformer = _files(model_dir, PARAFORMER)
+    paraformer, missing_paraformer = find_files(model_dir, PARAFORMER)
     if not missing_paraformer:
         return "paraformer", paraformer
     raise EngineUnavailable(
