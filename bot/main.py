@@ -26,10 +26,10 @@ from bot.core.security import FieldCipher
 from bot.dialogue.client import RasaClient
 from bot.escalation.delivery import TicketStreams
 from bot.escalation.hub import Hub
-from bot.escalation.routing import RoutingTable
 from bot.escalation.service import EscalationService
 from bot.escalation.worker import delivery_loop
 from bot.insights.recorder import TurnRecorder
+from bot.rules.routing import RoutingTable
 from bot.services import messages
 from bot.services.chat import ChatService
 from bot.services.rate_limit import FailureLimiter

@@ -17,10 +17,10 @@ from bot.dialogue.client import DialogueUnavailable, RasaClient
 from bot.escalation import tickets
 from bot.escalation.delivery import TicketStreams
 from bot.escalation.hub import Hub
-from bot.escalation.routing import RoutingTable
 from bot.escalation.transcript import filled_slots, transcript_from_events
 from bot.rules.masking import mask_sensitive
 from bot.rules.phone import validate_phone
+from bot.rules.routing import RoutingTable
 from bot.rules.spoken_numbers import extract_digit_run
 from bot.services.applications import sender_hash
 from bot.storage.models import Application, Ticket, TicketMessage

@@ -9,7 +9,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.security import FieldCipher
-from bot.escalation.routing import RoutingTable
+from bot.rules.routing import RoutingTable
 from bot.storage.models import AuditEntry, Ticket, TicketMessage
 
 OPEN_STATUSES = ("waiting", "assigned")

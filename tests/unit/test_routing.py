@@ -1,6 +1,6 @@
 from datetime import datetime, timezone
 
-from bot.escalation.routing import RoutingTable
+from bot.rules.routing import RoutingTable
 
 TABLE = RoutingTable.load()
 
@@ -30,3 +30,14 @@ def test_office_hours_in_china_time() -> None:
     assert not TABLE.is_open("12385", monday_8pm_beijing)
     assert TABLE.is_open("emergency", sunday_10am_beijing)
     assert TABLE.sla_seconds == 180
+
+
+def test_hotline_follows_the_region() -> None:
+    assert TABLE.hotline_phrase("绥芬河市") == "12385残疾人服务热线"
+    assert TABLE.hotline_phrase("潞城区") == "12345政务服务便民热线"  # 潞城's plan names only 12345
+    assert TABLE.hotline_phrase("潞城区", "general") == "12345政务服务便民热线"
+
+
+def test_unknown_region_names_each_regions_hotline() -> None:
+    phrase = TABLE.hotline_phrase(None)
+    assert "12385残疾人服务热线（绥芬河市）" in phrase and "12345政务服务便民热线（潞城区）" in phrase

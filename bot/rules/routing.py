@@ -1,15 +1,19 @@
-"""Which queue a matter goes to, per region, and whether people are on duty (from config/escalation.yml)."""
+"""Which queue a matter goes to, per region, which hotline a resident is told to call, and whether people are on
+duty. The one owner of these facts is config/escalation.yml; the gateway and the action server both read it here."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 CHINA = timezone(timedelta(hours=8))
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "escalation.yml"
+HOTLINE_QUEUES = ("12385", "12345")  # queues residents can dial themselves (emergency is 110/120/119)
 
 
 @dataclass(frozen=True)
@@ -69,3 +73,32 @@ class RoutingTable:
     def is_open(self, queue: str, moment: datetime | None = None) -> bool:
         hours = self.hours.get(queue)
         return hours is None or hours.open_at(moment or datetime.now(timezone.utc))
+
+    def hotline(self, region: str | None, kind: str = "disability") -> str:
+        """The hotline number a resident of `region` calls for a disability (or general) matter."""
+        table = self.regions.get(region or "", self.regions["default"])
+        return table[kind]
+
+    def hotline_label(self, number: str) -> str:
+        """The label "12385残疾人服务热线" from the queue's configured name "12385 残疾人服务热线"."""
+        return self.queue_names.get(number, number).replace(" ", "")
+
+    def hotline_phrase(self, region: str | None, kind: str = "disability") -> str:
+        """What to tell a resident to call: their region's hotline, or, region unknown, each region's where they differ.
+
+        E.g. 潞城区 → "12345政务服务便民热线"; unknown → "12385…（绥芬河市）或12345…（潞城区）"."""
+        if region in self.regions:
+            return self.hotline_label(self.hotline(region, kind))
+        by_number: dict[str, list[str]] = {}
+        for name in self.regions:
+            if name != "default":
+                by_number.setdefault(self.hotline(name, kind), []).append(name)
+        if len(by_number) <= 1:
+            return self.hotline_label(self.hotline(None, kind))
+        return "或".join(f"{self.hotline_label(number)}（{'、'.join(names)}）" for number, names in by_number.items())
+
+
+@lru_cache(maxsize=4)
+def load_routing(path: str | None = None) -> RoutingTable:
+    """The routing table of this process: `ESCALATION_CONFIG` (set by the launcher for every process) or the default."""
+    return RoutingTable.load(Path(path or os.environ.get("ESCALATION_CONFIG") or DEFAULT_CONFIG))
