@@ -1,0 +1,72 @@
+"""What the harness needs to know about the bot's application form: the form's name, which slot holds which of
+a script's `extra` facts, and which slots are personal. Read from config/benefits.yml when it exists (the table
+the forms are generated from); otherwise the fixed field set of the older forms (for a baseline on old code)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LEGACY_PERSONAL = ("applicant_name", "id_number", "card_number", "phone", "address", "proxy_name", "proxy_phone",
+                   "child_birth_date")  # fmt: skip
+
+
+@dataclass
+class FormSchema:
+    form_names: frozenset[str] | None = None  # None: every *_form except status_form
+    personal_slots: tuple[str, ...] = LEGACY_PERSONAL
+    # extra field key → (the words a script may use for it, value synonyms → stored value)
+    extras: dict[str, tuple[tuple[str, ...], dict[str, str]]] = field(default_factory=dict)
+    fields_of_benefit: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, root: Path) -> FormSchema:
+        table = root / "config" / "benefits.yml"
+        if not table.exists():
+            return cls(fields_of_benefit={"assistive_devices": ("device",), "child_rehab": ("child_birth_date",)})
+        raw = yaml.safe_load(table.read_text(encoding="utf-8"))
+        fields = raw["fields"]
+        extras = {}
+        for key, spec in fields.items():
+            if spec.get("extra"):
+                words = (spec["label"], *(spec.get("also_called") or ()))
+                synonyms = {}
+                for choice in spec.get("choices") or []:
+                    for word in (choice["value"], *(choice.get("words") or ())):
+                        synonyms[word] = choice["value"]
+                extras[key] = (tuple(words), synonyms)
+        personal = tuple(key for key, spec in fields.items() if spec.get("personal"))
+        by_benefit = {key: tuple(b.get("fields") or ()) for key, b in raw["benefits"].items()}
+        return cls(frozenset({"application_form"}), personal, extras, by_benefit)
+
+    def is_application_form(self, name: str | None) -> bool:
+        if not name:
+            return False
+        if self.form_names is not None:
+            return name in self.form_names
+        return name.endswith("_form") and name != "status_form"
+
+    def _extra_field(self, key: str) -> str | None:
+        for field_key, (words, _) in self.extras.items():
+            if key in words or any(word in key for word in words):
+                return field_key
+        return None
+
+    def extra_key_for_slot(self, slot: str, extra: dict[str, Any]) -> str | None:
+        """The script's `extra` key the form slot asks for (None when the script has no such fact)."""
+        return next((key for key in extra if self._extra_field(key) == slot), None)
+
+    def benefit_fields(self, record: dict[str, Any]) -> tuple[str, ...]:
+        return self.fields_of_benefit.get(record.get("benefit") or "", ())
+
+    def extra_value(self, key: str, value: Any, record: dict[str, Any]) -> tuple[str, Any, Any] | None:
+        """(field, expected value in the stored vocabulary, stored value) for one `extra` fact."""
+        field_key = self._extra_field(key)
+        if field_key is None:
+            return None
+        synonyms = self.extras[field_key][1]
+        expected = synonyms.get(str(value), value)
+        return field_key, expected, record.get(field_key)
