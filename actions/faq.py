@@ -12,6 +12,7 @@ from actions.answers import apply_button_for, choose_variation, split_messages
 from actions.escalation import answer_not_understood
 from actions.parse import faq_understood, selected_faq
 from bot.rules.regions import canonical_region, detect_region
+from bot.rules.routing import load_routing
 
 
 def region_from_message(tracker: Tracker) -> str | None:
@@ -33,7 +34,7 @@ def say_faq(dispatcher: CollectingDispatcher, domain: dict[str, Any], faq_key: s
     chosen = choose_variation(variations, region)
     if chosen is None:
         return False
-    messages = split_messages(chosen.get("text") or "")
+    messages = split_messages(load_routing().fill_hotlines(chosen.get("text") or "", region))
     apply_button = apply_button_for(faq_key)
     for index, text in enumerate(messages):
         last = index == len(messages) - 1
