@@ -61,7 +61,7 @@ EXPECT_KEYS = {"all", "none", "handover", "priority", "queue", "first_reply_all"
 QUEUES = {"12385", "12345", "emergency"}
 PRIORITIES = {"high", "normal"}
 EMERGENCY_NUMBERS = {"110", "120", "119"}
-ID_RE = re.compile(r"^b\d+-[a-z]+-[a-z0-9]+$")
+ID_RE = re.compile(r"^b\d+-[a-z]+(-[a-z0-9]+)+$")  # also b1-pol-l-0001 (sub-series per author)
 COPY_WINDOW = 14  # characters copied verbatim from a plan that trigger a warning
 
 
@@ -237,7 +237,7 @@ def main():
                 if k not in ITEM_KEYS_ALLOWED:
                     rep.err(where, f"unknown key {k!r}")
             if not isinstance(iid, str) or not ID_RE.match(iid):
-                rep.err(where, "id must look like b1-xxx-001")
+                rep.err(where, "id must look like b1-xxx-001 or b1-xxx-x-0001")
             else:
                 if iid in ids:
                     rep.err(where, f"duplicate id (also in {ids[iid]})")
