@@ -13,6 +13,7 @@ from actions.escalation import answer_not_understood
 from actions.parse import faq_understood, selected_faq
 from bot.rules.benefits import wants_to_apply
 from bot.rules.regions import canonical_region, detect_region
+from bot.rules.routing import load_routing
 
 
 def region_from_message(tracker: Tracker) -> str | None:
@@ -34,7 +35,7 @@ def say_faq(dispatcher: CollectingDispatcher, domain: dict[str, Any], faq_key: s
     chosen = choose_variation(variations, region)
     if chosen is None:
         return False
-    messages = split_messages(chosen.get("text") or "")
+    messages = split_messages(load_routing().fill_hotlines(chosen.get("text") or "", region))
     apply_button = apply_button_for(faq_key)
     for index, text in enumerate(messages):
         last = index == len(messages) - 1
