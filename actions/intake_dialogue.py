@@ -19,7 +19,7 @@ from actions.readback import readback_messages, spoken_value
 from bot.rules.benefits import FORM_NAME, BenefitTable, load_table
 from bot.rules.field_values import NO_CARD, yes_or_no
 from bot.rules.id_card import validate_id_number
-from bot.rules.places import region_of_id
+from bot.rules.places import normalise_address, region_of_id
 
 __all__ = ["FORM_NAME", "Incoming", "Turn", "form_slots", "hidden_slots", "step"]
 
@@ -107,9 +107,12 @@ def _settle(table: BenefitTable, slots: dict[str, Any]) -> None:
             slots[key] = None
     check = validate_id_number(slots.get("id_number") or "")
     clue = slots.get("relation_clue")
-    if clue and check.ok and not slots.get("proxy_relation"):
+    if clue and check.ok:
         slots["proxy_relation"] = clue["male"] if check.sex == "男" else clue["female"]
         slots["relation_clue"] = None
+    town, address = slots.get("town"), slots.get("address")
+    if town and address and town not in address:
+        slots["address"] = normalise_address(address, town)  # the stored address starts with the town
     if check.ok:
         if "child_birth_date" in needed_fields(table, slots) and check.birth_date:
             slots["child_birth_date"] = check.birth_date.isoformat()
@@ -127,6 +130,8 @@ def _apply(table: BenefitTable, slots: dict[str, Any], heard: Heard, turn: Turn)
             slots["region_from_id"] = None  # where they live beats where the ID was issued
         elif slots.get(key) not in (None, "") and key not in heard.corrected:
             continue
+        if key == "proxy_relation":
+            slots["relation_clue"] = None  # said outright: no guess to settle later
         if key == "id_number" and slots.get("card_number") and not str(slots["card_number"]).startswith(value):
             slots["card_number"] = None  # the card must start with the (new) ID number
         slots[key] = value

@@ -103,6 +103,11 @@ def correction(text: str, table: BenefitTable, benefit_fields: tuple[str, ...]) 
     return key, value or None
 
 
+def compact(text: str) -> str:
+    """The text without spaces between Chinese characters (written sign-language order, dictation pauses)."""
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text)
+
+
 def is_cancel(text: str) -> bool:
     """ "算了不办了", "取消" … (a question about cancelling is not a cancellation)."""
     return bool(CANCEL.search(text)) and not re.search(r"怎么取消|能取消吗|可以取消吗", text)
@@ -130,8 +135,9 @@ class Listener:
 
     def hear(self, text: str, requested: str | None) -> Heard:
         heard = Heard()
-        heard.cancel = is_cancel(text)
-        self._benefit(text, heard)
+        words = compact(text)  # "我 妈妈 腿 不好" → "我妈妈腿不好" (numbers keep their spaces: they separate groups)
+        heard.cancel = is_cancel(words)
+        self._benefit(words, heard)
         benefit = heard.switch_to or heard.facts.get("benefit")
         if benefit:
             self.needed = self._needed_for({**self.slots, "benefit": benefit})
@@ -144,12 +150,12 @@ class Listener:
         if requested and not heard.corrected and requested != "benefit":
             spec = self.table.fields[requested]
             heard.take(requested, parse_answer(spec, text, {**self.slots, **heard.facts}))
-        self._relations(text, heard)
-        self._names(text, heard)
+        self._relations(words, heard)
+        self._names(words, heard)
         self._numbers(text, heard, requested)
-        self._places(text, heard, requested)
-        self._household(text, heard, requested)
-        self._choices(text, heard, requested)
+        self._places(words, heard, requested)
+        self._household(words, heard, requested)
+        self._choices(words, heard, requested)
         heard.question = bool(STRONG_QUESTION.search(text)) or (
             looks_like_question(text) and requested not in heard.facts
         )
@@ -180,11 +186,12 @@ class Listener:
         if found is not None and self.slots.get("for_self") is not True:
             clue = found[0]
             heard.facts.setdefault("for_self", False)
-            sex = sex_from_pronoun(text) if clue.male != clue.female else None
-            resolved = clue.resolve(sex or self._applicant_sex(heard))
+            id_sex = self._applicant_sex(heard)
+            resolved = clue.resolve(id_sex or sex_from_pronoun(text))
             if resolved and self._missing("proxy_relation", heard):
                 heard.facts["proxy_relation"] = resolved
-            elif not resolved:
+            if clue.male != clue.female and not id_sex:
+                # 他/她 is a guess (speech recognition writes 他 for both): the ID number's sex digit decides
                 heard.facts.setdefault("relation_clue", {"male": clue.male, "female": clue.female})
         elif found is None and self.slots.get("for_self") is None and SELF_CUES.search(text):
             heard.facts.setdefault("for_self", True)
@@ -232,6 +239,9 @@ class Listener:
                 if card.ok and self._missing("card_number", heard):
                     heard.facts["card_number"] = card.value
                     heard.problems.pop("card_number", None)
+                    if not id_number:  # the card number starts with the ID number
+                        heard.facts["id_number"] = card.value[:18]
+                        heard.problems.pop("id_number", None)
                 elif not card.ok:
                     heard.problems.setdefault("card_number", card.message)
             elif (

@@ -261,6 +261,7 @@ _HOW = re.compile(r"怎么|咋|如何|吗[？?]?$|么[？?]?$")
 def wants_to_apply(text: str | None) -> bool:
     """True when a message asks to apply for a benefit (in any words: "给俺爹整个轮椅", "想给他办护理补贴"),
     not when it only asks about the benefit ("护理补贴谁能领", "燃油补贴怎么领")."""
+    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text or "")
     if not text or detect_benefit(text) is None or _ABOUT.search(text):
         return False
     return bool(_WISH.search(text)) or (bool(_REQUEST.search(text)) and not _HOW.search(text))

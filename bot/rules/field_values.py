@@ -84,8 +84,8 @@ def parse_for_self(text: str) -> Parsed:
 
 def read_name(text: str) -> str | None:
     """The name in an answer to a name question ("嗯 我叫何翠萍", "王秀英", "木子李 长短的长 顺利的顺")."""
-    clean = text.strip(_TRIM)
-    candidate = _LEAD_NAME.sub("", clean, count=1).strip(_TRIM)
+    clean = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text.strip(_TRIM))
+    candidate = _LEAD_NAME.sub("", clean, count=1).strip(_TRIM).rstrip("啊呀吧呢哈嘛哦的了哟")
     if is_name(candidate):
         return candidate
     return spelled_name(clean)

@@ -15,7 +15,7 @@ from tests.intake.scripts import Event, Script
 
 # The order in which an application usually asks; an event whose question was skipped (the bot already knew
 # the answer) fires at the next question after it.
-NOMINAL_ORDER = ("consent", "for_self", "proxy_name", "proxy_relation", "proxy_phone", "applicant_name",
+NOMINAL_ORDER = ("benefit", "consent", "for_self", "proxy_name", "proxy_relation", "proxy_phone", "applicant_name",
                  "id_number", "card_number", "phone", "region", "town", "address", "household",
                  "child_birth_date", "device", "extra", "readback")  # fmt: skip
 SLOT_TO_ASK = {"pi_consent": "consent", "has_card": "card_number", "confirmed": "readback"}
@@ -120,6 +120,8 @@ class Resident:
         facts = self.facts
         if ask == "consent":
             return "同意"
+        if ask == "benefit":
+            return f"我想申请{self.script.benefit}"
         if ask.startswith("extra:"):
             key = ask.split(":", 1)[1]
             return self._said(key, count) or str(facts["extra"].get(key))

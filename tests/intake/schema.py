@@ -67,6 +67,11 @@ class FormSchema:
         field_key = self._extra_field(key)
         if field_key is None:
             return None
-        synonyms = self.extras[field_key][1]
-        expected = synonyms.get(str(value), value)
-        return field_key, expected, record.get(field_key)
+        return field_key, self.stored_vocabulary(field_key, value), record.get(field_key)
+
+    def stored_vocabulary(self, field_key: str, value: Any) -> Any:
+        """A script's plain-Chinese value in the stored vocabulary (寄宿托养 → 集中照护): the choice whose word is the
+        longest one the value contains; the value itself when none is."""
+        text = str(value)
+        found = [(len(word), stored) for word, stored in self.extras[field_key][1].items() if word in text]
+        return max(found)[1] if found else value
