@@ -80,6 +80,12 @@ class ActionEscalate(Action):
             events = await escalate(CollectingDispatcher(), tracker, reason)
             dispatcher.utter_message(text=EMERGENCY_FOLLOW_UP)
             return events
+        if (
+            reason == "complaint"
+            and not tracker.active_loop
+            and wants_to_apply((tracker.latest_message or {}).get("text"))
+        ):
+            return [FollowupAction("action_start_application")]  # "到底能不能申请护理补贴！": let them apply (issue 14)
         if reason == "complaint":
             dispatcher.utter_message(text="对不起，给您添麻烦了。我马上请人工客服来处理。")
         return await escalate(dispatcher, tracker, reason)

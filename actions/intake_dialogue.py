@@ -9,6 +9,7 @@ said; the read-back must be confirmed before anything is submitted.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -142,6 +143,8 @@ def _apply(table: BenefitTable, slots: dict[str, Any], heard: Heard, turn: Turn)
 
 
 def _echo(table: BenefitTable, slots: dict[str, Any], keys: list[str]) -> str | None:
+    if "address" in keys and str(slots.get("town") or "-") in str(slots.get("address") or ""):
+        keys = [k for k in keys if k != "town"]  # the address says the town already
     parts = []
     for key in keys:
         spec = table.fields[key]
@@ -209,6 +212,17 @@ def _answer_question(
     return True
 
 
+def _asks_a_question(incoming: Incoming, heard: Heard, requested: str) -> bool:
+    """A policy question the NLU understood, in a message that answered nothing, is a question even without 吗/？."""
+    if heard.question or incoming.intent not in ("faq", "check_status") or incoming.confidence < 0.5:
+        return heard.question
+    answered = requested in heard.facts and requested not in ("pi_consent", "confirmed")
+    taken = [k for k in heard.facts if k not in ("pi_consent", "confirmed")]
+    if incoming.intent == "check_status":
+        return not taken
+    return bool(incoming.faq_key) and not answered and not taken and len(incoming.text) > 4
+
+
 def _cleared(table: BenefitTable) -> dict[str, Any]:
     return {key: None for key in (*table.all_form_fields, *HIDDEN) if key != "region"}
 
@@ -231,6 +245,14 @@ def step(
         return turn
     listener = Listener(table, slots, lambda state: needed_fields(table, state))
     heard = listener.hear(incoming.text, requested)
+    if requested and incoming.intent == "cancel_application" and incoming.confidence >= 0.8 and not heard.facts:
+        heard.cancel = heard.cancel or len(incoming.text) <= 20  # the NLU's word for a short message
+    if requested and _asks_a_question(incoming, heard, requested):
+        heard.question = True
+        first_clause = re.split(r"[\s，,。！!；;]", incoming.text.strip(), maxsplit=1)[0]
+        if yes_or_no(first_clause) is None:
+            for key in ("pi_consent", "confirmed"):
+                heard.facts.pop(key, None)  # a question is not a yes (but "同意是同意，先问一句…" is both)
     if heard.cancel and not heard.facts.get(requested or ""):
         turn.slots = _cleared(table)
         turn.say(texts.CANCELLED)
@@ -252,7 +274,8 @@ def step(
         return _readback_turn(table, slots, slots_in, incoming, heard, learned, turn, needs_region, hotline)
 
     requested_filled = bool(requested) and slots.get(requested) not in (None, "")
-    if requested and requested != "benefit" and heard.question and not (requested_filled and requested in learned):
+    answered_too = requested_filled and requested in learned and requested != "pi_consent"
+    if requested and requested != "benefit" and heard.question and not answered_too:
         if _answer_question(table, slots, incoming, turn, needs_region, hotline):
             lead.append(texts.RESUME)
     elif requested and not requested_filled and requested != "benefit":

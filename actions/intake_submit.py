@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.rules.benefits import BenefitTable
+from bot.rules.field_values import NO_VALUE
 
 
 def application_record(table: BenefitTable, slots: dict[str, Any]) -> dict[str, Any]:
@@ -16,6 +17,7 @@ def application_record(table: BenefitTable, slots: dict[str, Any]) -> dict[str, 
         if field.stored == "false" or key == "benefit":
             continue
         applies = key in fields and field.applies(slots)
-        record[key] = slots.get(key) if applies else None
+        value = slots.get(key) if applies else None
+        record[key] = None if value == NO_VALUE else value
     record["for_self"] = bool(slots.get("for_self"))
     return record

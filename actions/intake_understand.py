@@ -34,12 +34,17 @@ from bot.rules.spoken_numbers import number_spans
 
 CANCEL = re.compile(
     r"取消|不办了|不申请了|不弄了|不填了|不整了|不搞了|不要了|别填了|不想办了|不想弄了|先不办|先不弄|"
-    r"不想申请了|退出|算了吧|算了不|不办啦|不整啦|不弄啦|停止申请|以后再说|改天再说|下次再办"
+    r"不想申请了|退出|算了吧|算了不|不办啦|不整啦|不弄啦|停止申请|以后再说|改天再说|下次再办|不用了|不用办了|"
+    r"不要办了|别办了|别弄了|撤销|撤回|那就算了|不申请啦|不想要了|不办咧|不弄咧|不整咧|甭办了|甭弄了|^算了[。！!，,]*$|"
+    r"不提交|别提交|先不提交|不交了|不报了|不报名了|不去了|不需要了|不想填了|不填啦"
 )
 SWITCH = re.compile(r"改|换|还是|不要.{0,6}要|不办.{0,6}办|改主意|重新选|申请|办")
 STRONG_QUESTION = re.compile(
     r"吗|？|\?|怎么|为什么|为啥|多少|能不能|是不是|多久|多长时间|咋办|咋整|啥时候|什么时候|谁能|谁可以|"
-    r"干啥|干什么|做甚|有没有|中不中|行不行|要不要|需要|怎样|如何"
+    r"干啥|干什么|做甚|有没有|中不中|行不行|要不要|需要|怎样|如何|"
+    r"(?:能|可以|有|是|中|行|会|要|用|给|算)[\u4e00-\u9fff]{0,8}不[？?。！!]*$|呢[？?。]*$|了没[？?。]*$|"
+    r"([\u4e00-\u9fff])不\1|有[\u4e00-\u9fff]{0,8}没(?:有)?(?:[？?。\s]|$)|问一句|问一下|问问|请问|想问|打听|"
+    r"甚(?!至)|啥(?!也)"
 )
 SELF_CUES = re.compile(r"(?:我|俺)(?:自己|本人)|给自己|为自己|自己申请|自己办|本人申请|"
                        r"(?:我|俺)是(?:个)?(?:一级|二级|三级|四级)?[\u4e00-\u9fff]{0,3}残疾|"
@@ -115,7 +120,24 @@ def is_cancel(text: str) -> bool:
 
 def _sentence_choice(spec: FieldSpec, text: str) -> str | None:
     """A choice named inside a sentence: only distinctive words count (not a bare 有 / 没有)."""
-    generic = {"有", "有的", "没有", "没", "无", "不是", "还没买", "考了", "没考"}
+    generic = {
+        "有",
+        "有的",
+        "没有",
+        "没",
+        "无",
+        "不是",
+        "还没买",
+        "考了",
+        "没考",
+        "在家",
+        "在家里",
+        "家里照顾",
+        "半天",
+        "全天",
+        "托管",
+        "集中",
+    }
     trimmed = FieldSpec(spec.key, spec.kind, spec.label, spec.question,
                         choices=tuple(type(c)(c.value, tuple(w for w in c.words if w not in generic and len(w) >= 2))
                                       for c in spec.choices))  # fmt: skip
@@ -273,14 +295,15 @@ class Listener:
 
     def _places(self, text: str, heard: Heard, requested: str | None) -> None:
         if requested != "address" and self._missing("address", heard):
-            for match in _ADDRESS_LEAD.finditer(text):
+            said = None
+            for match in _ADDRESS_LEAD.finditer(text):  # the last one wins: "原来住…，现在住…"
                 rest = text[match.end() :]
                 stop = _CLAUSE_END.search(rest)
                 span = rest[: stop.start()] if stop else rest
                 parsed = parse_place(span, {**self.slots, **heard.facts})
-                if parsed.value is not None:
-                    heard.take("address", parsed, override=False)
-                    break
+                said = parsed if parsed.value is not None else said
+            if said is not None:
+                heard.take("address", said, override=False)
             else:
                 found = find_town(text)
                 if found and found[1]:

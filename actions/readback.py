@@ -39,6 +39,8 @@ def spoken_value(table: BenefitTable, key: str, slots: dict[str, Any]) -> str | 
         return f"{description}，证号{group_digits(value)}" if description and value else None
     if value in (None, ""):
         return None
+    if value == "none":
+        return "还没定"
     if kind == "benefit":
         return table.name_of(value)
     if kind == "for_self":

@@ -95,6 +95,7 @@ class BenefitSpec:
     fields: tuple[str, ...]
     precheck: tuple[PrecheckRule, ...]
     faq: str | None = None
+    weak_words: tuple[str, ...] = ()
 
     @property
     def form_fields(self) -> tuple[str, ...]:
@@ -187,7 +188,8 @@ def _benefit(key: str, raw: dict[str, Any], fields: dict[str, FieldSpec]) -> Ben
         PrecheckRule(dict(r.get("when") or {}), r.get("likely"), r.get("note"), r.get("source"))
         for r in raw.get("precheck") or ()
     )
-    return BenefitSpec(key, str(raw["name"]), _tuple(raw.get("words")), _tuple(raw["fields"]), rules, raw.get("faq"))
+    return BenefitSpec(key, str(raw["name"]), _tuple(raw.get("words")), _tuple(raw["fields"]), rules, raw.get("faq"),
+                       _tuple(raw.get("weak_words")))  # fmt: skip
 
 
 def parse_table(raw: dict[str, Any]) -> BenefitTable:
@@ -223,25 +225,36 @@ def format_reference(reference: str) -> str:
     return f"{reference[:4]} {reference[4:]}" if len(reference) == 8 else reference
 
 
-def benefit_mentions(text: str | None) -> list[tuple[int, int, str]]:
-    """(start, length, benefit) for every benefit word in the text, longest words first at each place."""
+_ASKED_FOR = re.compile(r"(?:要|申请|弄|整|配|领|换|办|买|来|给|帮)(?:个|一个|一辆|一副|一台|副|台|辆)?$")
+
+
+def benefit_mentions(text: str | None) -> list[tuple[int, int, str, bool]]:
+    """(start, length, benefit, weak) for every benefit word in the text, longest words first at each place."""
     if not text:
         return []
     found = []
     for key, spec in load_table().benefits.items():
-        for word in spec.words:
-            start = text.find(word)
-            while start >= 0:
-                found.append((start, len(word), key))
-                start = text.find(word, start + 1)
+        for words, weak in ((spec.words, False), (spec.weak_words, True)):
+            for word in words:
+                start = text.find(word)
+                while start >= 0:
+                    found.append((start, len(word), key, weak))
+                    start = text.find(word, start + 1)
     return sorted(found, key=lambda item: (-item[1], item[0]))
 
 
 def detect_benefit(text: str | None) -> str | None:
     """The benefit a request names (typed or as an ASR transcript gives it), or None.
 
-    The longest matching word wins (机动轮椅车燃油补贴 is the fuel subsidy, not a wheelchair)."""
+    The longest matching word wins (机动轮椅车燃油补贴 is the fuel subsidy, not a wheelchair). A weak word (a device:
+    "坐轮椅") counts when nothing else is named, or when it is asked for ("要个轮椅") before anything else is named."""
     mentions = benefit_mentions(text)
+    strong = [m for m in mentions if not m[3]]
+    asked = [m for m in mentions if m[3] and _ASKED_FOR.search((text or "")[max(0, m[0] - 4) : m[0]])]
+    if asked and (not strong or min(m[0] for m in asked) < min(m[0] for m in strong)):
+        return min(asked)[2]
+    if strong:
+        return strong[0][2]
     return mentions[0][2] if mentions else None
 
 

@@ -22,7 +22,12 @@ from bot.rules.phone import validate_phone
 from bot.rules.places import find_town, has_detail, normalise_address, region_in
 from bot.rules.regions import canonical_region
 
-NO_CARD = "none"  # the has_card slot is False; card_number stays empty
+NO_VALUE = "none"  # an optional field answered "没有" / "不知道": asked no more, stored as empty
+NO_CARD = NO_VALUE  # the has_card slot is False; card_number stays empty
+DONT_KNOW = re.compile(
+    r"^(?:嗯+|啊)?[，,\s]*(?:不知道|不清楚|说不好|说不上来|还没想好|没想好|都行|随便|都可以|看着办|你们看着|"
+    r"不确定|不好说|再说吧|没想过)"
+)
 YES = ("同意", "可以", "好的", "好", "是的", "是", "对", "行", "嗯", "确认", "确定", "愿意", "没问题", "提交", "没错",
        "中", "得嘞", "妥", "成", "要得", "ok", "OK", "当然", "对的", "对对", "正确", "都对", "没毛病", "好嘞",
        "嗯嗯")  # fmt: skip
@@ -33,8 +38,8 @@ HOUSEHOLDS = (("低保边缘", "低保边缘"), ("边缘", "低保边缘"), ("�
               ("五保", "特困"), ("低保", "低保"), ("吃低保", "低保"))  # fmt: skip
 NOT_POOR = ("都不是", "不是", "没有", "都没有", "无", "普通", "一般", "都不", "啥也不是", "甚也不是", "不吃低保")
 _LEAD_NAME = re.compile(
-    r"^(?:嗯+|呃|啊|那个|就是|我想想)?[，,\s]*(?:我叫|我是|俺叫|俺是|叫|姓名是|姓名叫|名字是|名字叫|"
-    r"他叫|她叫|申请人叫|申请人是|是|名叫|姓名|名字)?[：:\s]*"
+    r"^(?:嗯+|呃|啊|那个|就是|我想想)?[，,\s]*(?:(?:我|俺|他|她|娃|孩子|老人|申请人|我爸|我妈|俺爹|俺娘)?的?"
+    r"(?:大名|小名|名字|姓名|名儿)?(?:叫|是)|姓名|名字|大名|名叫)?[：:\s]*"
 )
 _TRIM = " 。.!！,，~～、"
 
@@ -58,12 +63,16 @@ def yes_or_no(text: str) -> bool | None:
     clean = text.strip(_TRIM)
     if not clean or looks_like_question(clean):
         return None
-    if any(clean.startswith(word) for word in NO):
+    lead = re.sub(r"^(?:嗯+|啊|那个|好吧|我也|俺也|我|俺)[，,\s]*", "", clean)
+    if any(lead.startswith(word) for word in NO):
         return False
     for word in YES:
-        if len(word) > 1 and word in clean:
-            return True
-        if len(word) == 1 and clean.startswith(word) and len(clean) <= 6:
+        at = clean.find(word)
+        if len(word) > 1 and at > 0 and clean[at - 1] in "不别没甭莫":
+            return None  # "先不提交", "别确认": not a yes
+        if len(word) > 1 and (lead.startswith(word) or (at >= 0 and len(clean) <= 10)):
+            return True  # a long message counts only when it starts with the yes ("同意，你问吧")
+        if len(word) == 1 and lead.startswith(word) and len(clean) <= 6:
             return True
     return None
 
@@ -82,13 +91,23 @@ def parse_for_self(text: str) -> Parsed:
     return Parsed(None, "请说“给自己”或“帮家人”。")
 
 
+def _name_in(piece: str) -> str | None:
+    candidate = _LEAD_NAME.sub("", piece.strip(_TRIM), count=1).strip(_TRIM).rstrip("啊呀吧呢哈嘛哦的了哟")
+    return candidate if is_name(candidate, known_surname=False) else None
+
+
 def read_name(text: str) -> str | None:
-    """The name in an answer to a name question ("嗯 我叫何翠萍", "王秀英", "木子李 长短的长 顺利的顺")."""
-    clean = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text.strip(_TRIM))
-    candidate = _LEAD_NAME.sub("", clean, count=1).strip(_TRIM).rstrip("啊呀吧呢哈嘛哦的了哟")
-    if is_name(candidate):
-        return candidate
-    return spelled_name(clean)
+    """The name in an answer to a name question: "王秀英", "嗯 我叫何翠萍", "大名叫王拴柱 拴马的拴 柱子的柱" (the name,
+    then how it is written), "王建军 俺哥说…" (the name first), or spelled out ("木子李 长短的长 顺利的顺")."""
+    raw = text.strip(_TRIM)
+    whole = _name_in(re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", raw))
+    if whole:
+        return whole
+    spelled = spelled_name(raw)
+    if spelled:
+        return spelled
+    pieces = [p for p in re.split(r"[\s，,。；;、]+", raw) if p]
+    return _name_in(pieces[0]) if pieces else None
 
 
 def parse_name(text: str) -> Parsed:
@@ -134,9 +153,18 @@ def parse_card(text: str, slots: dict[str, Any]) -> Parsed:
 
 
 def parse_place(text: str, slots: dict[str, Any]) -> Parsed:
-    """An address: also gives the town and the region when they are in it."""
-    clean = re.sub(r"^(?:我|俺|他|她|申请人)?(?:家)?(?:住在|住|在|地址是|住址是|地址|住址|家在|就在)[：:\s]*", "",
-                   text.strip(_TRIM))  # fmt: skip
+    """An address: also gives the town and the region when they are in it. It starts at the town named, or after
+    the last "住在 / 搬到 / 地址是" (what comes before is the story)."""
+    clean = text.strip(_TRIM)
+    leads = list(
+        re.finditer(r"(?:家住在|家住|住在|现在住|现住|搬到了|搬到|住址是|地址是|住址|地址|家在|住)[：:\s]*", clean)
+    )
+    if leads:
+        clean = clean[leads[-1].end() :]
+    found_town = find_town(clean)
+    if found_town and found_town[2] > 0 and found_town[1]:
+        clean = clean[found_town[2] :]
+    clean = re.split(r"[，,。！!？?；;]", clean)[0].strip(_TRIM) or clean
     if looks_like_question(clean) or not (3 <= len(clean) <= 100) or re.search(r"\d{7}", clean):
         return Parsed(None, "请说一下详细地址，比如哪个村、哪个小区、门牌号。")
     also: dict[str, Any] = {}
@@ -224,13 +252,33 @@ def choice_in(spec: FieldSpec, text: str) -> str | None:
     return best[1] if best else None
 
 
+def _overlap_choice(spec: FieldSpec, text: str) -> str | None:
+    """The one choice sharing a two-character piece with the answer ("寄宿制" ~ 寄宿 → 集中照护), if only one does."""
+    pieces = {text[i : i + 2] for i in range(len(text) - 1)}
+    scores = sorted(
+        (
+            (len({p for p in pieces for w in (c.value, *c.words) if len(w) >= 2 and p in w}), c.value)
+            for c in spec.choices
+        ),
+        reverse=True,
+    )
+    if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] > scores[1][0]):
+        return scores[0][1]
+    return None
+
+
 def parse_choice(spec: FieldSpec, text: str) -> Parsed:
     value = choice_in(spec, text.strip(_TRIM))
     if value is not None:
         return Parsed(value)
     clean = text.strip(_TRIM)
+    if spec.optional and DONT_KNOW.match(clean):
+        return Parsed(NO_VALUE)
+    overlap = _overlap_choice(spec, clean) if not spec.open_choice else None
+    if overlap is not None:
+        return Parsed(overlap)
     if spec.open_choice and 1 <= len(clean) <= 12 and re.fullmatch(r"[\u4e00-\u9fff]+", clean):
-        if not looks_like_question(clean):
+        if not looks_like_question(clean) and not DONT_KNOW.match(clean):
             return Parsed(re.sub(r"^(?:想要|要|想)(?:个|一个|一台|一副)?", "", clean) or clean)
     options = "、".join(f"“{c.value}”" for c in spec.choices[:4])
     return Parsed(None, f"请说{options}。" if not spec.open_choice else f"请说一下想要什么，比如{options}。")
@@ -251,8 +299,21 @@ def id_sex(slots: dict[str, Any]) -> str | None:
     return check.sex if check.ok else None
 
 
+_SELF_CORRECTION = re.compile(r"(?:哎|哦|噢|啊)?(?:不对不对|不对|说错了|错了|搞错了|应该是|更正一下|我改一下|改成)")
+
+
 def parse_answer(spec: FieldSpec, text: str, slots: dict[str, Any]) -> Parsed:
-    """Read `text` as the answer to the question of field `spec` (the form's requested slot)."""
+    """Read `text` as the answer to the question of field `spec`; when the resident corrects themself in the same
+    message ("店上镇东坡村… 哎不对 现在住微子镇…"), what follows the last correction counts."""
+    parts = [p for p in _SELF_CORRECTION.split(text) if p.strip(_TRIM)]
+    if len(parts) > 1 and spec.kind not in ("consent", "confirm", "for_self"):
+        later = _parse_one(spec, parts[-1], slots)
+        if later.value is not None:
+            return later
+    return _parse_one(spec, text, slots)
+
+
+def _parse_one(spec: FieldSpec, text: str, slots: dict[str, Any]) -> Parsed:
     kind = spec.kind
     if kind == "consent":
         return parse_consent(text)

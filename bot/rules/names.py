@@ -17,7 +17,8 @@ SINGLE_SURNAMES = frozenset(
     "盛曲翁冉骆蓝路游辛靳欧管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷"
     "晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈匡鞠惠荆乐"
     "冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郗粱璩练权逯盖后桓公来遇承浦宿訾禹蔚贲竺郦"
-    "修母郜訾丰由信隆亢达国勾门卢蓟伏宣薄印扈羊苍双闭禄从衡慕茅步那鲜但阚寿相代"
+    "修母郜訾丰由信隆亢达国勾门卢蓟伏宣薄印扈羊苍双闭禄从衡慕茅步那鲜但阚寿相代平晋富衣初矫邴展逄生智战续"
+    "綦巴俄折锁拓"
 )
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
                      "令狐", "夏侯", "端木", "独孤", "南宫", "呼延", "万俟", "轩辕", "澹台", "百里",
@@ -59,23 +60,51 @@ def surname_of(name: str) -> str | None:
     return name[0] if name and name[0] in SINGLE_SURNAMES else None
 
 
-def is_name(text: str | None) -> bool:
-    """True only for a plausible person's name (see the module doc)."""
+# Characters a name never has: pronouns, particles, negations, question words (an answer, not a name).
+_NEVER_IN_NAMES = set("我你他她俺咱们的了吗呢吧啊呀嘛哦哟不没啥甚谁哪么呗嗯哈")
+_NOT_NAME_PARTS = ("申请", "补贴", "残疾", "同意", "知道", "清楚", "名字", "姓名", "身份", "电话", "轮椅", "低保",
+                   "街道", "小区", "爸", "妈", "爹", "娘", "儿子", "女儿", "闺女", "老伴", "瘫", "截", "聋", "瞎", "瘸",
+                   "哑", "病")  # fmt: skip
+_NOT_NAME_ENDS = tuple("镇乡村号路街楼组")  # 路长有 is a name; 东关村 is not
+# Words that often follow a name without punctuation ("崔红兵肢体二级", "他叫李明今年七十").
+_AFTER_NAME = ("肢体", "视力", "听力", "言语", "智力", "精神", "多重", "残疾", "今年", "身份", "电话", "手机", "住在",
+               "家住", "一级", "二级", "三级", "四级", "七十", "八十", "六十", "九十", "五十", "男的", "女的", "岁",
+               "是我", "是他", "是她", "想", "要", "申请", "办", "给", "的", "身", "电", "住", "家", "是", "今", "年",
+               "他", "她", "我", "俺", "现", "得", "有", "瘫", "腿", "眼", "耳", "脑", "病", "残", "在", "和",
+               "跟")  # fmt: skip
+
+
+def is_name(text: str | None, *, known_surname: bool = True) -> bool:
+    """True only for a plausible person's name (see the module doc). A name answered outright need not start with a
+    surname this module knows (`known_surname=False`); one found inside a sentence must."""
     if not text:
         return False
     name = text.strip()
-    if name in NOT_NAMES:
+    if name in NOT_NAMES or set(name) & _NEVER_IN_NAMES or any(part in name for part in _NOT_NAME_PARTS):
+        return False
+    if name.endswith(_NOT_NAME_ENDS):
         return False
     if NAME_DOTTED.match(name):
         return len(name) <= 20
-    if not NAME_HAN.match(name) or surname_of(name) is None:
+    if not NAME_HAN.match(name):
         return False
-    given = name[len(surname_of(name) or "") :]
-    return bool(given) and given not in NOT_NAMES and not any(w in name for w in ("申请", "补贴", "残疾", "同意"))
+    surname = surname_of(name)
+    if surname is None:
+        return not known_surname and len(name) <= 3
+    given = name[len(surname) :]
+    return bool(given) and given not in NOT_NAMES
+
+
+def _ends_there(tail: str, length: int) -> bool:
+    """True when a name of `length` characters would end at a plausible place in the sentence."""
+    rest = tail[length:]
+    return not rest or not re.match(r"[\u4e00-\u9fff]", rest[0]) or rest.startswith(_AFTER_NAME)
 
 
 def name_at(text: str, start: int) -> str | None:
-    """The name that starts at `start` in a sentence (the longest plausible one of 2–4 characters), or None."""
+    """The name that starts at `start` in a sentence, or None. Names are mostly 3 characters, then 2 (4 with a
+    compound surname): the first length whose end is a plausible boundary wins ("钟伟肢体二级" → 钟伟), else the
+    first plausible length."""
     tail = text[start : start + 20]
     dotted = re.match(r"[\u4e00-\u9fff]{1,10}(?:[·•・][\u4e00-\u9fff]{1,10})+", tail)
     if dotted and is_name(dotted.group()):
@@ -83,11 +112,12 @@ def name_at(text: str, start: int) -> str | None:
     end = 0
     while end < len(tail) and end < 4 and re.match(r"[\u4e00-\u9fff]", tail[end]) and tail[end] not in _STOP_CHARS:
         end += 1
-    for length in range(end, 1, -1):
-        candidate = tail[:length]
-        if is_name(candidate):
-            return candidate
-    return None
+    compound = any(tail.startswith(c) for c in COMPOUND_SURNAMES)
+    lengths = [n for n in ((4, 3) if compound else (3, 2)) if n <= end and is_name(tail[:n])]
+    for length in lengths:
+        if _ends_there(tail, length):
+            return tail[:length]
+    return tail[: lengths[0]] if lengths else None
 
 
 def spelled_name(text: str) -> str | None:

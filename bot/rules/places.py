@@ -18,8 +18,8 @@ PLACES_FILE = Path(__file__).resolve().parents[2] / "config" / "places.yml"
 _TOWN_SUFFIXED = re.compile(r"([\u4e00-\u9fff]{2,5}?(?:街道|镇|乡))")
 _NOT_IN_TOWN_NAMES = set("我你他她俺咱住在是的到了和个那这哪啥甚去回城里上下边们要想给帮办就还也都")
 _DETAIL_MARKS = re.compile(
-    r"[0-9一二三四五六七八九十百]+(?:号|组|栋|楼|单元|室|排|户|巷|队)|村|屯|小区|社区|路|街|巷|胡同|庄|"
-    r"大院|家属院|楼|公寓|花园|新城|宿舍"
+    r"[0-9一二三四五六七八九十百]+|村|屯|小区|社区|路|街|巷|胡同|庄|大院|家属院|楼|公寓|花园|新城|宿舍|区|里|湾|沟|坡|"
+    r"岭|营|堡|寨|店|场|厂|站|所|矿|队|门|院|苑|园|府|居|广场|大厦|组|号|排|户|坊|桥|口|台|山|河|城|屋|铺"
 )
 
 
@@ -84,12 +84,12 @@ def has_detail(text: str) -> bool:
     """True when an address says more than the town (a village, street, building or number)."""
     found = find_town(text)
     rest = text[found[3] :] if found else text
-    return bool(_DETAIL_MARKS.search(rest)) or len(rest) >= 4
+    return bool(_DETAIL_MARKS.search(rest))
 
 
 def normalise_address(text: str, town: str | None) -> str:
     """The stored address: without the region names in front, starting with the town."""
-    address = strip_region_prefix(text.strip(" ，,。.!！"))
+    address = strip_region_prefix(re.sub(r"\s+", "", text.strip(" ，,。.!！")))
     found = find_town(address)
     if found and found[2] == 0:
         address = found[0] + address[found[3] :]  # canonical spelling of the town

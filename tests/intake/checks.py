@@ -46,6 +46,8 @@ def compare(
     keys += ["proxy_name", "proxy_relation", "proxy_phone"]
     keys += [key for key in ("child_birth_date", "device") if key in benefit_fields or expected.get(key)]
     problems = []
+    if expected.get("benefit") and record.get("benefit") != expected["benefit"]:
+        problems.append(f"benefit: {expected['benefit']!r} → {record.get('benefit')!r}")
     for key in keys:
         want = expected.get(key)
         if key.startswith("proxy_") and expected.get("for_self"):

@@ -36,7 +36,7 @@ def run_offline(script: Script, schema: FormSchema, verbose: bool = False) -> Sc
         turn = step(slots, Incoming(normalize_text(text), intent, 0.9), table=table)
         reply = "\n".join(m.get("text") or f"[faq {m.get('faq')}]" for m in turn.messages)
         result.transcript.append(("bot", reply))
-        resident.record_reply(reply)
+        resident.record_reply(reply, turn.requested)
         if turn.outcome == "reject":
             result.outcome = "handover"
             break
@@ -46,7 +46,8 @@ def run_offline(script: Script, schema: FormSchema, verbose: bool = False) -> Sc
         if turn.outcome == "confirmed":
             record = application_record(table, slots)
             result.outcome, result.new_records = "stored", 1
-            result.mismatches = compare(script.expected_record(), record, schema.benefit_fields(record),
+            expected = {**script.expected_record(), "benefit": schema.benefit_key(script.benefit)}
+            result.mismatches = compare(expected, record, schema.benefit_fields(record),
                                         schema.extra_value)  # fmt: skip
             result.invalid = invalid_values(record)
             break

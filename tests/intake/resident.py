@@ -56,6 +56,7 @@ class Resident:
     event_checks: list[tuple[str, bool]] = field(default_factory=list)
     cancelled: bool = False
     last_event: Event | None = None
+    pending_check: Event | None = None
 
     def __post_init__(self) -> None:
         self.facts = {**self.script.facts, "extra": dict(self.script.facts.get("extra") or {})}
@@ -196,10 +197,15 @@ class Resident:
         """True once an event of a script that must store nothing (a cancellation, a hand-over) was said."""
         return not self.script.expect_stored and any(self.fired)
 
-    def record_reply(self, reply: str) -> None:
-        """Check the bot's reply to an event against the event's expectations."""
-        event = self.last_event
+    def record_reply(self, reply: str, requested: str | None = None) -> None:
+        """Check the bot's reply to an event against the event's expectations. When the bot first asks the region
+        (the two plans differ, README), the reply after the resident has said it is the answer that counts."""
+        event = self.pending_check or self.last_event
         if event is None or not event.expect_reply_all:
             return
         ok = all(any(word in reply for word in group) for group in event.expect_reply_all)
+        if not ok and requested == "region" and self.pending_check is None:
+            self.pending_check = event
+            return
+        self.pending_check = None
         self.event_checks.append((event.when_asked, ok))

@@ -113,7 +113,7 @@ class IntakeRunner:
         result.new_records = self.stored_count() - before
         if result.reference:
             record = self._record(result.reference)
-            expected = script.expected_record()
+            expected = {**script.expected_record(), "benefit": self.schema.benefit_key(script.benefit)}
             result.mismatches = compare(expected, record, self.schema.benefit_fields(record), self.schema.extra_value)
             result.invalid = invalid_values(record)
         if result.outcome in ("stored", "ended"):
@@ -130,8 +130,9 @@ class IntakeRunner:
             result.transcript.append(("resident", text))
             reply, handoff = self._chat(sender, text)
             result.transcript.append(("bot", reply))
-            resident.record_reply(reply)
             match = REFERENCE.search(reply)
+            if match or handoff:
+                resident.record_reply(reply)
             if match and ("提交" in reply or "申请编号" in reply):
                 result.reference = match.group(1) + match.group(2)
                 result.outcome = "stored"
@@ -140,6 +141,7 @@ class IntakeRunner:
                 result.outcome = "handover"
                 return
             requested = self._requested(self._tracker(sender))
+            resident.record_reply(reply, requested)
             ask = resident.ask_name(requested)
             if ask is None and ASK_BENEFIT.search(reply):
                 text = f"我想申请{script.benefit}"

@@ -10,6 +10,9 @@ from typing import Any
 
 import yaml
 
+LEGACY_BENEFITS = {"living_subsidy": "困难残疾人生活补贴", "care_subsidy": "重度残疾人护理补贴",
+                   "home_modification": "家庭无障碍改造", "assistive_devices": "辅助器具适配",
+                   "child_rehab": "残疾儿童康复救助"}  # fmt: skip
 LEGACY_PERSONAL = ("applicant_name", "id_number", "card_number", "phone", "address", "proxy_name", "proxy_phone",
                    "child_birth_date")  # fmt: skip
 
@@ -21,6 +24,7 @@ class FormSchema:
     # extra field key → (the words a script may use for it, value synonyms → stored value)
     extras: dict[str, tuple[tuple[str, ...], dict[str, str]]] = field(default_factory=dict)
     fields_of_benefit: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    benefit_names: dict[str, str] = field(default_factory=lambda: dict(LEGACY_BENEFITS))
 
     @classmethod
     def load(cls, root: Path) -> FormSchema:
@@ -40,7 +44,12 @@ class FormSchema:
                 extras[key] = (tuple(words), synonyms)
         personal = tuple(key for key, spec in fields.items() if spec.get("personal"))
         by_benefit = {key: tuple(b.get("fields") or ()) for key, b in raw["benefits"].items()}
-        return cls(frozenset({"application_form"}), personal, extras, by_benefit)
+        names = {key: str(b["name"]) for key, b in raw["benefits"].items()}
+        return cls(frozenset({"application_form"}), personal, extras, by_benefit, names)
+
+    def benefit_key(self, name: str) -> str | None:
+        """The stored key of a benefit named as in the scripts (托养服务 is 托养服务（阳光家园）)."""
+        return next((key for key, own in self.benefit_names.items() if own == name or own.startswith(name)), None)
 
     def is_application_form(self, name: str | None) -> bool:
         if not name:
@@ -73,5 +82,15 @@ class FormSchema:
         """A script's plain-Chinese value in the stored vocabulary (寄宿托养 → 集中照护): the choice whose word is the
         longest one the value contains; the value itself when none is."""
         text = str(value)
-        found = [(len(word), stored) for word, stored in self.extras[field_key][1].items() if word in text]
-        return max(found)[1] if found else value
+        words = self.extras[field_key][1]
+        found = [(len(word), stored) for word, stored in words.items() if word in text]
+        if found:
+            return max(found)[1]
+        pieces = {text[i : i + 2] for i in range(len(text) - 1)}  # 机构托养 ~ 托养机构 → 集中照护
+        scores: dict[str, int] = {}
+        for word, stored in words.items():
+            scores[stored] = scores.get(stored, 0) + sum(1 for p in pieces if len(word) >= 2 and p in word)
+        ranked = sorted(scores.items(), key=lambda item: -item[1])
+        if ranked and ranked[0][1] > 0 and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]):
+            return ranked[0][0]
+        return value

@@ -164,3 +164,14 @@ def test_the_fuel_subsidy_asks_the_vehicle_and_the_licence() -> None:
     for text in ("同意", "赵德明", FATHER_ID, "没有", "13845671234", "阜宁镇利民路6号", "都不是"):
         chat.say(text)
     assert chat.asking == "driving_licence"
+
+
+def test_a_yes_with_a_question_is_both_and_questions_need_no_question_mark() -> None:
+    chat = started("我要申请托养服务")
+    reply = chat.say("同意是同意 先问一句 托养对岁数有要求没", "faq", "faq/care_services")
+    assert chat.slots["pi_consent"] is True and "[FAQ faq/care_services]" in reply
+    assert chat.asking == "for_self"
+    chat.say("给自己")
+    reply = chat.say("除了这个还能配点甚", "faq", "faq/assistive_devices")
+    assert "[FAQ faq/assistive_devices]" in reply and chat.asking == "applicant_name"
+    assert "没听清" not in reply
