@@ -17,7 +17,7 @@ from typing import Any
 from actions import intake_texts as texts
 from actions.intake_understand import Heard, Listener
 from actions.readback import readback_messages, spoken_value
-from bot.rules.benefits import FORM_NAME, BenefitTable, load_table
+from bot.rules.benefits import FORM_NAME, BenefitTable, detect_benefit, load_table
 from bot.rules.field_values import NO_CARD, yes_or_no
 from bot.rules.id_card import validate_id_number
 from bot.rules.places import normalise_address, region_of_id
@@ -201,12 +201,16 @@ def _answer_question(
     if incoming.intent == "check_status":
         turn.say(texts.IN_FORM_STATUS)
         return True
-    if incoming.intent == "faq" and incoming.faq_key:
-        if needs_region(incoming.faq_key) and not slots.get("region"):
-            slots["intake_pending_faq"] = incoming.faq_key
+    faq_key = incoming.faq_key if incoming.intent == "faq" else None
+    benefit = table.benefit(slots.get("benefit"))
+    if not faq_key and benefit and benefit.faq and detect_benefit(incoming.text) == benefit.key:
+        faq_key = benefit.faq  # a question about the benefit being applied for ("托养对岁数有要求没")
+    if faq_key:
+        if needs_region(faq_key) and not slots.get("region"):
+            slots["intake_pending_faq"] = faq_key
             turn.say(texts.REGION_FIRST)
             return False
-        turn.messages.append({"faq": incoming.faq_key})
+        turn.messages.append({"faq": faq_key})
         return True
     turn.say(texts.CANNOT_ANSWER.format(hotline=hotline(slots.get("region"))))
     return True
@@ -214,12 +218,12 @@ def _answer_question(
 
 def _asks_a_question(incoming: Incoming, heard: Heard, requested: str) -> bool:
     """A policy question the NLU understood, in a message that answered nothing, is a question even without 吗/？."""
-    if heard.question or incoming.intent not in ("faq", "check_status") or incoming.confidence < 0.5:
+    if heard.question or incoming.intent not in ("faq", "check_status", "out_of_scope") or incoming.confidence < 0.5:
         return heard.question
     answered = requested in heard.facts and requested not in ("pi_consent", "confirmed")
     taken = [k for k in heard.facts if k not in ("pi_consent", "confirmed")]
-    if incoming.intent == "check_status":
-        return not taken
+    if incoming.intent in ("check_status", "out_of_scope"):
+        return not taken and not answered and incoming.confidence >= 0.7
     return bool(incoming.faq_key) and not answered and not taken and len(incoming.text) > 4
 
 

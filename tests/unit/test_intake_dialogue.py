@@ -175,3 +175,12 @@ def test_a_yes_with_a_question_is_both_and_questions_need_no_question_mark() -> 
     reply = chat.say("除了这个还能配点甚", "faq", "faq/assistive_devices")
     assert "[FAQ faq/assistive_devices]" in reply and chat.asking == "applicant_name"
     assert "没听清" not in reply
+
+
+def test_a_question_about_the_benefit_the_nlu_did_not_place_gets_the_benefits_answer() -> None:
+    chat = started("我要申请托养服务")
+    chat.say("同意")
+    reply = chat.say("托养对岁数有要求没", "nlu_fallback")
+    assert "[FAQ faq/care_services]" in reply and chat.asking == "for_self"
+    reply = chat.say("你们几点下班", "out_of_scope")
+    assert "回答不了" in reply and "12345" in reply and chat.asking == "for_self"
