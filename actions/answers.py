@@ -42,5 +42,5 @@ def apply_button_for(faq_key: str) -> dict[str, str] | None:
     names each benefit's FAQ)."""
     for spec in load_table().benefits.values():
         if spec.faq == faq_key:
-            return {"title": f"我要申请{spec.name}", "payload": f"我想申请{spec.name}"}
+            return {"title": f"我要申请{spec.short_name}", "payload": f"我想申请{spec.short_name}"}
     return None

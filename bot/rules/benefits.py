@@ -96,6 +96,7 @@ class BenefitSpec:
     precheck: tuple[PrecheckRule, ...]
     faq: str | None = None
     weak_words: tuple[str, ...] = ()
+    short_name: str = ""
 
     @property
     def form_fields(self) -> tuple[str, ...]:
@@ -189,7 +190,7 @@ def _benefit(key: str, raw: dict[str, Any], fields: dict[str, FieldSpec]) -> Ben
         for r in raw.get("precheck") or ()
     )
     return BenefitSpec(key, str(raw["name"]), _tuple(raw.get("words")), _tuple(raw["fields"]), rules, raw.get("faq"),
-                       _tuple(raw.get("weak_words")))  # fmt: skip
+                       _tuple(raw.get("weak_words")), str(raw.get("short_name") or raw["name"]))  # fmt: skip
 
 
 def parse_table(raw: dict[str, Any]) -> BenefitTable:
