@@ -9,7 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.gateway_client import post
+from actions.gateway_client import client_tag, post
 from actions.intake_fields import relation_in
 from actions.readback import CONFIRM_QUESTION, group_digits, readback_messages
 from bot.rules.benefits import BENEFITS, STATUS_NAMES, detect_benefit, format_reference
@@ -193,7 +193,12 @@ class ActionCheckStatus(Action):
             return clear
         reply = await post(
             "/internal/applications/status",
-            {"sender_id": tracker.sender_id, "reference": reference, "phone_last4": last4},
+            {
+                "sender_id": tracker.sender_id,
+                "reference": reference,
+                "phone_last4": last4,
+                "client": client_tag(tracker),
+            },
         )
         body = reply.body
         if reply.unavailable:
