@@ -13,6 +13,7 @@ from selenium.webdriver.support.ui import WebDriverWait
 from bot.cli import create_user
 from tests.browser.driver import chromium, screenshot
 from tests.conftest import new_sender
+from tests.residents import Residents
 
 PASSWORD = "console-test-password"
 
@@ -22,8 +23,9 @@ def test_operator_claims_and_replies_from_the_console(stack) -> None:
     create_user("console_op", "operator", PASSWORD, stack.config.database_url)
     resident = new_sender()
     http = httpx.Client(base_url=stack.url, timeout=60)
-    http.post("/api/chat", json={"sender_id": resident, "text": "<script>window.pwned=1</script>护理补贴"})
-    escalated = http.post("/api/chat", json={"sender_id": resident, "text": "转人工"}).json()
+    web = Residents(http)
+    web.chat(resident, "<script>window.pwned=1</script>护理补贴")
+    escalated = web.say(resident, "转人工")
     assert escalated["handoff"] and escalated["handoff"]["queue"] in ("12385", "12345")
     assert "转接" in escalated["messages"][0]["text"]
     ticket_id = escalated["handoff"]["ticket_id"]
@@ -50,6 +52,6 @@ def test_operator_claims_and_replies_from_the_console(stack) -> None:
     finally:
         driver.quit()
 
-    reply = http.get(f"/api/chat/{resident}/updates", params={"wait": 5}).json()
+    reply = web.updates(resident, wait=5).json()
     assert [m["text"] for m in reply["messages"] if m["from_person"]] == ["您好，我是12385客服，请问您想申请哪一项？"]
     http.close()
