@@ -50,13 +50,13 @@ def _fernet(connection: sa.Connection) -> Fernet | None:
 
 
 def upgrade() -> None:
+    connection = op.get_bind()
+    fernet = _fernet(connection)  # before any change: SQLite cannot roll DDL back
     op.add_column("tickets", sa.Column("topic", sa.String(64), nullable=True))
     op.add_column("tickets", sa.Column("summary_enc", sa.Text(), nullable=True))
     op.add_column("tickets", sa.Column("transcript_enc", sa.Text(), nullable=True))
     op.add_column("tickets", sa.Column("outcome_enc", sa.Text(), nullable=True))
     op.add_column("ticket_messages", sa.Column("text_enc", sa.Text(), nullable=True))
-    connection = op.get_bind()
-    fernet = _fernet(connection)
     if fernet is not None:
 
         def seal(value: object) -> str:
@@ -87,12 +87,12 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    connection = op.get_bind()
+    fernet = _fernet(connection)
     op.add_column("tickets", sa.Column("summary", sa.JSON(), nullable=True))
     op.add_column("tickets", sa.Column("transcript", sa.JSON(), nullable=True))
     op.add_column("tickets", sa.Column("outcome", sa.Text(), nullable=True))
     op.add_column("ticket_messages", sa.Column("text", sa.Text(), nullable=True))
-    connection = op.get_bind()
-    fernet = _fernet(connection)
     if fernet is not None:
 
         def opened(token: str | None, default: object) -> object:
