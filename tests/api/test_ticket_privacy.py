@@ -68,8 +68,9 @@ def test_the_public_summary_keeps_no_personal_slot() -> None:
     summary = {
         "topic": "care_subsidy",
         "reason": "request",
-        "slots": {"region": "潞城区", "benefit": "care_subsidy", "applicant_name": NAME, "id_number": "1404**********0021",
-                  "phone": "138****8000", "address": ADDRESS, "town": "潞华街道", "household": "低保", "proxy_name": "李明"},
+        "slots": {"region": "潞城区", "benefit": "care_subsidy", "applicant_name": NAME,
+                  "id_number": "1404**********0021", "phone": "138****8000", "address": ADDRESS, "town": "潞华街道",
+                  "household": "低保", "proxy_name": "李明"},
     }  # fmt: skip
     assert public_summary(summary) == {
         "topic": "care_subsidy",

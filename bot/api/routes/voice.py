@@ -236,7 +236,7 @@ async def voice_reply(
 
 
 @router.post("/turn", response_model=TurnResponse, responses={400: {}, 403: {}, 413: {}, 422: {}, 503: {}})
-async def turn(request: Request) -> TurnResponse | JSONResponse:
+async def turn(request: Request, response: Response) -> TurnResponse | JSONResponse:
     """One turn for a caller: audio (multipart `file` or JSON base64 `audio`), keypad `digits`, or `text`.
     The bot's reply comes back as messages and as audio (WAV, or 8 kHz µ-law for telephone lines).
     Like POST /api/chat, later turns need the X-Conversation-Key header (the key comes with the first reply)."""
@@ -250,7 +250,8 @@ async def turn(request: Request) -> TurnResponse | JSONResponse:
     answer = await _turn(request, given)
     if isinstance(answer, TurnResponse):
         answer.conversation_key = issued
-    return hand_over_key(answer, issued) if isinstance(answer, JSONResponse) else answer
+    hand_over_key(answer if isinstance(answer, JSONResponse) else response, issued)
+    return answer
 
 
 async def _turn(request: Request, given: TurnInput) -> TurnResponse | JSONResponse:
