@@ -72,9 +72,8 @@ class ChatService:
             raise TextTooLong(self._max_chars)
         if client is None and self._conversations is not None:
             await self._conversations.claim_for_channel(sender_id, channel)
-        masked = mask_sensitive(clean)
-        log.debug("turn sender=%s text=%s", sender_id, masked)
-        if masked != clean and self._expiry is not None:
+        log.debug("turn sender=%s chars=%d", sender_id, len(clean))  # never the text: names and addresses stay out
+        if mask_sensitive(clean) != clean and self._expiry is not None:
             await self._expiry.mark(sender_id)  # an ID or phone number is in the tracker from now on
         turn = await self._turn(sender_id, clean, channel, client or channel_client(channel, sender_id))
         if self._expiry is not None:
