@@ -9,13 +9,24 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import create_engine, func, select
 
 from bot.cli import create_user
+from bot.storage.models import AuditEntry
 from tests.browser.driver import chromium, screenshot
 from tests.conftest import new_sender
 from tests.residents import Residents
 
 PASSWORD = "console-test-password"
+
+
+def revocations(stack, username: str) -> int:
+    engine = create_engine(stack.config.database_url)
+    with engine.connect() as connection:
+        query = select(func.count()).where(AuditEntry.action == "auth.revoke", AuditEntry.target == username)
+        count = connection.execute(query).scalar()
+    engine.dispose()
+    return int(count or 0)
 
 
 @pytest.mark.stack
@@ -49,6 +60,13 @@ def test_operator_claims_and_replies_from_the_console(stack) -> None:
         driver.find_element(By.CSS_SELECTOR, "#reply-form button[type=submit]").click()
         wait.until(lambda d: "请问您想申请哪一项" in d.find_element(By.ID, "transcript").text)
         screenshot(driver, "console-ticket")
+
+        # 退出登录 revokes the token on the server and brings back the login form.
+        driver.find_element(By.ID, "sign-out").send_keys(Keys.ENTER)
+        wait.until(ec.visibility_of_element_located((By.ID, "login-form")))
+        assert "已退出登录" in driver.find_element(By.ID, "login-error").text
+        assert driver.switch_to.active_element == driver.find_element(By.ID, "username"), "focus goes to the form"
+        assert revocations(stack, "console_op") == 1
     finally:
         driver.quit()
 
