@@ -56,7 +56,9 @@ class TrackerExpiry:
         if self._redis is None:
             return
         try:
-            if await self._redis.exists(self._marker(sender_id)):
+            marker = self._marker(sender_id)
+            if await self._redis.exists(marker):
                 await self._redis.expire(rasa_tracker_key(self._rasa_prefix, sender_id), self.personal_seconds)
+                await self._redis.expire(marker, self._marker_seconds)  # as long as the conversation goes on
         except Exception as exc:  # noqa: BLE001
             log.warning("tracker expiry not checked: %s", type(exc).__name__)
