@@ -51,3 +51,11 @@ def resident_channel(tracker: Any) -> str:
         if candidate in CHANNELS:
             return candidate
     return "web"
+
+
+def client_tag(tracker: Any) -> str | None:
+    """The gateway's signed client tag of the latest message (metadata.client), passed back unchanged where the
+    gateway counts attempts per client (status queries); the action server cannot read or make one."""
+    metadata = (tracker.latest_message or {}).get("metadata")
+    tag = metadata.get("client") if isinstance(metadata, dict) else None
+    return tag if isinstance(tag, str) else None

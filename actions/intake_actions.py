@@ -15,7 +15,7 @@ from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import intake_texts as texts
-from actions.gateway_client import post, resident_channel
+from actions.gateway_client import client_tag, post, resident_channel
 from actions.intake_dialogue import hidden_slots
 from actions.intake_submit import application_record
 from actions.readback import group_digits
@@ -129,7 +129,12 @@ class ActionCheckStatus(Action):
             return clear
         reply = await post(
             "/internal/applications/status",
-            {"sender_id": tracker.sender_id, "reference": reference, "phone_last4": last4},
+            {
+                "sender_id": tracker.sender_id,
+                "reference": reference,
+                "phone_last4": last4,
+                "client": client_tag(tracker),
+            },
         )
         body = reply.body
         hotline = _hotline(tracker)

@@ -32,9 +32,12 @@ def percentile(values: list[float], q: float) -> float:
 
 async def conversation(client: httpx.AsyncClient, url: str, sender: str, latencies: list[float]) -> int:
     errors = 0
+    headers: dict[str, str] = {}
     for text in SCRIPT:
         started = time.perf_counter()
-        response = await client.post(url, json={"sender_id": sender, "text": text})
+        response = await client.post(url, json={"sender_id": sender, "text": text}, headers=headers)
+        if "X-Conversation-Key" in response.headers:  # issued with the first reply, sent back like the web chat
+            headers = {"X-Conversation-Key": response.headers["X-Conversation-Key"]}
         if response.status_code == 200 and response.json()["messages"]:
             latencies.append(time.perf_counter() - started)
         else:

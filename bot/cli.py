@@ -28,7 +28,7 @@ def _read_password() -> str:
 
 
 def create_user(username: str, role: str, password: str, database_url: str, data_key: str | None = None) -> None:
-    """Create or update (password, role) a user (`data_key` lets a pending migration re-encrypt stored data)."""
+    """Create or update (password, role) a user. Updating revokes every token the user had."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
     migrate.upgrade(database_url, data_key=data_key)
@@ -40,6 +40,7 @@ def create_user(username: str, role: str, password: str, database_url: str, data
             session.add(user)
         else:
             user.role, user.password_hash, user.active = role, hash_password(password), True
+            user.token_version = (user.token_version or 0) + 1  # a reset password signs the user out everywhere
         session.add(AuditEntry(actor="cli", action="user.save", target=username, details={"role": role}))
         session.commit()
     engine.dispose()
@@ -54,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         settings = get_settings()
-        create_user(args.username, args.role, _read_password(), settings.effective_database_url,
-                    settings.secrets()["data_key"])  # fmt: skip
+        data_key = settings.secrets()["data_key"]  # migrations that (de)crypt stored rows need it
+        create_user(args.username, args.role, _read_password(), settings.effective_database_url, data_key)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

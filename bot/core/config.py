@@ -44,6 +44,24 @@ class Settings(BaseSettings):
     status_query_max_failures: int = 5
     status_query_window_seconds: int = 900
 
+    # Accounts, abuse limits and how long personal data stays (docs/security.md).
+    login_max_failures_per_user: int = Field(default=5, description="failed sign-ins per username per window")
+    login_max_failures_per_address: int = Field(default=20, description="failed sign-ins per client address")
+    login_window_seconds: int = 900
+    login_concurrency: int = Field(default=2, description="argon2 checks at once (~64 MiB each)")
+    login_queue_seconds: float = Field(default=5.0, description="wait for a free check, then 503")
+    operator_hello_timeout_seconds: float = Field(default=10.0, description="/ws/operator: wait for the token")
+    operator_socket_recheck_seconds: float = Field(default=60.0, description="/ws/operator: re-check the account")
+    status_query_reference_max_failures: int = Field(default=5, description="wrong answers per reference")
+    status_query_reference_window_seconds: int = 24 * 3600
+    status_query_client_max_failures: int = Field(default=10, description="wrong answers per client address")
+    client_tag_max_age_seconds: int = Field(default=600, description="age of the client tag the actions pass on")
+    tracker_expiry_seconds: int = Field(default=7 * 24 * 3600, description="Rasa's Redis record_exp")
+    tracker_personal_data_seconds: int = Field(
+        default=3600, description="Redis expiry of a conversation that held personal data, after its last turn"
+    )
+    conversation_key_days: int = Field(default=30, description="how long a web conversation's key is kept")
+
     # FAQ editor (bot/staff): nlu_data is the source of truth; answers may only state figures found in the seeds.
     nlu_data_dir: Path = Field(default=PROJECT_ROOT / "nlu_data", description="the YAML the FAQ editor writes")
     seeds_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "seeds", description="the plans' texts")

@@ -11,8 +11,8 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
 def alembic_config(database_url: str, data_key: str | None = None) -> Config:
-    """Alembic's configuration; `data_key` (the Fernet key of personal fields) is there for migrations that have to
-    re-encrypt stored data (never written to any file)."""
+    """Alembic's configuration; `data_key` (the Fernet key of personal fields) reaches migrations that encrypt or
+    decrypt stored rows as `config.attributes["data_key"]`."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
