@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from bot.channels.sip.endpoint import SipEndpoint
 
 log = logging.getLogger(__name__)
+MAX_TEXT_CHARS = 1000
 _SIPFRAG = re.compile(rb"^\s*SIP/2\.0\s+([1-6][0-9]{2})")
 
 
@@ -185,6 +186,23 @@ class SipCall:
         if key and self.state == "confirmed":
             self.rtp.digits.last_end_at = time.monotonic()
             self.core.key(key)
+        return 200, "OK"
+
+    def on_message(self, request: SipRequest) -> tuple[int, str]:
+        """SIP MESSAGE (RFC 3428) inside the call: text from a phone that can type is a turn like speech."""
+        kind = (request.get("Content-Type") or "").split(";")[0].strip().lower()
+        if kind != "text/plain":
+            return 415, "Unsupported Media Type"
+        try:
+            text = request.body.decode("utf-8").strip()
+        except UnicodeDecodeError:
+            return 400, "Text Is Not UTF-8"
+        if not text or len(text) > MAX_TEXT_CHARS:
+            return 413 if text else 400, "Text Too Long" if text else "Empty Text"
+        if self.state != "confirmed":
+            return 481, "Call/Transaction Does Not Exist"
+        self.core.interrupt()
+        self.core.text(text)
         return 200, "OK"
 
     def on_bye(self) -> None:

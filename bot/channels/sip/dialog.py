@@ -9,7 +9,7 @@ from bot.channels.sip.headers import NameAddr, is_ip, parse_name_addr, parse_uri
 from bot.channels.sip.message import SipParseError, SipRequest, SipResponse
 
 USER_AGENT = "AccessLine"
-ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY"
+ALLOW = "INVITE, ACK, CANCEL, BYE, OPTIONS, INFO, NOTIFY, MESSAGE"
 
 
 def new_tag() -> str:

@@ -3,7 +3,8 @@
 Only allow-listed PBX addresses are heard (SIP carries no token); anything from elsewhere is dropped without an
 answer. Datagrams over the size bound are dropped unread; a malformed request gets 400 when it names enough to
 answer, else it is dropped; nothing a peer sends can raise out of here. INVITE (new call or re-INVITE), ACK, BYE,
-CANCEL, OPTIONS, INFO (keypad) and NOTIFY (transfer progress) are understood; other methods get 405."""
+CANCEL, OPTIONS, INFO (keypad), MESSAGE (typed text in a call) and NOTIFY (transfer progress) are understood; other
+methods get 405."""
 
 from __future__ import annotations
 
@@ -185,6 +186,12 @@ class SipEndpoint(asyncio.DatagramProtocol):
             return
         self.respond(request, source, *call.on_info(request))
 
+    def _on_message(self, request: SipRequest, source, call: SipCall | None, to_tag: str | None) -> None:
+        if call is None:
+            self.respond(request, source, 481, "Call/Transaction Does Not Exist")
+            return
+        self.respond(request, source, *call.on_message(request))
+
     def _on_notify(self, request: SipRequest, source, call: SipCall | None, to_tag: str | None) -> None:
         if call is None:
             self.respond(request, source, 481, "Subscription Does Not Exist")
@@ -270,7 +277,12 @@ class SipEndpoint(asyncio.DatagramProtocol):
         return hashlib.sha256(call_id.encode()).hexdigest()[:10]
 
     def stats(self) -> dict[str, Any]:
-        return {"active_calls": len(self.calls), "pending_requests": len(self.client), **self.counters}
+        return {
+            "active_calls": len(self.calls),
+            "rtp_streams": self.clock.active,
+            "pending_requests": len(self.client),
+            **self.counters,
+        }
 
     async def close(self) -> None:
         """Hang up every call (BYE), wait briefly for their tasks, stop the media clock and the socket."""

@@ -58,6 +58,11 @@ class MediaClock:
             if stream in self._streams:
                 self._streams.remove(stream)
 
+    @property
+    def active(self) -> int:
+        with self._lock:
+            return len(self._streams)
+
     def stop(self) -> None:
         self._stop.set()
         if self._thread is not None:
