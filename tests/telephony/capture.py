@@ -112,15 +112,55 @@ def decode_stream(packets: list[tuple[float, RtpPacket]], payload_type: int) -> 
     return np.frombuffer(pcm, dtype="<i2").astype(np.float64)
 
 
-def snr_db(received: np.ndarray, reference: np.ndarray) -> tuple[float, int]:
-    """Signal-to-noise ratio of `received` against `reference` at the best alignment (and the offset found)."""
-    if len(received) < len(reference):
-        raise AssertionError(f"received {len(received)} samples, reference has {len(reference)}")
-    n = len(received) + len(reference)
-    size = 1 << (n - 1).bit_length()
-    correlation = np.fft.irfft(np.fft.rfft(received, size) * np.conj(np.fft.rfft(reference, size)), size)
-    offset = int(np.argmax(correlation[: len(received) - len(reference) + 1]))
-    segment = received[offset : offset + len(reference)]
-    noise = float(np.sum((segment - reference) ** 2))
-    signal_power = float(np.sum(reference**2))
-    return (10 * np.log10(signal_power / noise) if noise > 0 else float("inf")), offset
+@dataclass
+class CallInCapture:
+    """One call seen on the wire: our answer's payload type and RTP port, and when things happened."""
+
+    call_id: str
+    payload_type: int
+    rtp_port: int
+    answered_at: float
+    acked_at: float | None = None
+    ended_at: float | None = None  # the 200 OK to a BYE (either side's)
+
+
+def calls_in_capture(datagrams: list[Datagram], sip_port: int) -> dict[str, CallInCapture]:
+    calls: dict[str, CallInCapture] = {}
+    for d, line in sip_messages(datagrams, sip_port):
+        call_id = _header(d.payload, rb"(?:Call-ID|i)")
+        cseq = _header(d.payload, rb"CSeq")
+        if line.startswith("SIP/2.0 200") and cseq.endswith("INVITE") and d.src[1] == sip_port:
+            match = re.search(rb"m=audio (\d+) RTP/AVP (\d+)", d.payload)
+            if match and call_id not in calls:
+                calls[call_id] = CallInCapture(call_id, int(match.group(2)), int(match.group(1)), d.at)
+        elif line.startswith("ACK") and call_id in calls and calls[call_id].acked_at is None:
+            calls[call_id].acked_at = d.at
+        elif line.startswith("SIP/2.0 200") and cseq.endswith("BYE") and call_id in calls:
+            calls[call_id].ended_at = d.at
+    return calls
+
+
+def _header(payload: bytes, name: bytes) -> str:
+    match = re.search(rb"^" + name + rb"\s*:\s*(.+?)\r?$", payload, re.MULTILINE | re.IGNORECASE)
+    return match.group(1).decode("utf-8", "replace").strip() if match else ""
+
+
+def dtmf_end_times(datagrams: list[Datagram], rtp_port: int, event_pt: int) -> list[float]:
+    """When the first end packet of each keypad event sent to our RTP port arrived."""
+    ends, seen = [], set()
+    for d in datagrams:
+        if d.dst[1] != rtp_port:
+            continue
+        packet = parse_rtp(d.payload)
+        if packet.payload_type == event_pt and len(packet.payload) >= 4 and packet.payload[1] & 0x80:
+            if packet.timestamp not in seen:
+                seen.add(packet.timestamp)
+                ends.append(d.at)
+    return ends
+
+
+def audible(packet: RtpPacket, payload_type: int, threshold: float = 300.0) -> bool:
+    """Whether a packet carries sound rather than the silence we fill with."""
+    pcm = g711.alaw_to_pcm16(packet.payload) if payload_type == 8 else g711.ulaw_to_pcm16(packet.payload)
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+    return float(np.sqrt(np.mean(samples**2))) > threshold
