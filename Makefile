@@ -20,7 +20,7 @@ eval: envs  ## NLU evaluation on the held-out split -> docs/nlu-eval.md
 	@$(GW) -m bench.nlu_eval
 
 bench: envs  ## latency and throughput -> docs/benchmarks.md
-	@$(GW) -m bench.chat_latency && $(GW) -m bench.intake_latency && $(GW) -m bench.voice_bench
+	@$(GW) -m bench.chat_latency && $(GW) -m bench.intake_latency && $(GW) -m bench.voice_bench && $(GW) -m bench.sip_bench
 
 bench-retrain: envs  ## seconds from an FAQ edit to the live answer -> docs/benchmarks.md
 	@$(GW) -m bench.retrain_latency
