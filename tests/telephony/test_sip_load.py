@@ -28,9 +28,11 @@ def sip_gauges(url: str) -> dict[str, float]:
 
 
 def rtp_sockets(sip_stack: SipStack) -> list:
+    """UDP sockets in the RTP range held by the gateway or its children (the RTP pacer holds a copy of each)."""
     low, high = sip_stack.rtp_ports
     gateway = psutil.Process(sip_stack.stack.processes["gateway"].pid)
-    return [c for c in gateway.net_connections(kind="udp") if low <= c.laddr.port <= high]
+    family = [gateway, *gateway.children(recursive=True)]
+    return [c for p in family for c in p.net_connections(kind="udp") if low <= c.laddr.port <= high]
 
 
 def test_ten_simultaneous_calls_hang_up_mid_answer(sip_stack: SipStack, tmp_path: Path) -> None:

@@ -53,7 +53,7 @@ class SipCall:
         self.dialog = Dialog.from_invite(invite, new_tag())
         self.offer, self.media = offer, media
         self.sender_id = sender_id
-        self.rtp = RtpStream(endpoint.clock, self._audio, self._key, self.config.allowed)
+        self.rtp = RtpStream(endpoint.pacer, self._audio, self._key, self.config.allowed)
         self.core = VoiceCallCore(
             endpoint.services, self, sender_id, channel="phone", rate=self.config.rate,
             barge_in=self.config.barge_in, caller_number=caller_number,

@@ -19,7 +19,7 @@ from bot.channels.sip.call import SipCall
 from bot.channels.sip.config import SipConfig
 from bot.channels.sip.dialog import ALLOW, USER_AGENT, build_response, response_address
 from bot.channels.sip.headers import parse_name_addr, parse_via, user_part
-from bot.channels.sip.media import MediaClock
+from bot.channels.sip.media import MediaPacer
 from bot.channels.sip.message import SipParseError, SipRequest, SipResponse, parse
 from bot.channels.sip.sdp import SdpError, negotiate, parse_offer
 from bot.channels.sip.transactions import ClientTransaction, ResponseCache
@@ -43,7 +43,7 @@ class SipEndpoint(asyncio.DatagramProtocol):
     ) -> None:
         self.config, self.services, self.sender_for, self.welcome = config, services, sender_for, welcome
         self.transport: asyncio.DatagramTransport | None = None
-        self.clock = MediaClock()
+        self.pacer = MediaPacer()
         self.calls: dict[str, SipCall] = {}
         self.responses = ResponseCache()
         self.client: dict[str, ClientTransaction] = {}
@@ -54,6 +54,10 @@ class SipEndpoint(asyncio.DatagramProtocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
+
+    def start_media(self) -> None:
+        """Start the RTP pacer process (once the event loop runs)."""
+        self.pacer.start()
 
     def send(self, data: bytes, address: tuple[str, int]) -> None:
         if self.transport is not None and not self.transport.is_closing():
@@ -279,13 +283,13 @@ class SipEndpoint(asyncio.DatagramProtocol):
     def stats(self) -> dict[str, Any]:
         return {
             "active_calls": len(self.calls),
-            "rtp_streams": self.clock.active,
+            "rtp_streams": self.pacer.active,
             "pending_requests": len(self.client),
             **self.counters,
         }
 
     async def close(self) -> None:
-        """Hang up every call (BYE), wait briefly for their tasks, stop the media clock and the socket."""
+        """Hang up every call (BYE), wait briefly for their tasks, stop the pacer and the socket."""
         calls = list(self.calls.values())
         for call in calls:
             call.bye("gateway stopping")
@@ -297,7 +301,7 @@ class SipEndpoint(asyncio.DatagramProtocol):
         await asyncio.sleep(0.05)  # let the BYEs leave
         for transaction in list(self.client.values()):
             transaction.cancel()
-        self.clock.stop()
+        self.pacer.shutdown()
         if self.transport is not None:
             self.transport.close()
 

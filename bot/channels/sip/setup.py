@@ -47,6 +47,7 @@ async def start_sip(state: Any, settings: Any) -> SipEndpoint | None:
     family = socket.AF_INET6 if ":" in config.host else socket.AF_INET
     loop = asyncio.get_running_loop()
     await loop.create_datagram_endpoint(lambda: endpoint, local_addr=(config.host, config.port), family=family)
+    endpoint.start_media()
     log.info(
         "SIP endpoint on udp %s:%d (allow %s; RTP %d-%d; transfer queues %s)",
         config.host, config.port, ", ".join(str(n) for n in config.allow), *config.rtp_ports,
