@@ -188,7 +188,7 @@ def test_failed_transfer_is_said_with_the_hotline_and_the_bot_keeps_the_call(
     caller = new_caller()
     scenario = render(
         "transfer_failed.xml", tmp_path, CALLER=caller, REFER_TIMEOUT_MS="90000", SIPFRAG="486 Busy Here",
-        AGENT_URI_RE=uri_regexp(sip_stack.agent_uris["12385"]), AFTER_FAILURE_MS="12000",
+        AGENT_URI_RE=uri_regexp(sip_stack.agent_uris["12385"]), AFTER_FAILURE_MS="20000",
     )  # fmt: skip
     tap = capture(sip_stack, tmp_path)
     run = run_sipp(scenario, sip_stack.sip_port, tmp_path)

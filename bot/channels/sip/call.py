@@ -226,6 +226,9 @@ class SipCall:
     async def wait_played(self) -> None:
         await self.rtp.wait_played()
 
+    def can_transfer(self, queue: str) -> bool:
+        return bool(self.config.agent_uris.get(queue)) and self.state == "confirmed"
+
     async def hand_over(self, handoff: dict[str, Any]) -> bool | None:
         """Blind transfer by REFER to the queue's agent URI; success is a 2xx in the NOTIFY sipfrag, then BYE."""
         uri = self.config.agent_uris.get(str(handoff.get("queue")))

@@ -112,7 +112,9 @@ class MediaPacer:
                 socket.send_fds(self._control, [message], fds or [])
                 return
             except OSError as exc:
-                if attempt == 2 or kind == pacer.QUIT:
+                if kind == pacer.QUIT:
+                    return  # already gone
+                if attempt == 2:
                     log.error("RTP pacer unreachable: %s", exc)
                     return
                 log.error("RTP pacer died (%s); restarting it", exc)

@@ -19,6 +19,7 @@ import json
 import os
 import random
 import selectors
+import signal
 import socket
 import struct
 import sys
@@ -145,6 +146,7 @@ class Pacer:
 
 
 def main() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the gateway stops us
     control = socket.socket(fileno=int(sys.argv[1]))
     print(f"rtp pacer: {realtime()}", file=sys.stderr, flush=True)
     Pacer(control).run()

@@ -54,6 +54,9 @@ class CallOutput(Protocol):
     async def wait_played(self) -> None:
         """Return once everything queued has been played."""
 
+    def can_transfer(self, queue: str) -> bool:
+        """Whether `hand_over` can move the call to a person of this queue."""
+
     async def hand_over(self, handoff: dict[str, Any]) -> bool | None:
         """Transfer the call to a person for this ticket: True done (the call leaves us), False failed,
         None when this channel cannot transfer (the ticket is the hand-over)."""
@@ -286,18 +289,29 @@ class VoiceCallCore:
     async def _greeting_reply(self) -> Reply:
         open_ticket = self.services.escalation.open_handoff(self.sender_id)
         if open_ticket is not None:  # a caller whose earlier hand-over is still waiting is transferred at once
-            return Reply([Message(text=texts.STILL_WAITING)], open_ticket.as_dict(), texts.STILL_WAITING)
+            spoken = spoken_reply([texts.STILL_WAITING])
+            return Reply([Message(text=texts.STILL_WAITING)], open_ticket.as_dict(), spoken)
         return await self.reply_for(GREETING_INTENT)
 
     async def _say(self, reply: Reply, suffix: str = "") -> None:
-        """Speak a reply, then act on a new hand-over ticket."""
+        """Speak a reply, then act on a new hand-over ticket. When the call is about to be transferred, the chat's
+        hand-over text (queue position, waiting in the chat) is not read out: the caller hears that they are being
+        put through — except an emergency reply, which is always said first."""
         await self.output.event(
             {"event": "messages", "messages": [m.model_dump() for m in reply.rendered], "handoff": reply.handoff}
         )
-        seconds = await self.speak(reply.spoken + (spoken_reply([suffix]) if suffix else ""))
-        await self.output.event({"event": "reply_end", "seconds": round(seconds, 3)})
         handoff = reply.handoff
-        if handoff and handoff.get("ticket_id") not in self._handled_tickets and not self.closed:
+        new_ticket = bool(handoff) and handoff.get("ticket_id") not in self._handled_tickets and not self.closed
+        transferring = new_ticket and self.output.can_transfer(str(handoff.get("queue")))
+        spoken = reply.spoken + (spoken_reply([suffix]) if suffix else "")
+        if transferring and handoff.get("queue") != "emergency":
+            still_waiting = reply.rendered and reply.rendered[0].text == texts.STILL_WAITING
+            spoken = reply.spoken if still_waiting else spoken_reply([texts.TRANSFERRING])
+        elif transferring:
+            spoken = spoken_reply([m.text for m in reply.rendered[:1]] + [texts.TRANSFERRING])
+        seconds = await self.speak(spoken)
+        await self.output.event({"event": "reply_end", "seconds": round(seconds, 3)})
+        if new_ticket:
             self._handled_tickets.add(handoff["ticket_id"])
             await self._hand_over(handoff, reply)
 
@@ -320,8 +334,6 @@ class VoiceCallCore:
 
     async def _hand_over(self, handoff: dict[str, Any], reply: Reply) -> None:
         await self._note_caller_number()
-        if handoff.get("queue") != "emergency" and reply.spoken != texts.STILL_WAITING:
-            await self.speak(texts.TRANSFERRING)
         await self.output.wait_played()
         if self.closed:
             return
