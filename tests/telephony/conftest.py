@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.launcher.stack import Stack, StackConfig
@@ -96,3 +97,18 @@ def sip_stack(trained_model: Path, redis_prefix: str, tmp_path_factory: pytest.T
         raise
     yield SipStack(running, sip_port, agent_port, rtp_ports, agent_uris, workdir / "logs")
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def operator(sip_stack: SipStack) -> Iterator[httpx.Client]:
+    """The operator console's API, signed in as an operator of this stack."""
+    from bot.cli import create_user
+
+    password = "telephony operator password"
+    create_user("op-phone", "operator", password, sip_stack.stack.config.database_url)
+    client = httpx.Client(base_url=sip_stack.url, timeout=30)
+    token = client.post("/api/auth/token", data={"username": "op-phone", "password": password})
+    token.raise_for_status()
+    client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+    yield client
+    client.close()

@@ -14,12 +14,10 @@ from pathlib import Path
 import httpx
 import numpy as np
 import pytest
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from bot.channels.voice_call import texts
-from bot.core.config import Settings
-from bot.core.security import FieldCipher
 from bot.rules.danger import EMERGENCY_MESSAGE
 from bot.rules.routing import RoutingTable
 from bot.storage.models import Ticket
@@ -55,17 +53,16 @@ def capture(sip_stack: SipStack, tmp_path: Path) -> Capture:
     return Capture(tmp_path / "call.pcap", [sip_stack.sip_port], sip_stack.rtp_ports)
 
 
-def phone_tickets(sip_stack: SipStack, since: float) -> list[Ticket]:
-    """Tickets from the phone channel created after `since` (epoch seconds)."""
-    engine = create_engine(sip_stack.stack.config.database_url)
-    with Session(engine) as session:
-        found = list(session.scalars(select(Ticket).where(Ticket.channel == "phone")))
-    engine.dispose()
-    return [t for t in found if _epoch(t.created_at) >= since]
+def phone_tickets(operator: httpx.Client, since: float) -> list[dict]:
+    """The operator console's open tickets from the phone channel created after `since` (epoch seconds)."""
+    cards = operator.get("/api/operator/tickets").json()
+    return [
+        c for c in cards if c["channel"] == "phone" and datetime.fromisoformat(c["created_at"]).timestamp() >= since
+    ]
 
 
-def _epoch(moment: datetime) -> float:
-    return (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)).timestamp()
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def assert_paced(packets: list, label: str) -> np.ndarray:
@@ -81,7 +78,9 @@ def assert_paced(packets: list, label: str) -> np.ndarray:
     return gaps
 
 
-def test_keypad_zero_transfers_by_refer_and_leaves_a_phone_ticket(sip_stack: SipStack, tmp_path: Path) -> None:
+def test_keypad_zero_transfers_by_refer_and_leaves_a_phone_ticket(
+    sip_stack: SipStack, operator: httpx.Client, tmp_path: Path
+) -> None:
     """Speech (sipp's g711a.pcap), then key 0 by RFC 4733: REFER to the 12385 agent URI, 202 + NOTIFY 200, BYE."""
     caller = new_caller()
     scenario = render(
@@ -101,13 +100,18 @@ def test_keypad_zero_transfers_by_refer_and_leaves_a_phone_ticket(sip_stack: Sip
     refer = [d for d, line in sip_messages(datagrams, sip_stack.sip_port) if line.startswith("REFER")]
     assert refer and b"Referred-By:" in refer[0].payload
 
-    [ticket] = phone_tickets(sip_stack, call.answered_at - 5)
-    assert (ticket.queue, ticket.channel, ticket.status) == ("12385", "phone", "waiting")
-    assert ticket.sender_id.startswith("tel-") and caller not in ticket.sender_id
-    assert ticket.transcript, "the call's transcript is on the ticket"
-    cipher = FieldCipher(Settings().secrets()["data_key"])
-    assert caller.encode() not in (ticket.contact_phone_enc or "").encode()
-    assert cipher.decrypt(ticket.contact_phone_enc) == caller  # the caller ID, encrypted, for a call-back
+    [card] = phone_tickets(operator, call.answered_at - 5)
+    assert (card["queue"], card["status"]) == ("12385", "waiting")
+    assert operator.post(f"/api/operator/tickets/{card['id']}/claim").status_code == 200
+    ticket = operator.get(f"/api/operator/tickets/{card['id']}").json()
+    assert ticket["transcript"], "the call's transcript is on the ticket"
+    assert ticket["contact_phone"] == caller  # the caller ID, for a call-back, shown to the holder only
+    engine = create_engine(sip_stack.stack.config.database_url)
+    with Session(engine) as session:
+        stored = session.get(Ticket, card["id"])
+        assert stored.sender_id.startswith("tel-") and caller not in stored.sender_id
+        assert caller not in (stored.contact_phone_enc or "")  # encrypted at rest
+    engine.dispose()
 
 
 def test_greeting_is_heard_as_synthesised_over_pcmu(sip_stack: SipStack, tmp_path: Path) -> None:
@@ -157,7 +161,7 @@ def test_hold_stops_our_audio_and_resume_continues_the_sequence(sip_stack: SipSt
 
 
 def test_emergency_text_gets_the_emergency_reply_first_and_refer_to_emergency(
-    sip_stack: SipStack, tmp_path: Path
+    sip_stack: SipStack, operator: httpx.Client, tmp_path: Path
 ) -> None:
     """A typed "I fell and cannot get up" (SIP MESSAGE): the emergency reply is what is said next, then REFER to the
     emergency queue's URI; the ticket is an emergency ticket from the phone."""
@@ -178,12 +182,12 @@ def test_emergency_text_gets_the_emergency_reply_first_and_refer_to_emergency(
     first_sentence = speech_pieces(spoken_reply([EMERGENCY_MESSAGE]))[:1]
     snr, offsets = aligned_snr(received, first_sentence)
     assert snr >= 30.0 and offsets[0] < 8000 * 0.3, f"emergency reply first: SNR {snr:.1f} dB at {offsets[0]}"
-    tickets = phone_tickets(sip_stack, call.answered_at - 5)
-    assert [(t.queue, t.priority) for t in tickets] == [("emergency", "emergency")]
+    tickets = phone_tickets(operator, call.answered_at - 5)
+    assert [(t["queue"], t["priority"]) for t in tickets] == [("emergency", "emergency")]
 
 
 def test_failed_transfer_is_said_with_the_hotline_and_the_bot_keeps_the_call(
-    sip_stack: SipStack, tmp_path: Path
+    sip_stack: SipStack, operator: httpx.Client, tmp_path: Path
 ) -> None:
     caller = new_caller()
     scenario = render(
@@ -201,8 +205,8 @@ def test_failed_transfer_is_said_with_the_hotline_and_the_bot_keeps_the_call(
     failure = spoken_reply([texts.TRANSFER_FAILED.format(hotline=hotline), texts.CALLBACK_PROMISED, texts.KEEP_HELPING])
     snr, _ = aligned_snr(decode_stream(after, call.payload_type), speech_pieces(failure))
     assert snr >= 30.0, f"failure message SNR {snr:.1f} dB"
-    [ticket] = phone_tickets(sip_stack, call.answered_at - 5)
-    assert (ticket.kind, ticket.status) == ("callback", "callback_scheduled")
+    [ticket] = phone_tickets(operator, call.answered_at - 5)
+    assert (ticket["kind"], ticket["status"]) == ("callback", "callback_scheduled")
 
 
 def test_hostile_datagrams_and_strangers(sip_stack: SipStack) -> None:
