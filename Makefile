@@ -9,6 +9,7 @@ envs:  ## create or reuse the Rasa and gateway environments
 	@bash scripts/ensure-envs.sh
 
 run: envs  ## train if needed, start Rasa + action server + gateway on 127.0.0.1:$${PORT:-8000}
+	@bash scripts/ensure-system-packages.sh espeak-ng:espeak-ng   # read-aloud; installs as root, else says how
 	@$(GW) -m bot.launcher
 
 test: envs  ## lint, then the whole pytest suite (trains a model once, drives the real stack)

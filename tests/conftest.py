@@ -15,6 +15,8 @@ import redis
 from bot.launcher.model import ensure_model
 from bot.launcher.stack import Stack, StackConfig
 
+pytest_plugins = ["tests.ci_gate"]  # in CI a skip fails the run
+
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ALWAYS_OPEN = Path(__file__).parent / "data" / "escalation_always_open.yml"
 
