@@ -160,6 +160,13 @@ class VoiceCallCore:
         elif self._keys.collecting:
             self._key_timer = asyncio.get_running_loop().call_later(self.key_timeout, self._keys_paused)
 
+    def keys(self, typed: str) -> None:
+        """Keys already collected by a telephone gateway ("1", "0", "13800138000#"): one turn, no collecting."""
+        if self.closed:
+            return
+        self.interrupt()
+        self._put("keys", typed)
+
     def text(self, text: str) -> None:
         self._put("text", text)
 
@@ -196,16 +203,18 @@ class VoiceCallCore:
         if self._greeting is None:
             self._greeting = asyncio.create_task(self._greeting_reply())
 
-    async def run(self, welcome: bytes | None = None) -> None:
-        """Greet, then handle inputs one at a time until hang-up."""
-        self.prepare_greeting()
+    async def run(self, welcome: bytes | None = None, greet: bool = True) -> None:
+        """Greet (unless the channel's own framing starts differently), then handle inputs one at a time until
+        hang-up."""
         self._relay = asyncio.create_task(self._relay_operator_messages())
         try:
             if welcome:
                 await self.output.play(welcome)
-            assert self._greeting is not None
-            reply = await self._greeting
-            await self._say(reply, suffix=texts.TIPS if reply.handoff is None else "")
+            if greet:
+                self.prepare_greeting()
+                assert self._greeting is not None
+                reply = await self._greeting
+                await self._say(reply, suffix=texts.TIPS if reply.handoff is None else "")
             while not self.closed:
                 kind, value = await self._inputs.get()
                 if kind == "hangup":
