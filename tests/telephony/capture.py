@@ -145,18 +145,24 @@ def _header(payload: bytes, name: bytes) -> str:
     return match.group(1).decode("utf-8", "replace").strip() if match else ""
 
 
-def dtmf_end_times(datagrams: list[Datagram], rtp_port: int, event_pt: int) -> list[float]:
-    """When the first end packet of each keypad event sent to our RTP port arrived."""
-    ends, seen = [], set()
+def dtmf_events(datagrams: list[Datagram], rtp_port: int, event_pt: int) -> list[tuple[float, float | None]]:
+    """(first packet, first end packet) arrival times of each keypad event sent to our RTP port."""
+    events: dict[int, list] = {}
     for d in datagrams:
         if d.dst[1] != rtp_port:
             continue
         packet = parse_rtp(d.payload)
-        if packet.payload_type == event_pt and len(packet.payload) >= 4 and packet.payload[1] & 0x80:
-            if packet.timestamp not in seen:
-                seen.add(packet.timestamp)
-                ends.append(d.at)
-    return ends
+        if packet.payload_type != event_pt or len(packet.payload) < 4:
+            continue
+        event = events.setdefault(packet.timestamp, [d.at, None])
+        if packet.payload[1] & 0x80 and event[1] is None:
+            event[1] = d.at
+    return [(start, end) for start, end in events.values()]
+
+
+def dtmf_end_times(datagrams: list[Datagram], rtp_port: int, event_pt: int) -> list[float]:
+    """When the first end packet of each keypad event sent to our RTP port arrived."""
+    return [end for _, end in dtmf_events(datagrams, rtp_port, event_pt) if end is not None]
 
 
 def audible(packet: RtpPacket, payload_type: int, threshold: float = 300.0) -> bool:

@@ -12,7 +12,7 @@ import httpx
 import psutil
 import pytest
 
-from tests.telephony.capture import Capture, audible, calls_in_capture, dtmf_end_times, our_rtp
+from tests.telephony.capture import Capture, audible, calls_in_capture, dtmf_events, our_rtp
 from tests.telephony.conftest import SipStack, require
 from tests.telephony.sipp import render, run_sipp
 from tests.telephony.test_sip_calls import assert_paced
@@ -55,8 +55,8 @@ def test_ten_simultaneous_calls_hang_up_mid_answer(sip_stack: SipStack, tmp_path
         assert_paced([p for p in packets if p[0] <= call.ended_at], label)
         late = [t for t, _ in packets if t > call.ended_at + 0.2]
         assert not late, f"{label}: {len(late)} RTP packets after the hang-up"
-        [key_end] = dtmf_end_times(datagrams, call.rtp_port, 101)
-        after_key = [p for t, p in packets if t > key_end]
+        [(key_start, _end)] = dtmf_events(datagrams, call.rtp_port, 101)
+        after_key = [p for t, p in packets if t > key_start]
         levels = [audible(p, call.payload_type) for p in after_key]
         silent_run = next((i for i in range(len(levels) - 3) if not any(levels[i : i + 3])), None)
         assert silent_run is not None, f"{label}: the greeting did not stop for the key"
