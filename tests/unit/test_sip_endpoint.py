@@ -93,6 +93,15 @@ def test_malformed_request_with_enough_headers_gets_400_else_dropped() -> None:
     assert endpoint.counters["malformed"] == 3
 
 
+def test_required_extensions_and_exhausted_max_forwards() -> None:
+    endpoint, transport = make_endpoint()
+    endpoint.datagram_received(request("INVITE", extra="Require: 100rel, timer\r\n", branch="z9hG4bK5"), PBX)
+    endpoint.datagram_received(request("OPTIONS", extra="Max-Forwards: 0\r\n", branch="z9hG4bK6"), PBX)
+    unsupported, hops = responses(transport)
+    assert unsupported.status == 420 and unsupported.get("Unsupported") == "100rel, timer"
+    assert hops.status == 483
+
+
 def test_methods_and_dialogs_we_do_not_have() -> None:
     endpoint, transport = make_endpoint()
     endpoint.datagram_received(request("SUBSCRIBE", branch="z9hG4bK1"), PBX)

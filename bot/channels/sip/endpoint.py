@@ -106,6 +106,14 @@ class SipEndpoint(asyncio.DatagramProtocol):
             if cached is not None:  # a retransmission: the same answer again
                 self.send(*cached)
                 return
+        if request.method not in ("ACK", "CANCEL"):
+            required = [r.strip() for value in request.get_all("Require") for r in value.split(",") if r.strip()]
+            if required:  # we support no SIP extension (no 100rel, no timer): RFC 3261 8.2.2.3
+                self.respond(request, source, 420, "Bad Extension", headers=[("Unsupported", ", ".join(required))])
+                return
+            if (request.get("Max-Forwards") or "").strip() == "0":
+                self.respond(request, source, 483, "Too Many Hops")
+                return
         call = self.calls.get(request.call_id)
         to_tag = _tag(request.get("To"))
         if call is not None and to_tag and to_tag != call.dialog.local_tag:
