@@ -130,6 +130,8 @@ class VoiceCallCore:
             return
         if self.output.playing and not self.barge_in:
             return  # half duplex: what the caller says over our reply is not listened to
+        if len(self.buffer) + len(pcm) > self.max_bytes:
+            self.end_of_speech()  # an utterance never grows past the duration limit
         self.buffer.extend(pcm)
         ended = self.endpoint.feed(pcm)
         if self.output.playing and self.endpoint.speech >= self.endpoint.min_speech_seconds:
@@ -318,8 +320,12 @@ class VoiceCallCore:
             spoken = reply.spoken if still_waiting else spoken_reply([texts.TRANSFERRING])
         elif transferring:
             spoken = spoken_reply([m.text for m in reply.rendered[:1]] + [texts.TRANSFERRING])
-        seconds = await self.speak(spoken)
-        await self.output.event({"event": "reply_end", "seconds": round(seconds, 3)})
+        available = self.services.tts.availability()
+        if not available.ok:
+            await self.output.event({"event": "reply_end", "seconds": 0.0, "audio_unavailable": available.reason})
+        else:
+            seconds = await self.speak(spoken)
+            await self.output.event({"event": "reply_end", "seconds": round(seconds, 3)})
         if new_ticket:
             self._handled_tickets.add(handoff["ticket_id"])
             await self._hand_over(handoff, reply)
@@ -327,10 +333,7 @@ class VoiceCallCore:
     async def speak(self, text: str) -> float:
         """Synthesise sentence by sentence and queue each for the caller; stops early on barge-in. Seconds queued."""
         generation, engine, total = self._generation, self.services.tts, 0.0
-        available = engine.availability()
-        if not available.ok:
-            unavailable = {"event": "error", "detail": "speech output unavailable", "reason": available.reason}
-            await self.output.event(unavailable)
+        if not engine.availability().ok:
             return 0.0
         for sentence in sentences(text):
             audio: Audio = await asyncio.to_thread(engine.synthesize, sentence, self.rate)
