@@ -22,7 +22,6 @@ from bot.channels.voice_call.keys import KeyCollector
 from bot.dialogue.client import DialogueUnavailable
 from bot.services import messages
 from bot.services.chat import TextTooLong
-from voice import g711
 from voice.audio import Audio
 from voice.speech import sentences, spoken_reply
 from voice.stt import EngineUnavailable
@@ -275,27 +274,14 @@ class VoiceCallCore:
 
     async def reply_for(self, utterance: str | None, repeat: bool = False) -> Reply:
         """One turn through the chat service (channel `self.channel`); the reply as messages and as spoken text."""
-        menus = self.services.keypad
-        if repeat:
-            last = menus.last(self.sender_id)
-            spoken = last.spoken if last else NOT_HEARD
-            return Reply([Message(text=spoken)], None, spoken)
-        if utterance is None:
-            return Reply([Message(text=NOT_HEARD)], None, NOT_HEARD)
-        self.turns += 1
+        if utterance is not None and not repeat:
+            self.turns += 1
         try:
-            turn = await self.services.chat_service.handle(self.sender_id, utterance, channel=self.channel)
+            return await turn_reply(self.services, self.sender_id, utterance, repeat, self.channel)
         except TextTooLong as exc:
             return Reply([Message(text=str(exc))], None, str(exc))
         except DialogueUnavailable:
             return Reply([Message(text=messages.UNAVAILABLE)], None, spoken_reply([messages.UNAVAILABLE]))
-        rendered = render_messages(turn)
-        if not rendered and turn.handoff is not None:
-            rendered = [Message(text=texts.WITH_OPERATOR)]  # a person holds the conversation: say it was passed on
-        buttons = [b for m in rendered for b in (m.buttons or [])]
-        spoken = spoken_reply([m.text for m in rendered], [b.title for b in buttons])
-        menus.remember(self.sender_id, spoken, [b.payload for b in buttons])
-        return Reply(rendered, turn.handoff, spoken)
 
     async def _greeting_reply(self) -> Reply:
         open_ticket = self.services.escalation.open_handoff(self.sender_id)
@@ -381,6 +367,22 @@ class VoiceCallCore:
                 self._put("say", Reply(rendered, None, spoken_reply([m.text for m in rendered])))
 
 
-def pcm_to_law(pcm: bytes, codec: str) -> bytes:
-    """8 kHz PCM → the line's G.711 law."""
-    return g711.pcm16_to_alaw(pcm) if codec == "PCMA" else g711.pcm16_to_ulaw(pcm)
+async def turn_reply(services: Any, sender_id: str, utterance: str | None, repeat: bool, channel: str) -> Reply:
+    """One spoken or keypad turn through the chat service: the reply as messages and as spoken text (the texts, then
+    the buttons as a keypad menu, which is remembered for the keys). `utterance` None = nothing usable was heard;
+    `repeat` replays the last reply. Raises TextTooLong, or DialogueUnavailable when Rasa cannot answer."""
+    menus = services.keypad
+    if repeat:
+        last = menus.last(sender_id)
+        spoken = last.spoken if last else NOT_HEARD
+        return Reply([Message(text=spoken)], None, spoken)
+    if utterance is None:
+        return Reply([Message(text=NOT_HEARD)], None, NOT_HEARD)
+    turn = await services.chat_service.handle(sender_id, utterance, channel=channel)
+    rendered = render_messages(turn)
+    if not rendered and turn.handoff is not None:
+        rendered = [Message(text=texts.WITH_OPERATOR)]  # a person holds the conversation: say it was passed on
+    buttons = [b for m in rendered for b in (m.buttons or [])]
+    spoken = spoken_reply([m.text for m in rendered], [b.title for b in buttons])
+    menus.remember(sender_id, spoken, [b.payload for b in buttons])
+    return Reply(rendered, turn.handoff, spoken)
