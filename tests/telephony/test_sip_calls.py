@@ -145,6 +145,17 @@ def test_offer_without_g711_gets_488(sip_stack: SipStack, tmp_path: Path) -> Non
     assert run.returncode == 0, run.explain()
 
 
+def test_invite_without_sdp_gets_our_offer_and_the_ack_answers(sip_stack: SipStack, tmp_path: Path) -> None:
+    tap = capture(sip_stack, tmp_path)
+    run = run_sipp(render("delayed_offer.xml", tmp_path, CALLER=new_caller()), sip_stack.sip_port, tmp_path)
+    datagrams = tap.stop()
+    assert run.returncode == 0, run.explain()
+    [call] = calls_in_capture(datagrams, sip_stack.sip_port).values()
+    packets = our_rtp(datagrams, call.rtp_port)
+    assert packets and {p.payload_type for _, p in packets} == {0}  # the law the ACK's answer chose
+    assert set(sequence_gaps(packets)) == {1}
+
+
 def test_hold_stops_our_audio_and_resume_continues_the_sequence(sip_stack: SipStack, tmp_path: Path) -> None:
     scenario = render("hold.xml", tmp_path, CALLER=new_caller(), TALK_MS="2000", HOLD_MS="2000")
     tap = capture(sip_stack, tmp_path)

@@ -1,6 +1,6 @@
-"""Ten simultaneous sipp callers press 1 during the greeting and hang up in the middle of the answer: every call is
-answered and paced, every answer starts, and nothing is left behind (no RTP after the hang-up, no open RTP
-socket, no call or stream on the media clock)."""
+"""Ten simultaneous sipp callers press 1 during the greeting, listen to the answer, press * to hear it again and hang
+up in the middle of it: every call is answered and paced, every answer starts, and nothing is left behind (no RTP
+after the hang-up, no open RTP socket, no call or stream on the pacer)."""
 
 from __future__ import annotations
 
@@ -39,8 +39,9 @@ def test_ten_simultaneous_calls_hang_up_mid_answer(sip_stack: SipStack, tmp_path
     require("tcpdump")
     prefix = "139" + str(random.randrange(1000, 9999))
     scenario = render(
-        "load_hangup.xml", tmp_path, CALLER=prefix + "[call_number]", BEFORE_KEY_MS="2500", HANGUP_AFTER_MS="4000"
-    )
+        "load_hangup.xml", tmp_path, CALLER=prefix + "[call_number]", BEFORE_KEY_MS="2500", LISTEN_MS="12000",
+        HANGUP_AFTER_MS="1500",
+    )  # fmt: skip
     tap = Capture(tmp_path / "load.pcap", [sip_stack.sip_port], sip_stack.rtp_ports)
     run = run_sipp(scenario, sip_stack.sip_port, tmp_path, calls=CALLS, concurrent=CALLS, rate=20)
     datagrams = tap.stop()
@@ -55,12 +56,14 @@ def test_ten_simultaneous_calls_hang_up_mid_answer(sip_stack: SipStack, tmp_path
         assert_paced([p for p in packets if p[0] <= call.ended_at], label)
         late = [t for t, _ in packets if t > call.ended_at + 0.2]
         assert not late, f"{label}: {len(late)} RTP packets after the hang-up"
-        [(key_start, _end)] = dtmf_events(datagrams, call.rtp_port, 101)
-        after_key = [p for t, p in packets if t > key_start]
+        [(key_start, _), (repeat_start, _)] = dtmf_events(datagrams, call.rtp_port, 101)
+        after_key = [p for t, p in packets if key_start < t < repeat_start]
         levels = [audible(p, call.payload_type) for p in after_key]
         silent_run = next((i for i in range(len(levels) - 3) if not any(levels[i : i + 3])), None)
         assert silent_run is not None, f"{label}: the greeting did not stop for the key"
-        assert any(levels[silent_run:]), f"{label}: no answer started before the hang-up"
+        assert any(levels[silent_run:]), f"{label}: no answer to key 1 in {len(levels) * 0.02:.0f} s"
+        last_second = [audible(p, call.payload_type) for t, p in packets if call.ended_at - 1.0 < t <= call.ended_at]
+        assert any(last_second), f"{label}: not speaking when the caller hung up (the test needs it mid-sentence)"
 
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and (any(sip_gauges(sip_stack.url).values()) or rtp_sockets(sip_stack)):
