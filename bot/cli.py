@@ -27,11 +27,11 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-def create_user(username: str, role: str, password: str, database_url: str) -> None:
-    """Create or update (password, role) a user."""
+def create_user(username: str, role: str, password: str, database_url: str, data_key: str | None = None) -> None:
+    """Create or update (password, role) a user (`data_key` lets a pending migration re-encrypt stored data)."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
-    migrate.upgrade(database_url)
+    migrate.upgrade(database_url, data_key=data_key)
     engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         user = session.scalar(select(User).where(User.username == username))
@@ -53,7 +53,9 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("--role", choices=ROLES, required=True)
     args = parser.parse_args(argv)
     try:
-        create_user(args.username, args.role, _read_password(), get_settings().effective_database_url)
+        settings = get_settings()
+        create_user(args.username, args.role, _read_password(), settings.effective_database_url,
+                    settings.secrets()["data_key"])  # fmt: skip
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI):
         configure_logging(settings.log_level)
         _describe_backends(settings)
-        migrate.upgrade(settings.effective_database_url)
+        migrate.upgrade(settings.effective_database_url, data_key=settings.secrets()["data_key"])
         app.state.faq_editor = build_editor(settings)  # also finishes an nlu_data write a crash cut short
         app.state.settings = settings
         app.state.started_at = datetime.now(timezone.utc)

@@ -43,7 +43,9 @@ class User(Base):
 
 
 class Application(Base):
-    """A benefit application. Personal fields are encrypted (`*_enc`); `*_hash` columns allow lookups."""
+    """A benefit application. Its fields are those of config/benefits.yml: personal ones in one encrypted JSON
+    document (`personal_enc`, Fernet), the others in `details` (plain JSON); benefit, region and status are columns
+    to filter by, and keyed hashes of the ID number and the phone allow lookups without decrypting."""
 
     __tablename__ = "applications"
 
@@ -58,22 +60,10 @@ class Application(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    applicant_name_enc: Mapped[str] = mapped_column(Text)
-    id_number_enc: Mapped[str] = mapped_column(Text)
+    personal_enc: Mapped[str] = mapped_column(Text)
     id_number_hash: Mapped[str] = mapped_column(String(64), index=True)
-    card_number_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
-    disability_category: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    disability_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    phone_enc: Mapped[str] = mapped_column(Text)
     phone_hash: Mapped[str] = mapped_column(String(64), index=True)
-    town: Mapped[str] = mapped_column(String(64))
-    address_enc: Mapped[str] = mapped_column(Text)
-    household: Mapped[str] = mapped_column(String(16))
-    for_self: Mapped[bool] = mapped_column(Boolean, default=True)
-    proxy_name_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
-    proxy_relation: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    proxy_phone_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
-    child_birth_date_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
     precheck_notes: Mapped[list] = mapped_column(JSON, default=list)
 
     changes: Mapped[list[StatusChange]] = relationship(
