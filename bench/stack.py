@@ -32,7 +32,7 @@ def _redis_url() -> str | None:
         return None
 
 
-def start_stack() -> tuple[Stack, str]:
+def start_stack(extra_env: dict[str, str] | None = None) -> tuple[Stack, str]:
     """A running stack and the Redis key prefix it uses (delete its keys with `cleanup`)."""
     workdir = Path(tempfile.mkdtemp(prefix="accessline-bench-"))
     prefix = "albench" + uuid.uuid4().hex[:8]
@@ -47,6 +47,7 @@ def start_stack() -> tuple[Stack, str]:
             database_url=f"sqlite:///{workdir / 'bench.db'}",
             runtime_dir=workdir,
             log_dir=workdir / "logs",
+            extra_env=extra_env or {},
         )
     )
     stack.start()

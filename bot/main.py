@@ -19,6 +19,7 @@ from bot.api.routes import insights as insights_routes
 from bot.api.routes import training as training_routes
 from bot.api.routes import wechat as wechat_routes
 from bot.channels import voice_ws
+from bot.channels.sip.setup import start_sip, stop_sip
 from bot.channels.wechat.setup import build_wechat, close_wechat
 from bot.core.config import PROJECT_ROOT, Settings, get_settings
 from bot.core.logging import configure_logging
@@ -124,7 +125,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stop_delivery = asyncio.Event()
         delivery = asyncio.create_task(delivery_loop(app.state.escalation, stop_delivery))
         chores = asyncio.create_task(housekeeping(protection, stop_delivery))
+        app.state.sip = await start_sip(app.state, settings)  # phone calls from the PBX, when SIP_LISTEN is set
         yield
+        await stop_sip(app.state.sip)
         await close_wechat(app.state.wechat)
         stop_delivery.set()
         await app.state.training.stop()

@@ -104,6 +104,27 @@ class Settings(BaseSettings):
     voice_max_seconds: float = 60.0
     voice_ws_token: str | None = Field(default=None, description="shared secret of the telephony gateway (/ws/voice)")
 
+    # Phone calls through the hotline's own PBX (docs/telephony.md): SIP over UDP, G.711 over RTP; unset = off.
+    sip_listen: str | None = Field(default=None, description="host:port of the SIP endpoint, e.g. 0.0.0.0:5060")
+    sip_public_host: str | None = Field(default=None, description="our address in Contact and SDP (default: listen)")
+    sip_allow: list[str] = Field(
+        default=["127.0.0.1/32", "::1/128"], description="PBX addresses (IPs or CIDR nets) allowed to call us"
+    )
+    sip_rtp_ports: str = Field(default="20000-20999", description="UDP port range for RTP")
+    sip_agent_uris: dict[str, str] = Field(
+        default_factory=dict, description='queue → SIP URI for hand-over by REFER, e.g. {"12385": "sip:12385@pbx"}'
+    )
+    sip_codecs: list[Literal["PCMU", "PCMA"]] = Field(default=["PCMU", "PCMA"], description="G.711 laws we accept")
+    sip_max_calls: int = Field(default=20, description="simultaneous calls; more get 486 Busy Here")
+    sip_max_message_bytes: int = Field(default=8192, description="larger SIP datagrams are dropped unread")
+    sip_answer_delay_seconds: float = Field(default=0.3, description="ring this long, then answer")
+    sip_user: str = Field(default="accessline", description="our user part in Contact and Referred-By")
+    sip_barge_in: bool = Field(default=True, description="the caller's speech stops our reply (keys always do)")
+    sip_speech_rate: int = Field(default=175, ge=80, le=450, description="words per minute of spoken replies")
+    sip_transfer_timeout_seconds: float = Field(default=30.0, description="wait for the transfer's final NOTIFY")
+    sip_media_timeout_seconds: float = Field(default=60.0, description="hang up after this long without caller RTP")
+    sip_max_call_seconds: float = Field(default=3600.0, description="hang up calls longer than this")
+
     def secrets(self) -> dict[str, str]:
         """The three secrets, from the environment or the embedded default file."""
         from bot.core.security import load_or_create_secrets

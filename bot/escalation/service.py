@@ -178,6 +178,40 @@ class EscalationService:
         await self._resume_bot(sender_id)
         return mask_sensitive(check.value)
 
+    async def attach_contact_phone(self, sender_id: str, phone: str) -> bool:
+        """A phone caller's own number (the line's caller ID) becomes the open ticket's contact phone (encrypted,
+        shown only to the operator holding the ticket) unless the resident already gave one."""
+        check = validate_phone(phone)
+        if not check.ok:
+            return False
+        with self.sessions() as session:
+            ticket = tickets.open_ticket_for(session, sender_id)
+            if ticket is None or ticket.contact_phone_enc:
+                return False
+            ticket.contact_phone_enc = self.cipher.encrypt(check.value)
+            session.commit()
+            return True
+
+    async def transfer_failed(self, sender_id: str, phone: str | None) -> bool:
+        """A phone transfer to the hotline failed: the waiting ticket becomes a call-back when the caller's number
+        is known (True), else it is cancelled; either way the bot takes the conversation back."""
+        check = validate_phone(phone) if phone else None
+        with self.sessions() as session:
+            ticket = tickets.open_ticket_for(session, sender_id)
+            if ticket is None:
+                return False
+            if check is None or not check.ok:
+                tickets.cancel_by_resident(session, ticket)
+                await self.streams.acknowledge(ticket.id)
+                await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket.id, "status": "cancelled"})
+            else:
+                ticket.contact_phone_enc = ticket.contact_phone_enc or self.cipher.encrypt(check.value)
+                ticket.kind, ticket.status = "callback", "callback_scheduled"
+                session.commit()
+                await self.hub.broadcast({"type": "ticket.new", "ticket": self.ticket_card(session, ticket)})
+        await self._resume_bot(sender_id)
+        return bool(check and check.ok)
+
     async def cancel(self, sender_id: str) -> bool:
         with self.sessions() as session:
             ticket = tickets.open_ticket_for(session, sender_id)

@@ -6,7 +6,7 @@ const $ = (id) => document.getElementById(id);
 const PRIORITY = { emergency: "紧急", high: "优先", normal: "普通" };
 const REASON = { danger: "危险", complaint: "投诉", fallback: "没听懂", request: "主动要求" };
 const AUTHOR = { resident: "居民", bot: "智能助手", operator: "客服" };
-const CHANNEL = { web: "网页", wechat: "微信公众号", voice: "电话/语音" };
+const CHANNEL = { web: "网页", wechat: "微信公众号", voice: "电话/语音", phone: "电话" };
 
 function announce(text) { $("announcer").textContent = text; }
 
