@@ -168,3 +168,15 @@ def test_answers_pass_their_fact_checks(case: dict) -> None:
     modal = [w for q in _quotes(variation) for w in MODALITY_WORDS if w in q.replace("没有条件", "")]
     if modal:
         assert case.get("overstated"), f"{case['intent']}@{region}: sources say {modal}: list what must not be said"
+
+
+@pytest.mark.parametrize(("key", "number", "variation"), VARIATIONS, ids=IDS)
+def test_answers_name_the_hotline_their_hand_over_goes_to(key: str, number: int, variation: dict) -> None:
+    """A topic config/escalation.yml routes to the general queue names {general_hotline}; the others {hotline}."""
+    if asks_region(variation):
+        return
+    text = variation["text"]
+    if key.removeprefix("utter_faq/") in load_routing().general_topics:
+        assert "{general_hotline}" in text and "{hotline}" not in text, f"{key} #{number}: a general matter"
+    else:
+        assert "{hotline}" in text, f"{key} #{number}: a disability matter names the region's disability hotline"
