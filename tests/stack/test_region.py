@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import joined_text, new_sender
 from bot.rules.regions import REGIONS
+from tests.conftest import joined_text, new_sender
 from tests.knowledge import question_without_region, region_dependent_faqs, variation_for
 
 

@@ -147,7 +147,8 @@ def test_fact_cases_cover_every_answer_the_bot_can_give() -> None:
     covered = {(c["intent"], c.get("region")) for c in CASES}
     for key, variations in faq_responses().items():
         intent = key.removeprefix("utter_")
-        for region in {region_of(v) for v in variations} | ({*REGIONS} if None in map(region_of, variations) else set()):
+        regions = {region_of(v) for v in variations}
+        for region in regions | (set(REGIONS) if None in regions else set()):
             assert (intent, region) in covered, f"no fact check for {intent} in {region or 'an unknown region'}"
 
 
