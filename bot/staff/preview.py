@@ -34,9 +34,7 @@ def _ask_region(nlu_data: Path) -> dict:
     return {"text": "这件事两个地方的规定不一样。请问您在哪里？", "buttons": []}
 
 
-def render(
-    nlu_data: Path, name: str, answers: dict[str, str], region: str | None, ask_region: bool = False
-) -> dict:
+def render(nlu_data: Path, name: str, answers: dict[str, str], region: str | None, ask_region: bool = False) -> dict:
     """The messages a resident in `region` (None = not known yet) gets for FAQ `name` with these answers, hotlines
     filled in as the bot fills them; `ask_region`: the answer for everybody is only the common part, so the bot says
     it and then asks the region."""

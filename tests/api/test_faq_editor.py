@@ -105,7 +105,9 @@ def test_an_edit_is_written_to_the_yaml_audited_and_kept_as_a_revision(faq: Test
     assert (entry_audit.actor, entry_audit.target) == ("staff1", "faq/severe_care_subsidy")
     lengths = f"{len(entry['answers']['潞城区'])}字改为{len(answers['潞城区'])}字"
     assert entry_audit.details["changes"] == [
-        "增加例句“护理补贴到哪个窗口办”", f"修改潞城区的回答（{lengths}）", "修改潞城区的回答的依据"
+        "增加例句“护理补贴到哪个窗口办”",
+        f"修改潞城区的回答（{lengths}）",
+        "修改潞城区的回答的依据",
     ]
     assert entry_audit.details["files"] == ["faq/subsidies.yml"] and entry_audit.details["lines"].startswith("+")
 
