@@ -39,3 +39,17 @@ def test_answers_are_short_plain_messages(chat) -> None:
     for message in messages:
         assert len(message["text"]) <= 150
         assert not any(mark in message["text"] for mark in ("**", "|", "##", "- ", "{"))
+
+
+@pytest.mark.stack
+def test_asking_for_the_source_names_the_plan_and_section_of_the_last_answer(chat) -> None:
+    sender = new_sender()
+    chat(sender, "俺在潞城，重度残疾人护理补贴谁能领")
+    told = joined_text(chat(sender, "这是哪个文件说的"))
+    assert "《长治市潞城区“十四五”残疾人保障和发展规划》" in told and "第三部分（一）第4条" in told, told
+    assert "国发〔2015〕52号" in told and "绥芬河" not in told, told
+    chat(sender, "我家是低保边缘户，孩子一级残疾")
+    again = joined_text(chat(sender, "有啥依据没"))
+    assert "第三部分（一）第2条" in again and "国务院令第649号" in again, again
+    nothing = joined_text(chat(new_sender(), "这个有文件依据吗"))
+    assert "还没有问政策方面的问题" in nothing, nothing
