@@ -35,12 +35,13 @@ def say_faq(dispatcher: CollectingDispatcher, domain: dict[str, Any], faq_key: s
     chosen = choose_variation(variations, region)
     if chosen is None:
         return False
+    common_part_only = region is None and bool((chosen.get("metadata") or {}).get("ask_region"))
     messages = split_messages(load_routing().fill_hotlines(chosen.get("text") or "", region))
     apply_button = apply_button_for(faq_key)
     for index, text in enumerate(messages):
-        last = index == len(messages) - 1
+        last = index == len(messages) - 1 and not common_part_only
         dispatcher.utter_message(text=text, buttons=[apply_button] if last and apply_button else [])
-    return True
+    return not common_part_only  # the common part of an answer that differs by region: the region is asked next
 
 
 class ActionAnswerFaq(Action):

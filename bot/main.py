@@ -13,7 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from bot.api.routes import applications, auth, chat, health, internal, metrics, operator, voice
+from bot.api.routes import applications, auth, chat, health, hotlines, internal, metrics, operator, voice
 from bot.api.routes import faq as faq_routes
 from bot.api.routes import insights as insights_routes
 from bot.api.routes import training as training_routes
@@ -158,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(health.router)
     app.include_router(chat.router)
+    app.include_router(hotlines.router)
     app.include_router(auth.router)
     app.include_router(applications.router)
     app.include_router(internal.router)

@@ -13,7 +13,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -21,6 +21,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarStri
 
 from bot.rules.regions import REGIONS
 from bot.staff.atomic import AtomicFiles
+from bot.staff.sources import AnswerSources, read_metadata, write_metadata
 from bot.staff.validation import DEFAULT_ANSWER, EntryDraft, plain_example
 from bot.staff.yaml_files import YamlDocument
 
@@ -29,7 +30,7 @@ NLU_DIR = "nlu"
 FAQ_PREFIX = "faq/"
 NEW_TOPIC_HEADER = (
     "# {topic}：常见问题（例句）和回答。\n"
-    "# 回答只来自两份“十四五”规划（绥芬河市征求意见稿、潞城区）；两地不同就按地区各写一条。\n"
+    "# 回答只来自两份“十四五”规划和写明文号的国家规定，每条回答在 metadata 里写明依据；怎么写见 docs/knowledge.md。\n"
     "# 一条回答里用空行分开的每一段，是发给居民的一条消息（不超过150字）。不要写规划里没有的金额、期限和材料清单。\n"
     "version: '3.1'\n"
 )
@@ -46,6 +47,7 @@ class FaqEntry:
     title: str
     examples: list[str]
     answers: dict[str, str]
+    sources: dict[str, AnswerSources] = field(default_factory=dict)  # answer key → its sources (metadata)
 
     @property
     def intent(self) -> str:
@@ -98,7 +100,7 @@ def _new_variation(key: str, text: str) -> CommentedMap:
     if key != DEFAULT_ANSWER:
         condition = CommentedMap([("type", "slot"), ("name", "region"), ("value", key)])
         variation["condition"] = CommentedSeq([condition])
-    variation["text"] = SingleQuotedScalarString(text)
+    variation["text"] = LiteralScalarString(text) if "\n" in text else SingleQuotedScalarString(text)
     return variation
 
 
@@ -132,24 +134,26 @@ class Catalog:
                 examples = parse_examples(item.get("examples"))
                 if relative.startswith(FAQ_DIR) and str(intent).startswith(FAQ_PREFIX):
                     name = str(intent)[len(FAQ_PREFIX) :]
-                    answers = self._answers(responses_file.get(name), name)
+                    answers, sources = self._answers(responses_file.get(name), name)
                     title = str((item.get("metadata") or {}).get("title") or (examples[0] if examples else name))
                     topic = Path(relative).stem
-                    self.entries[name] = FaqEntry(name, topic, title, examples, answers)
+                    self.entries[name] = FaqEntry(name, topic, title, examples, answers, sources)
                     self._entry_files[name] = (relative, responses_file.get(name))
                 elif relative.startswith(NLU_DIR):
                     self.intents[str(intent)] = IntentExamples(str(intent), relative, examples)
 
-    def _answers(self, relative: str | None, name: str) -> dict[str, str]:
+    def _answers(self, relative: str | None, name: str) -> tuple[dict[str, str], dict[str, AnswerSources]]:
+        """The answer texts and their sources, per answer key."""
         if relative is None:
-            return {}
+            return {}, {}
         variations = self.docs[relative].data["responses"][f"utter_{FAQ_PREFIX}{name}"] or []
-        answers = {}
+        answers, sources = {}, {}
         for variation in variations:
             key = _variation_key(variation)
             if key is not None and key not in answers:
                 answers[key] = str(variation.get("text") or "")
-        return answers
+                sources[key] = read_metadata(variation)
+        return answers, sources
 
     @property
     def topics(self) -> list[str]:
@@ -230,11 +234,13 @@ class Catalog:
             responses_file = intent_file
             self.docs[responses_file].data.setdefault("responses", CommentedMap())[response] = CommentedSeq()
         variations = self.docs[responses_file].data["responses"][response]
-        self._set_answers(variations, draft.answers)
+        self._set_answers(variations, draft.answers, draft.sources)
         return self._changed()
 
     @staticmethod
-    def _set_answers(variations: CommentedSeq, answers: dict[str, str]) -> None:
+    def _set_answers(
+        variations: CommentedSeq, answers: dict[str, str], sources: dict[str, AnswerSources] | None = None
+    ) -> None:
         present: set[str] = set()
         dropped: list[int] = []
         for index, variation in enumerate(variations):
@@ -249,13 +255,18 @@ class Catalog:
                 style = type(variation.get("text"))
                 text = answers[key]
                 variation["text"] = style(text) if style is not str else SingleQuotedScalarString(text)
+            if sources is not None and key in sources:
+                write_metadata(variation, sources[key])
         for index in reversed(dropped):
             del variations[index]
         for key in [*REGIONS, DEFAULT_ANSWER]:
             if key in answers and key not in present:
                 keys = [_variation_key(v) for v in variations]
                 position = keys.index(DEFAULT_ANSWER) if DEFAULT_ANSWER in keys else len(variations)
-                variations.insert(position, _new_variation(key, answers[key]))
+                variation = _new_variation(key, answers[key])
+                if sources is not None and key in sources:
+                    write_metadata(variation, sources[key])
+                variations.insert(position, variation)
 
     def _remove(self, name: str) -> None:
         intent_file, responses_file = self._entry_files.pop(name)

@@ -8,6 +8,7 @@ from ruamel.yaml import YAML
 
 from actions.answers import apply_button_for, choose_variation, split_messages
 from bot.rules.regions import REGIONS
+from bot.rules.routing import load_routing
 from bot.staff.validation import DEFAULT_ANSWER
 
 ASK_REGION = "utter_ask_faq_region"
@@ -33,15 +34,20 @@ def _ask_region(nlu_data: Path) -> dict:
     return {"text": "这件事两个地方的规定不一样。请问您在哪里？", "buttons": []}
 
 
-def render(nlu_data: Path, name: str, answers: dict[str, str], region: str | None) -> dict:
-    """The messages a resident in `region` (None = not known yet) gets for FAQ `name` with these answers."""
+def render(nlu_data: Path, name: str, answers: dict[str, str], region: str | None, ask_region: bool = False) -> dict:
+    """The messages a resident in `region` (None = not known yet) gets for FAQ `name` with these answers, hotlines
+    filled in as the bot fills them; `ask_region`: the answer for everybody is only the common part, so the bot says
+    it and then asks the region."""
     chosen = choose_variation(_variations(answers), region)
     if chosen is None:
         return {"region": region, "asks_region": True, "messages": [_ask_region(nlu_data)]}
-    texts = split_messages(chosen.get("text") or "")
+    asks = region is None and ask_region
+    texts = split_messages(load_routing().fill_hotlines(chosen.get("text") or "", region))
     button = apply_button_for(f"faq/{name}")
     messages = [
-        {"text": text, "buttons": [button] if button and index == len(texts) - 1 else []}
+        {"text": text, "buttons": [button] if button and index == len(texts) - 1 and not asks else []}
         for index, text in enumerate(texts)
     ]
-    return {"region": region, "asks_region": False, "messages": messages}
+    if asks:
+        messages.append(_ask_region(nlu_data))
+    return {"region": region, "asks_region": asks, "messages": messages}

@@ -75,7 +75,16 @@ def entry_changes(old: FaqEntry | None, new: EntryDraft | None) -> list[str]:
             changes.append(f"删除{region_label(key)}")
         elif before != after:
             changes.append(f"修改{region_label(key)}（{len(before)}字改为{len(after)}字）")
+        if before is not None and after is not None and new.sources is not None:
+            if _source_words(old.sources.get(key)) != _source_words(new.sources.get(key)):
+                changes.append(f"修改{region_label(key)}的依据")
     return changes or ["没有内容变化"]
+
+
+def _source_words(sources: dict | None) -> tuple:
+    sources = sources or {}
+    quotes = tuple((s.get("file"), s.get("quote")) for s in sources.get("sources") or [])
+    return quotes, tuple(sources.get("national") or []), bool(sources.get("ask_region"))
 
 
 def unified_diff(path: str, before: str | None, after: str | None) -> str:

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import threading
 import unicodedata
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from bot.core.config import PROJECT_ROOT, Settings
 from bot.staff import preview, revisions
 from bot.staff.faq_store import FAQ_PREFIX, Catalog, Changes, FaqEntry, FaqStore, IntentExamples
 from bot.staff.rasa_check import RasaDataCheck
+from bot.staff.sources import AnswerSources, check_sources, empty, with_sections
 from bot.staff.validation import EntryDraft, SeedFacts, check_entry, check_examples, plain_example
 from bot.staff.yaml_files import YamlFileError, parse_check
 from bot.storage.models import AuditEntry, FaqRevision
@@ -58,8 +59,32 @@ def clean_examples(examples: list[str]) -> list[str]:
 def clean_draft(draft: EntryDraft) -> EntryDraft:
     answers = {key: clean_answer(text) for key, text in draft.answers.items()}
     return EntryDraft(
-        draft.name.strip(), draft.topic.strip(), draft.title.strip(), clean_examples(draft.examples), answers
+        draft.name.strip(),
+        draft.topic.strip(),
+        draft.title.strip(),
+        clean_examples(draft.examples),
+        answers,
+        draft.sources,
     )
+
+
+def sourced(draft: EntryDraft, current: FaqEntry | None, seeds: SeedFacts) -> tuple[EntryDraft, list[str]]:
+    """The draft with every answer's sources (the submitted ones, else the stored ones), their sections derived from
+    the plans, and the problems with them. Without the plans' texts only unchanged sources can be kept."""
+    stored = current.sources if current else {}
+    chosen = draft.sources if draft.sources is not None else stored
+    sources: dict[str, AnswerSources] = {}
+    errors: list[str] = []
+    for key, text in draft.answers.items():
+        answer = {**empty(), **(chosen.get(key) or {})}
+        answer["sources"] = [
+            {"file": str(s.get("file") or ""), "quote": str(s.get("quote") or "")} for s in answer["sources"] or []
+        ]
+        old = {(s["file"], s["quote"]) for s in (stored.get(key) or empty())["sources"]}
+        if seeds.index.available or any((s["file"], s["quote"]) not in old for s in answer["sources"]):
+            errors += check_sources(key, text, answer, seeds.index)
+        sources[key] = with_sections(answer, seeds.index) if seeds.index.available else (stored.get(key) or answer)
+    return replace(draft, sources=sources), errors
 
 
 def duplicate_examples(catalog: Catalog) -> list[str]:
@@ -128,9 +153,9 @@ class FaqEditor:
             raise NotFound("没有这个意图。")
         return intent
 
-    def preview(self, name: str, answers: dict[str, str], region: str | None) -> dict:
+    def preview(self, name: str, answers: dict[str, str], region: str | None, ask_region: bool = False) -> dict:
         cleaned = {key: clean_answer(text) for key, text in answers.items() if text.strip()}
-        return preview.render(self.store.root, name, cleaned, region)
+        return preview.render(self.store.root, name, cleaned, region, ask_region)
 
     # --- changing ---
 
@@ -145,8 +170,9 @@ class FaqEditor:
                     f"问题编号 {draft.name} 已经有了（“{other.title}”，在分类 {other.topic}）。请换一个编号。"
                 )
             errors += check_entry(draft, catalog.example_owners(), self.seeds)
-            if errors:
-                raise EditRefused(errors)
+            draft, source_errors = sourced(draft, None, self.seeds)
+            if errors or source_errors:
+                raise EditRefused(errors + source_errors)
             changes = catalog.plan_save(draft)
             revision = self._commit(
                 session, actor, "create", FAQ_PREFIX + draft.name, changes, revisions.entry_changes(None, draft)
@@ -156,15 +182,16 @@ class FaqEditor:
     def update(
         self, session: Session, actor: str, name: str, draft: EntryDraft, version: str
     ) -> tuple[FaqEntry, FaqRevision]:
-        draft = clean_draft(EntryDraft(name, draft.topic, draft.title, draft.examples, draft.answers))
+        draft = clean_draft(replace(draft, name=name))
         with self.store.locked():
             catalog = self.catalog()
             current = catalog.entries.get(name)
             if current is None or current.version != version:
                 raise EditConflict(revisions.conflict_message(session, FAQ_PREFIX + name))
             errors = check_entry(draft, catalog.example_owners(), self.seeds)
-            if errors:
-                raise EditRefused(errors)
+            draft, source_errors = sourced(draft, current, self.seeds)
+            if errors or source_errors:
+                raise EditRefused(errors + source_errors)
             changed = revisions.entry_changes(current, draft)
             changes = catalog.plan_save(draft)
             if not changes:

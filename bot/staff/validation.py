@@ -7,6 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.rules.plans import SeedIndex
 from bot.rules.regions import REGIONS
 
 DEFAULT_ANSWER = "default"  # the answer for residents whose region is unknown or not listed
@@ -52,6 +53,10 @@ class SeedFacts:
         texts = [p.read_text("utf-8", errors="replace") for p in sorted(seeds_dir.glob("*.txt"))]
         self.available = bool(texts)
         self._text = self._squash("".join(texts))
+        self.index = SeedIndex(seeds_dir)  # for the answers' sources: verbatim quotes and their sections
+        # Figures a named national document states (config/plans.yml) may be told too, e.g. 未满16周岁.
+        facts = [f for document in self.index.plans.national.values() for f in document.facts]
+        self._national = self._squash("|".join(facts))
 
     @staticmethod
     def _squash(text: str) -> str:
@@ -62,7 +67,8 @@ class SeedFacts:
         found: list[str] = []
         for match in _FIGURE.finditer(unicodedata.normalize("NFKC", answer)):
             figure = match.group(0).strip()
-            if self._squash(figure) not in self._text and figure not in found:
+            known = self._squash(figure) in self._text or self._squash(figure) in self._national
+            if not known and figure not in found:
                 found.append(figure)
         return found
 
@@ -76,6 +82,7 @@ class EntryDraft:
     title: str
     examples: list[str]
     answers: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, dict] | None = None  # answer key → {sources, national, ask_region}; None = keep the stored ones
 
 
 def check_answer(key: str, text: str, seeds: SeedFacts) -> list[str]:

@@ -19,6 +19,8 @@ from bot.storage.models import AuditEntry
 from tests.api.conftest import create_users, login, make_settings
 
 API = "/api/staff/faq"
+SUIFENHE_PLAN = "000_be6f3973f1e811d2.txt"
+LUCHENG_PLAN = "001_6439bcf8f5fc4d9a.txt"
 
 
 def editor_app(database_url: str, tmp_path: Path, rasa_validate: bool = False) -> TestClient:
@@ -77,7 +79,8 @@ def test_list_search_and_read_an_entry(faq: TestClient) -> None:
     assert "severe_care_subsidy" in names and len(names) < everything["total"]
     entry = faq.get(f"{API}/entries/severe_care_subsidy", headers=staff).json()
     assert entry["intent"] == "faq/severe_care_subsidy" and re.fullmatch(r"[0-9a-f]{16}", entry["version"])
-    assert set(entry["answers"]) == {"绥芬河市", "潞城区"} and len(entry["examples"]) > 10
+    assert set(entry["answers"]) == {"绥芬河市", "潞城区", "default"} and len(entry["examples"]) > 10
+    assert set(entry["sources"]) == set(entry["answers"]), "every answer shows what it rests on"
     regions = faq.get(f"{API}/regions", headers=staff).json()
     assert regions["regions"] == ["绥芬河市", "潞城区"] and regions["labels"]["default"] == "不分地区的回答"
     assert faq.get(f"{API}/entries/no_such_entry", headers=staff).status_code == 404
@@ -86,11 +89,12 @@ def test_list_search_and_read_an_entry(faq: TestClient) -> None:
 def test_an_edit_is_written_to_the_yaml_audited_and_kept_as_a_revision(faq: TestClient) -> None:
     staff = login(faq, "staff1")
     entry = faq.get(f"{API}/entries/severe_care_subsidy", headers=staff).json()
-    answers = dict(entry["answers"], 潞城区="护理补贴请问区残联。\n\n可以拨打12345政务服务便民热线咨询。")
+    answers = dict(entry["answers"], 潞城区="护理补贴请问区残联。\n\n可以拨打{hotline}咨询。")
     examples = [*entry["examples"], "护理补贴到哪个窗口办"]
-    saved = faq.put(
-        f"{API}/entries/severe_care_subsidy", headers=staff, json=body_of(entry, answers=answers, examples=examples)
-    )
+    quote = {"file": LUCHENG_PLAN, "quote": "全面落实困难残疾人生活补贴和重度残疾人护理补贴标准"}
+    sources = {**entry["sources"], "潞城区": {"sources": [quote]}}  # the new text names no national document
+    body = body_of(entry, answers=answers, examples=examples, sources=sources)
+    saved = faq.put(f"{API}/entries/severe_care_subsidy", headers=staff, json=body)
     assert saved.status_code == 200, saved.text
     assert saved.json()["entry"]["version"] != entry["version"]
     text = (faq.nlu / "faq" / "subsidies.yml").read_text("utf-8")
@@ -100,7 +104,11 @@ def test_an_edit_is_written_to_the_yaml_audited_and_kept_as_a_revision(faq: Test
     (entry_audit,) = audit(faq.database_url, "faq.edit")
     assert (entry_audit.actor, entry_audit.target) == ("staff1", "faq/severe_care_subsidy")
     lengths = f"{len(entry['answers']['潞城区'])}字改为{len(answers['潞城区'])}字"
-    assert entry_audit.details["changes"] == ["增加例句“护理补贴到哪个窗口办”", f"修改潞城区的回答（{lengths}）"]
+    assert entry_audit.details["changes"] == [
+        "增加例句“护理补贴到哪个窗口办”",
+        f"修改潞城区的回答（{lengths}）",
+        "修改潞城区的回答的依据",
+    ]
     assert entry_audit.details["files"] == ["faq/subsidies.yml"] and entry_audit.details["lines"].startswith("+")
 
     revision = faq.get(f"{API}/revisions/{saved.json()['revision']['id']}", headers=staff).json()
@@ -171,7 +179,8 @@ def test_create_delete_and_roll_back_restore_the_exact_bytes(faq: TestClient) ->
         "topic": "accessibility",
         "title": "导盲犬",
         "examples": ["我想要一只导盲犬", "导盲犬去哪里领"],
-        "answers": {"default": "导盲犬的事，请问残联。\n\n可以拨打12385残疾人服务热线。"},
+        "answers": {"default": "导盲犬的事，请问当地残联。\n\n可以拨打{hotline}。"},
+        "sources": {"default": {"sources": [{"file": SUIFENHE_PLAN, "quote": "导盲犬等乘坐公共交通工具"}]}},
     }
     created = faq.post(f"{API}/entries", headers=staff, json=new)
     assert created.status_code == 201, created.text
@@ -228,7 +237,16 @@ def test_preview_renders_like_the_bot(faq: TestClient) -> None:
     assert [m["text"] for m in shown["messages"]] == ["第一条消息。", "第二条消息。"]
     assert shown["messages"][-1]["buttons"] == [{"title": "我要申请护理补贴", "payload": "我想申请护理补贴"}]
     asks = faq.post(f"{API}/preview", headers=staff, json={"name": "x", "answers": answers, "region": None}).json()
-    assert asks["asks_region"] and asks["messages"][0]["text"].startswith("这件事两个地方的规定不一样")
+    assert asks["asks_region"] and "请问您在哪里" in asks["messages"][0]["text"]
+    common = {**answers, "default": "两地都有。电话：{hotline}。"}
+    body = {"name": "x", "answers": common, "region": None, "ask_region": True}
+    first_common = faq.post(f"{API}/preview", headers=staff, json=body).json()
+    texts = [m["text"] for m in first_common["messages"]]
+    assert first_common["asks_region"] and texts[0].startswith("两地都有。电话：12385残疾人服务热线（绥芬河市）或12345")
+    assert "请问您在哪里" in texts[1], "the common part, then the region question"
+    filled = faq.post(f"{API}/preview", headers=staff, json={**body, "region": "潞城区", "answers": {
+        **common, "潞城区": "请问区残联：{hotline}。"}}).json()  # fmt: skip
+    assert [m["text"] for m in filled["messages"]] == ["请问区残联：12345政务服务便民热线。"]
     default = faq.post(f"{API}/preview", headers=staff, json={"answers": {**answers, "default": "都一样。"}}).json()
     assert [m["text"] for m in default["messages"]] == ["都一样。"]
     wrong = faq.post(f"{API}/preview", headers=staff, json={"answers": answers, "region": "北京"})
@@ -265,3 +283,48 @@ def test_rasa_check_passes_a_good_edit_and_refuses_data_rasa_cannot_read(rasa_ch
     errors = refused.json()["errors"]
     assert errors[0].startswith("现在的问答数据本身没通过 Rasa 检查") and "rules.yml" in errors[0]
     assert snapshot(faq.nlu) == before
+
+
+def test_sources_are_shown_kept_and_checked_against_the_plans(faq: TestClient) -> None:
+    staff = login(faq, "staff1")
+    plans = faq.get(f"{API}/plans", headers=staff).json()
+    assert {p["region"] for p in plans["plans"]} == {"绥芬河市", "潞城区"} and any(
+        n["key"] == "国发〔2015〕52号" for n in plans["national"]
+    )
+    entry = faq.get(f"{API}/entries/severe_care_subsidy", headers=staff).json()
+    lucheng = entry["sources"]["潞城区"]
+    assert lucheng["national"] == ["国发〔2015〕52号"] and lucheng["sources"][0]["section"].startswith("第三部分（一）")
+    url = f"{API}/entries/severe_care_subsidy"
+    before = snapshot(faq.nlu)
+
+    def refused(sources: dict, answers: dict | None = None) -> list[str]:
+        body = body_of(entry, sources={**entry["sources"], **sources}, answers=answers or entry["answers"])
+        response = faq.put(url, headers=staff, json=body)
+        assert response.status_code == 422, response.text
+        return response.json()["errors"]
+
+    made_up = {"潞城区": {"sources": [{"file": LUCHENG_PLAN, "quote": "护理补贴每月发放"}], "national": []}}
+    assert "在《长治市潞城区“十四五”残疾人保障和发展规划》" in refused(made_up)[0]
+    other_plan = {"潞城区": {"sources": [{"file": SUIFENHE_PLAN, "quote": "重度残疾人护理补贴扩大到三、四级"}]}}
+    assert "潞城区的回答引用了绥芬河市的规划。每个地区的回答只能依据本地区的规划。" in refused(other_plan)
+    assert refused({"潞城区": {"sources": [], "national": []}})[0].startswith("潞城区的回答没有写依据")
+    typed_hotline = dict(entry["answers"], 潞城区=entry["answers"]["潞城区"].replace("{hotline}", "12345"))
+    assert any("手写了热线号码12345" in e for e in refused({}, typed_hotline))
+    unknown_law = {"潞城区": {"sources": lucheng["sources"], "national": ["国发〔2099〕1号"]}}
+    assert "不认识" in refused(unknown_law)[0]
+    assert snapshot(faq.nlu) == before, "nothing written"
+
+    quote = "全面落实困难残疾人生活补贴和重度残疾人护理补贴标准"  # typed without the section: the editor derives it
+    better = {"sources": [{"file": LUCHENG_PLAN, "quote": quote}], "national": ["国发〔2015〕52号"]}
+    saved = faq.put(url, headers=staff, json=body_of(entry, sources={**entry["sources"], "潞城区": better}))
+    assert saved.status_code == 200, saved.text
+    shown = saved.json()["entry"]["sources"]["潞城区"]["sources"]
+    section = "第三部分（一）第4条“落实残疾人社会福利和社会优待政策”"
+    assert shown == [{"file": LUCHENG_PLAN, "section": section, "quote": quote}]
+    assert "修改潞城区的回答的依据" in saved.json()["revision"]["summary"]
+    text = (faq.nlu / "faq" / "subsidies.yml").read_text("utf-8")
+    assert f"section: {section}\n        quote: {quote}\n" in text
+
+    kept = saved.json()["entry"]
+    retitled = faq.put(url, headers=staff, json=body_of(kept, title="护理补贴"))  # no sources sent: kept as stored
+    assert retitled.status_code == 200 and retitled.json()["entry"]["sources"] == kept["sources"]

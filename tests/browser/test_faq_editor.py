@@ -27,7 +27,8 @@ from tests.browser.driver import chromium, screenshot
 from tests.conftest import ALWAYS_OPEN, free_port
 
 PASSWORD = "faq-editor-password"
-NEW_ANSWER = "护理补贴的事，请问区残联。\n\n可以拨打12345政务服务便民热线咨询。"
+NEW_ANSWER = "护理补贴的事，请问区残联。\n\n可以拨打{hotline}咨询。"
+NEW_SOURCE = "潞城：全面落实困难残疾人生活补贴和重度残疾人护理补贴标准"
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +81,11 @@ def test_staff_edits_previews_saves_and_rolls_back_an_answer(gateway: tuple[str,
             Keys.ENTER
         )
         wait.until(lambda d: d.find_element(By.ID, "title").get_attribute("value") == "重度残疾人护理补贴是什么")
-        labels = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#answers label")]
+        labels = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#answers label[for^='answer-']")]
         assert labels == ["绥芬河市的回答", "潞城区的回答", "不分地区的回答"]
+        shown = driver.find_element(By.ID, "sources-shown-1").text
+        assert "《长治市潞城区“十四五”残疾人保障和发展规划》" in shown and "第三部分（一）第4条" in shown
+        assert "国发〔2015〕52号" in driver.find_element(By.ID, "sources-1").get_attribute("value")
 
         title = driver.find_element(By.ID, "title")
         title.clear()
@@ -90,6 +94,9 @@ def test_staff_edits_previews_saves_and_rolls_back_an_answer(gateway: tuple[str,
         assert answer.get_attribute("data-key") == "潞城区"
         answer.clear()
         answer.send_keys(NEW_ANSWER)
+        sources = driver.find_element(By.ID, "sources-1")
+        sources.clear()
+        sources.send_keys(NEW_SOURCE)  # the new text names no national document
         Select(driver.find_element(By.ID, "preview-region")).select_by_value("潞城区")
         driver.find_element(By.ID, "preview-button").click()
         wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#preview .bubble")) == 2)
@@ -101,6 +108,8 @@ def test_staff_edits_previews_saves_and_rolls_back_an_answer(gateway: tuple[str,
         wait.until(announced("已保存：重度残疾人护理补贴"))
         wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "button[aria-label='编辑：重度残疾人护理补贴']")))
         assert "护理补贴的事，请问区残联。" in yaml_file.read_text("utf-8")
+        shown = driver.find_element(By.ID, "sources-shown-1").text
+        assert "第三部分（一）第4条“落实残疾人社会福利和社会优待政策”" in shown, "the section is derived on save"
         screenshot(driver, "faq-editor-saved")
         saved = yaml_file.read_bytes()
 

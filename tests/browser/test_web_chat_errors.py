@@ -13,6 +13,7 @@ import httpx
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
 
 from bot.launcher.stack import Stack
 from bot.services import messages
@@ -133,6 +134,9 @@ def test_assistant_down_shows_the_servers_message_and_keeps_the_text(browser, ga
 def test_network_failure_says_so_and_keeps_the_text(browser, gateway_without_rasa) -> None:
     gateway = gateway_without_rasa()
     open_chat(browser, gateway.url)
+    header = lambda d: d.find_element(By.ID, "hotline").text  # noqa: E731
+    WebDriverWait(browser, 10).until(lambda d: "12385残疾人服务热线（绥芬河市）" in header(d))
+    assert "12345政务服务便民热线（潞城区）" in header(browser), "the header names each region's hotline (routing)"
     gateway.stop_one("gateway")
     with pytest.raises(httpx.ConnectError):
         httpx.get(f"{gateway.url}/healthz", timeout=2)

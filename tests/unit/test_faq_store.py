@@ -50,7 +50,10 @@ def test_reads_every_faq_entry_and_intent(nlu_copy: Path) -> None:
     assert len(catalog.entries) >= 30 and "subsidies" in catalog.topics
     care = catalog.entries["severe_care_subsidy"]
     assert care.topic == "subsidies" and care.title == care.examples[0] == "重度残疾人护理补贴是什么"
-    assert set(care.answers) == {"绥芬河市", "潞城区"} and "\n\n" in care.answers["潞城区"]
+    assert set(care.answers) == {"绥芬河市", "潞城区", "default"} and "\n\n" in care.answers["潞城区"]
+    assert care.sources["潞城区"]["national"] == ["国发〔2015〕52号"]
+    first_source = care.sources["潞城区"]["sources"][0]
+    assert first_source["file"].startswith("001_") and first_source["section"].startswith("第三部分")
     assert "greet" in catalog.intents and "你好" in catalog.intents["greet"].examples
 
 
@@ -83,6 +86,28 @@ def test_editing_one_answer_changes_only_its_lines_and_keeps_comments(nlu_copy: 
     assert list(reread.entries) == list(catalog.entries), "order of entries kept"
     others = {n: e for n, e in Catalog(nlu_copy).entries.items() if n != "severe_care_subsidy"}
     assert others == {n: e for n, e in catalog.entries.items() if n != "severe_care_subsidy"}
+
+
+def test_changing_sources_rewrites_only_the_metadata_and_keeps_them_on_a_text_edit(
+    nlu_copy: Path, tmp_path: Path
+) -> None:
+    original = (nlu_copy / "faq" / "subsidies.yml").read_text("utf-8")
+    catalog = Catalog(nlu_copy)
+    entry = catalog.entries["severe_care_subsidy"]
+    quote = {"file": "001_6439bcf8f5fc4d9a.txt", "section": "第三部分（一）第4条", "quote": "逐步扩大补贴对象范围"}
+    sources = {**entry.sources, "潞城区": {"sources": [quote], "national": [], "ask_region": False}}
+    changes = catalog.plan_save(draft_of(catalog, "severe_care_subsidy", sources=sources))
+    changed = changed_lines(original, changes["faq/subsidies.yml"])
+    assert changed and all("text:" not in line and "examples" not in line for line in changed)
+    FaqStore(nlu_copy, tmp_path / "lock").write(changes)
+    reread = Catalog(nlu_copy).entries["severe_care_subsidy"]
+    assert reread.sources["潞城区"] == sources["潞城区"] and reread.sources["绥芬河市"] == entry.sources["绥芬河市"]
+    original = (nlu_copy / "faq" / "subsidies.yml").read_text("utf-8")
+
+    catalog = Catalog(nlu_copy)  # a text edit without sources keeps the stored ones untouched
+    answers = dict(catalog.entries["severe_care_subsidy"].answers, 潞城区="新的回答。电话：{hotline}。")
+    edited = catalog.plan_save(draft_of(catalog, "severe_care_subsidy", answers=answers))["faq/subsidies.yml"]
+    assert all("metadata" not in line and "quote" not in line for line in changed_lines(original, edited))
 
 
 def test_create_move_and_delete_entries(nlu_copy: Path, tmp_path: Path) -> None:

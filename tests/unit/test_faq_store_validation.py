@@ -143,3 +143,37 @@ def test_seed_facts_from_an_empty_folder_know_nothing(tmp_path: Path) -> None:
         "请联系技术人员设置 SEEDS_DIR。"
     ]
     assert check_answer("default", "请问残联。", facts) == []
+
+
+def test_every_answer_in_the_data_has_sources_that_pass(seeds: SeedFacts) -> None:
+    from bot.staff.sources import check_sources
+
+    for entry in Catalog(PROJECT_ROOT / "nlu_data").entries.values():
+        for key, text in entry.answers.items():
+            assert check_sources(key, text, entry.sources[key], seeds.index) == [], (entry.name, key)
+
+
+def test_sources_are_checked_with_plain_reasons(seeds: SeedFacts) -> None:
+    from bot.staff.sources import check_sources
+
+    suifenhe, lucheng = "000_be6f3973f1e811d2.txt", "001_6439bcf8f5fc4d9a.txt"
+
+    def problems(key: str, text: str, sources: list[dict], national: list[str] = (), ask: bool = False) -> list[str]:
+        return check_sources(
+            key, text, {"sources": sources, "national": list(national), "ask_region": ask}, seeds.index
+        )
+
+    good = [{"file": lucheng, "quote": "给予6个月的渐退期"}]
+    assert problems("潞城区", "渐退期6个月。电话：{hotline}。", good) == []
+    spaced = [{"file": suifenhe, "quote": "城乡低保标准按不低于上年度城乡居民人均消费支出 30%调 整"}]
+    assert problems("绥芬河市", "低保标准。", spaced) == [], "PDF line breaks and spaces do not matter"
+    assert problems("潞城区", "渐退期。", [])[0].startswith("潞城区的回答没有写依据")
+    assert "找不到，请逐字摘录原文" in problems("潞城区", "渐退期。", [{"file": lucheng, "quote": "渐退期一年"}])[0]
+    assert "不是两份规划之一" in problems("default", "x", [{"file": "other.txt", "quote": "x"}])[0]
+    assert "只能依据本地区的规划" in problems("潞城区", "低保。", spaced)[0]
+    assert "请在回答里写明它的文号" in problems("default", "两项补贴。", [], ["国发〔2015〕52号"])[0]
+    assert "不认识" in problems("default", "国发〔2099〕1号", [], ["国发〔2099〕1号"])[0]
+    assert "手写了热线号码12385" in problems("潞城区", "请打12385。", good)[0]
+    hotline_quote = [{"file": suifenhe, "quote": "发挥“12385”残疾人服务热线和网络信访平台作用"}]
+    assert problems("绥芬河市", "“12385”残疾人服务热线。", hotline_quote) == [], "quoting the plan about the hotline"
+    assert "只有“不分地区的回答”" in problems("潞城区", "渐退期。", good, ask=True)[0]

@@ -158,11 +158,26 @@
   }
 
   // -- sending -------------------------------------------------------------------------------------------------
+  // The hotlines come from the gateway's routing table (/api/hotlines): this page does not know the region.
+  let HOTLINE = "当地的残疾人服务热线或政务服务便民热线";
   const ERRORS = {
-    network: "网络连接不上，消息没有发出去。请检查网络后再按发送。着急的话请拨打12385。",
+    get network() { return `网络连接不上，消息没有发出去。请检查网络后再按发送。着急的话请拨打${HOTLINE}。`; },
     invalid: "消息没有发出去，请换个说法再试。",
-    generic: "对不起，服务暂时出了问题，消息没有发出去。请稍后再试，或拨打12385残疾人服务热线。",
+    get generic() { return `对不起，服务暂时出了问题，消息没有发出去。请稍后再试，或拨打${HOTLINE}。`; },
   };
+
+  async function loadHotlines() {
+    try {
+      const response = await fetch("/api/hotlines");
+      if (!response.ok) return;
+      const data = await response.json();
+      if (typeof data.text !== "string" || !data.text) return;
+      HOTLINE = data.text;
+      $("hotline").textContent = `着急请打${HOTLINE}；有危险请打 110、120、119。`;
+    } catch (_error) {
+      /* offline: the header keeps its general wording */
+    }
+  }
 
   async function postChat(text, retried = false) {
     let response;
@@ -377,5 +392,6 @@
   setupKeyboard();
   autoSize();
   addMessage("bot", WELCOME.text, WELCOME.buttons, false);
+  loadHotlines();
   restoreHandoff();
 })();

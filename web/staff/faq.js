@@ -2,7 +2,7 @@
 "use strict";
 
 const API = "/api/staff/faq";
-const state = { regions: null, current: null, intents: [], intent: null };
+const state = { regions: null, plans: null, current: null, intents: [], intent: null };
 const $ = (id) => document.getElementById(id);
 
 function announce(text) {
@@ -51,6 +51,9 @@ async function start() {
   const regions = await api(`${API}/regions`);
   if (!regions.ok) return announce(problems(regions)[0]);
   state.regions = regions.data;
+  const plans = await api(`${API}/plans`);
+  if (!plans.ok) return announce(problems(plans)[0]);
+  state.plans = plans.data;
   buildAnswerFields();
   await Promise.all([loadEntries(), loadIntents()]);
 }
@@ -100,7 +103,25 @@ function buildAnswerFields() {
     area.rows = 6;
     area.dataset.key = key;
     area.setAttribute("aria-describedby", "answers-hint");
-    box.append(label, area);
+    const sourcesLabel = el("label", `${state.regions.labels[key]}的依据`, "sources-label");
+    sourcesLabel.htmlFor = `sources-${index}`;
+    const sources = el("textarea");
+    sources.id = `sources-${index}`;
+    sources.rows = 3;
+    sources.dataset.sourcesKey = key;
+    sources.setAttribute("aria-describedby", "sources-hint");
+    const shown = el("ul", undefined, "sources");
+    shown.id = `sources-shown-${index}`;
+    shown.setAttribute("aria-label", `${state.regions.labels[key]}现在的依据`);
+    box.append(label, area, sourcesLabel, sources, shown);
+    if (key === state.regions.default) {
+      const ask = el("label", undefined, "inline");
+      const check = el("input");
+      check.type = "checkbox";
+      check.id = "ask-region";
+      ask.append(check, " 这条只是两地相同的部分：说完再问居民在哪个地区");
+      box.append(ask);
+    }
   });
   const select = $("preview-region");
   select.replaceChildren();
@@ -124,9 +145,16 @@ function fillForm(entry) {
   $("name").readOnly = Boolean(entry);
   $("topic").value = entry ? entry.topic : "";
   $("examples").value = entry ? entry.examples.join("\n") : "";
-  for (const area of $("answers").querySelectorAll("textarea")) {
+  for (const area of $("answers").querySelectorAll("textarea[data-key]")) {
     area.value = entry ? entry.answers[area.dataset.key] || "" : "";
   }
+  for (const area of $("answers").querySelectorAll("textarea[data-sources-key]")) {
+    const sources = entry && entry.sources ? entry.sources[area.dataset.sourcesKey] : null;
+    area.value = sourcesText(sources);
+    showSources(area.id.replace("sources-", "sources-shown-"), sources);
+  }
+  const defaultSources = entry && entry.sources ? entry.sources[state.regions.default] : null;
+  $("ask-region").checked = Boolean(defaultSources && defaultSources.ask_region);
   $("delete").hidden = !entry;
   $("form-title").textContent = entry ? `编辑问答：${entry.title}` : "新建问答";
 }
@@ -157,10 +185,60 @@ $("cancel").addEventListener("click", () => {
 
 function formAnswers() {
   const answers = {};
-  for (const area of $("answers").querySelectorAll("textarea")) {
+  for (const area of $("answers").querySelectorAll("textarea[data-key]")) {
     if (area.value.trim()) answers[area.dataset.key] = area.value;
   }
   return answers;
+}
+
+// Sources, one per line: "绥芬河：<verbatim text of the plan>", "潞城：…", "国家：国发〔2015〕52号".
+function planLabel(plan) { return plan.region.replace(/[市区]$/, ""); }
+
+function sourcesText(sources) {
+  if (!sources) return "";
+  const lines = (sources.sources || []).map((s) => {
+    const plan = state.plans.plans.find((p) => p.file === s.file);
+    return `${plan ? planLabel(plan) : s.file}：${s.quote}`;
+  });
+  return lines.concat((sources.national || []).map((n) => `国家：${n}`)).join("\n");
+}
+
+function parseSources(text, askRegion) {
+  const result = { sources: [], national: [], ask_region: askRegion };
+  for (const raw of text.split("\n")) {
+    const line = raw.trim();
+    if (!line) continue;
+    const cut = line.search(/[：:]/);
+    const head = cut > 0 ? line.slice(0, cut).trim() : "";
+    const body = cut > 0 ? line.slice(cut + 1).trim() : line;
+    if (head === "国家") { result.national.push(body); continue; }
+    const plan = state.plans.plans.find((p) => head && (p.region.startsWith(head) || planLabel(p) === head || p.file === head));
+    result.sources.push({ file: plan ? plan.file : head, quote: body });
+  }
+  return result;
+}
+
+function formSources() {
+  const sources = {};
+  for (const area of $("answers").querySelectorAll("textarea[data-sources-key]")) {
+    const key = area.dataset.sourcesKey;
+    const ask = key === state.regions.default && $("ask-region").checked;
+    sources[key] = parseSources(area.value, ask);
+  }
+  return sources;
+}
+
+function showSources(listId, sources) {
+  const list = $(listId);
+  list.replaceChildren();
+  for (const s of (sources && sources.sources) || []) {
+    const plan = state.plans.plans.find((p) => p.file === s.file);
+    list.append(el("li", `${plan ? plan.title : s.file}${s.section ? " " + s.section : ""}：“${s.quote}”`));
+  }
+  for (const key of (sources && sources.national) || []) {
+    const doc = state.plans.national.find((d) => d.key === key);
+    list.append(el("li", `国家：${doc ? doc.title : key}`));
+  }
 }
 
 function formBody() {
@@ -170,6 +248,7 @@ function formBody() {
     title: $("title").value.trim(),
     examples: $("examples").value.split("\n").map((line) => line.trim()).filter(Boolean),
     answers: formAnswers(),
+    sources: formSources(),
     version: state.current ? state.current.version : "",
   };
 }
@@ -211,14 +290,15 @@ $("delete").addEventListener("click", async () => {
 
 $("preview-button").addEventListener("click", async () => {
   const region = $("preview-region").value || null;
-  const result = await api(`${API}/preview`, { method: "POST", body: { name: $("name").value.trim(), answers: formAnswers(), region } });
+  const body = { name: $("name").value.trim(), answers: formAnswers(), region, ask_region: $("ask-region").checked };
+  const result = await api(`${API}/preview`, { method: "POST", body });
   const box = $("preview");
   box.replaceChildren();
   if (!result.ok) {
     box.append(el("p", problems(result).join(" "), "error"));
     return;
   }
-  const heading = region ? `${region}的居民会收到：` : "不知道地区时，机器人会先问：";
+  const heading = region ? `${region}的居民会收到：` : "不知道地区时，居民会收到：";
   box.append(el("p", heading));
   const list = el("ol");
   for (const message of result.data.messages) {

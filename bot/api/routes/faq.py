@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field, ValidationError
 from sqlalchemy.orm import Session
 
 from bot.api.deps import CurrentUser, db_session, require_roles
+from bot.rules.plans import load_plans
 from bot.rules.regions import REGIONS
 from bot.staff import revisions
 from bot.staff.faq_store import FaqEntry
@@ -40,12 +41,26 @@ _editor_lock = threading.Lock()
 Model = TypeVar("Model", bound=BaseModel)
 
 
+class SourceIn(BaseModel):
+    file: str = Field(max_length=100, description="the plan's seed file (GET /plans)")
+    quote: str = Field(max_length=1000, description="verbatim text of the plan (spaces and line breaks may differ)")
+
+
+class AnswerSourcesIn(BaseModel):
+    sources: list[SourceIn] = Field(default_factory=list, max_length=30)
+    national: list[str] = Field(default_factory=list, max_length=10, description="national documents (GET /plans)")
+    ask_region: bool = Field(default=False, description="answer without a region: say it, then ask the region")
+
+
 class EntryIn(BaseModel):
     name: str = Field(default="", description="only when creating: faq/<name>")
     topic: str
     title: str
     examples: list[str]
     answers: dict[str, str] = Field(description=f"region ({' / '.join(REGIONS)}) or {DEFAULT_ANSWER!r} → text")
+    sources: dict[str, AnswerSourcesIn] | None = Field(
+        default=None, description="answer key → what the answer rests on; omitted = keep the stored sources"
+    )
     version: str = Field(default="", description="the version the editor loaded (required to change an entry)")
 
 
@@ -58,6 +73,7 @@ class PreviewIn(BaseModel):
     name: str = ""
     answers: dict[str, str]
     region: str | None = None
+    ask_region: bool = Field(default=False, description="the answer for everybody is the common part only")
 
 
 class RollbackIn(BaseModel):
@@ -161,7 +177,8 @@ def _write_body(
 
 
 def _draft(body: EntryIn, name: str) -> EntryDraft:
-    return EntryDraft(name, body.topic, body.title, body.examples, body.answers)
+    sources = None if body.sources is None else {k: v.model_dump() for k, v in body.sources.items()}
+    return EntryDraft(name, body.topic, body.title, body.examples, body.answers, sources)
 
 
 def _saved(saved: tuple[FaqEntry, FaqRevision]) -> dict:
@@ -174,6 +191,16 @@ def regions(user: CurrentUser = Depends(staff_only)) -> dict:
     """The answer keys: one per region, and the default for residents whose region is unknown."""
     keys = [*REGIONS, DEFAULT_ANSWER]
     return {"regions": list(REGIONS), "default": DEFAULT_ANSWER, "labels": {k: region_label(k) for k in keys}}
+
+
+@router.get("/plans")
+def plans(user: CurrentUser = Depends(staff_only)) -> dict:
+    """The documents an answer may rest on: the two plans (quote them verbatim) and the national documents."""
+    table = load_plans()
+    return {
+        "plans": [{"file": p.file, "region": p.region, "title": p.title} for p in table.plans.values()],
+        "national": [{"key": d.key, "title": d.title} for d in table.national.values()],
+    }
 
 
 @router.get("/entries")
@@ -238,7 +265,7 @@ def preview(body=Depends(_preview_body), user: CurrentUser = Depends(staff_only)
         return body
     if body.region is not None and body.region not in REGIONS:
         return _refusal(422, [f"不认识这个地区：{body.region}。"])
-    return _read(lambda: faq.preview(body.name, body.answers, body.region))
+    return _read(lambda: faq.preview(body.name, body.answers, body.region, body.ask_region))
 
 
 @router.get("/intents")
