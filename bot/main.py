@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from bot.api.middleware.setup import install_edge
 from bot.api.routes import applications, auth, chat, health, internal, metrics, operator, voice
 from bot.api.routes import faq as faq_routes
 from bot.api.routes import insights as insights_routes
@@ -135,6 +136,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         lifespan=lifespan,
     )
+
+    install_edge(app, settings)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -33,6 +33,12 @@ class Settings(BaseSettings):
     escalation_config: Path = PROJECT_ROOT / "config" / "escalation.yml"
 
     max_text_chars: int = 1000
+
+    # Edge limits (docs/security.md): bodies over these are refused with 413 before they are read.
+    max_body_bytes: int = Field(default=256 * 1024, description="body limit of every route without its own")
+    chat_max_body_bytes: int = Field(default=64 * 1024, description="POST /api/chat")
+    staff_max_body_bytes: int = Field(default=2 * 1024 * 1024, description="/api/staff/* (FAQ editor)")
+    voice_max_upload_bytes: int = Field(default=16 * 1024 * 1024, description="/api/voice/stt and /turn audio")
     log_level: str = "INFO"
 
     # Secrets: set them in production; unset, they are generated once into data/secrets.json.

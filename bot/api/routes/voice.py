@@ -30,7 +30,6 @@ from voice.stt import EngineUnavailable, Recognition
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/voice", tags=["voice"])
 
-MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # 60 s of 44.1 kHz stereo WAV fits; the duration is checked after decoding
 NO_SPEECH_INPUT = "语音识别暂时不可用。请直接输入文字，或者用电话按键选择。"
 HINT = "use text (POST /api/chat, or `text` here) or keypad digits (`digits`)"
 NOT_HEARD = "对不起，我没有听清。请再说一遍，或者用电话按键选择。按零转人工。"
@@ -100,20 +99,22 @@ async def tts(body: TtsRequest, request: Request) -> Response:
 
 
 async def _read_upload(request: Request) -> tuple[bytes, str | None, dict[str, str]]:
-    """(audio bytes, declared format, other form fields) from a multipart form or a raw body."""
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
-        raise AudioTooLong(f"upload larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    """(audio bytes, declared format, other form fields) from a multipart form or a raw body.
+
+    The edge middleware already refused bodies over the route's limit (VOICE_MAX_UPLOAD_BYTES) unread."""
+    limit = request.app.state.settings.voice_max_upload_bytes
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         form = await request.form()
         upload = form.get("file")
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
-        data = await upload.read() if isinstance(upload, UploadFile) else b""
+        data = await upload.read(limit + 1) if isinstance(upload, UploadFile) else b""
+        if len(data) > limit:
+            raise AudioTooLong(f"upload larger than {limit} bytes")
         return data, fields.get("format") or request.query_params.get("format"), fields
     data = await request.body()
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise AudioTooLong(f"upload larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    if len(data) > limit:
+        raise AudioTooLong(f"upload larger than {limit} bytes")
     return data, request.query_params.get("format") or _CONTENT_TYPES.get(content_type), {}
 
 
