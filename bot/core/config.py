@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     paddle_worker_url: str = "http://127.0.0.1:8091"
     voice_max_seconds: float = 60.0
     voice_ws_token: str | None = Field(default=None, description="shared secret of the telephony gateway (/ws/voice)")
+    voice_ws_allow_without_token: bool = Field(
+        default=False,
+        description="accept /ws/voice calls without VOICE_WS_TOKEN: only for a telephone gateway on this machine "
+        "or a closed network (anyone reaching /ws/voice can then talk as any conversation)",
+    )
+    voice_ws_max_frame_bytes: int = Field(default=3200, description="largest binary frame (3200 = 400 ms µ-law)")
 
     def secrets(self) -> dict[str, str]:
         """The three secrets, from the environment or the embedded default file."""

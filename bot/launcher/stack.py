@@ -78,6 +78,7 @@ class Stack:
         self.config = config
         self.token = os.environ.get("RASA_TOKEN") or secrets.token_urlsafe(24)
         self.internal_token = os.environ.get("INTERNAL_API_TOKEN") or secrets.token_urlsafe(24)
+        self.voice_ws_token = os.environ.get("VOICE_WS_TOKEN") or secrets.token_urlsafe(24)
         self.processes: dict[str, subprocess.Popen] = {}
 
     @property
@@ -132,6 +133,7 @@ class Stack:
                 "RASA_TOKEN": self.token,
                 "ACTION_SERVER_URL": f"http://127.0.0.1:{self.config.actions_port}",
                 "INTERNAL_API_TOKEN": self.internal_token,
+                "VOICE_WS_TOKEN": self.voice_ws_token,
                 "REDIS_KEY_PREFIX": self.config.redis_key_prefix,
                 "PYTHONPATH": str(PROJECT_ROOT),
             }
