@@ -76,6 +76,9 @@ class Settings(BaseSettings):
     wechat_reply_budget_seconds: float = Field(default=4.0, description="answer passively within this, else push")
     wechat_dedupe_ttl_seconds: int = 600
     wechat_max_body_bytes: int = 64 * 1024
+    wechat_timestamp_window_seconds: int = Field(
+        default=300, description="requests whose timestamp is further from our clock are refused; nonces kept as long"
+    )
 
     # Voice (docs/voice.md): engines, model locations (never downloaded), limits.
     tts_engine: Literal["espeak", "paddle"] = Field(default="espeak", description="paddle falls back to espeak")

@@ -16,7 +16,7 @@ from defusedxml.ElementTree import fromstring
 from bot.channels.wechat.identity import sender_id_for
 from bot.launcher.stack import Stack
 from bot.text.normalize import normalize_text
-from tests.channels.conftest import AES_KEY, TOKEN
+from tests.channels.conftest import TOKEN
 from tests.channels.fake_wechat import APP_ID, APP_SECRET, FakeWeChatServer
 from tests.channels.wechat_client import fixture, new_openid, signed
 from tests.conftest import free_port
@@ -36,7 +36,7 @@ def wechat_gateway(stack, fake_wechat: FakeWeChatServer, redis_prefix, tmp_path_
             workdir = tmp_path_factory.mktemp("wechat-gateway")
             env = stack.config.extra_env | {
                 "WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": APP_SECRET,
-                "WECHAT_ENCODING_AES_KEY": AES_KEY, "WECHAT_API_BASE": fake_wechat.base_url,
+                "WECHAT_API_BASE": fake_wechat.base_url,
                 "WECHAT_REPLY_BUDGET_SECONDS": str(budget), "TRAINING_RUNNER": "false", "ACCESSLINE_DATA_KEY": DATA_KEY,
             }  # fmt: skip
             config = dataclasses.replace(
