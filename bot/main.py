@@ -23,6 +23,7 @@ from bot.channels import voice_ws
 from bot.channels.wechat.setup import build_wechat, close_wechat
 from bot.core.config import PROJECT_ROOT, Settings, get_settings
 from bot.core.logging import configure_logging
+from bot.core.redaction import register_secrets
 from bot.core.security import FieldCipher
 from bot.dialogue.client import RasaClient
 from bot.escalation.delivery import TicketStreams
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.started_at = datetime.now(timezone.utc)
         app.state.chat_turns = 0
         app.state.secrets = settings.secrets()
+        register_secrets([*app.state.secrets.values(), *settings.credentials()])
         app.state.cipher = FieldCipher(app.state.secrets["data_key"])
         app.state.engine = make_engine(settings.effective_database_url)
         app.state.sessions = make_session_factory(app.state.engine)

@@ -115,6 +115,12 @@ class Settings(BaseSettings):
         stored = load_or_create_secrets(self.data_dir / "secrets.json")
         return {key: value or stored[key] for key, value in configured.items()}
 
+    def credentials(self) -> list[str]:
+        """Every other secret the settings hold (for log redaction)."""
+        values = [self.rasa_token, self.wechat_token, self.wechat_app_secret, self.wechat_encoding_aes_key,
+                  self.voice_ws_token]  # fmt: skip
+        return [v for v in values if v]
+
     @property
     def effective_database_url(self) -> str:
         """`DATABASE_URL`, or the embedded default: SQLite under `data/`."""
