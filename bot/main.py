@@ -65,15 +65,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         configure_logging(settings.log_level)
+        keys = settings.keys()  # ENVIRONMENT=production stops here, before anything is written, on generated secrets
         _describe_backends(settings)
         migrate.upgrade(settings.effective_database_url)
         app.state.faq_editor = build_editor(settings)  # also finishes an nlu_data write a crash cut short
         app.state.settings = settings
         app.state.started_at = datetime.now(timezone.utc)
         app.state.chat_turns = 0
-        app.state.secrets = settings.secrets()
-        register_secrets([*app.state.secrets.values(), *settings.credentials()])
-        app.state.cipher = FieldCipher(app.state.secrets["data_key"])
+        app.state.secrets = keys.as_state()
+        register_secrets([*app.state.secrets.values(), *keys.data_keys, *settings.credentials()])
+        app.state.cipher = FieldCipher(keys.data_keys, keys.lookup_key)
         app.state.engine = make_engine(settings.effective_database_url)
         app.state.sessions = make_session_factory(app.state.engine)
         app.state.dialogue = RasaClient(

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.core.secrets import Keys, resolve_keys
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -41,8 +43,13 @@ class Settings(BaseSettings):
     voice_max_upload_bytes: int = Field(default=16 * 1024 * 1024, description="/api/voice/stt and /turn audio")
     log_level: str = "INFO"
 
-    # Secrets: set them in production; unset, they are generated once into data/secrets.json.
-    accessline_data_key: str | None = Field(default=None, description="Fernet key for personal fields")
+    environment: Literal["development", "production"] = Field(
+        default="development", description="production: refuse generated secrets, API docs off unless asked for"
+    )
+    # Secrets (bot/core/secrets.py, docs/security.md): in production set ACCESSLINE_MASTER_SECRET and
+    # INTERNAL_API_TOKEN; unset, a master secret is generated once into data/secrets.json.
+    accessline_master_secret: str | None = Field(default=None, description="root of the derived keys (HKDF)")
+    accessline_data_key: str | None = Field(default=None, description="Fernet keys, comma-separated, newest first")
     jwt_secret: str | None = None
     internal_api_token: str | None = Field(default=None, description="shared secret of the action server")
     access_token_minutes: int = 480
@@ -101,24 +108,26 @@ class Settings(BaseSettings):
     )
     voice_ws_max_frame_bytes: int = Field(default=3200, description="largest binary frame (3200 = 400 ms µ-law)")
 
-    def secrets(self) -> dict[str, str]:
-        """The three secrets, from the environment or the embedded default file."""
-        from bot.core.security import load_or_create_secrets
+    def keys(self) -> Keys:
+        """Every key, from the environment, derived from the master secret, or from the embedded default file.
+        Raises InsecureConfiguration when ENVIRONMENT=production would run on generated secrets."""
+        return resolve_keys(
+            master_secret=self.accessline_master_secret,
+            data_key=self.accessline_data_key,
+            jwt_secret=self.jwt_secret,
+            internal_token=self.internal_api_token,
+            secrets_file=self.data_dir / "secrets.json",
+            production=self.environment == "production",
+        )
 
-        configured = {
-            "data_key": self.accessline_data_key,
-            "jwt_secret": self.jwt_secret,
-            "internal_token": self.internal_api_token,
-        }
-        if all(configured.values()):
-            return configured  # type: ignore[return-value]
-        stored = load_or_create_secrets(self.data_dir / "secrets.json")
-        return {key: value or stored[key] for key, value in configured.items()}
+    def secrets(self) -> dict[str, str]:
+        """The secrets the routes use by name (`app.state.secrets`)."""
+        return self.keys().as_state()
 
     def credentials(self) -> list[str]:
         """Every other secret the settings hold (for log redaction)."""
-        values = [self.rasa_token, self.wechat_token, self.wechat_app_secret, self.wechat_encoding_aes_key,
-                  self.voice_ws_token]  # fmt: skip
+        values = [self.accessline_master_secret, self.rasa_token, self.wechat_token, self.wechat_app_secret,
+                  self.wechat_encoding_aes_key, self.voice_ws_token]  # fmt: skip
         return [v for v in values if v]
 
     @property
