@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from bot.api.errors import install_error_handlers
 from bot.api.middleware.setup import install_edge
 from bot.api.routes import applications, auth, chat, health, internal, metrics, operator, voice
 from bot.api.routes import faq as faq_routes
@@ -138,9 +139,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Chat API of the accessible assistant for disabled residents.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url="/docs" if settings.docs_enabled else None,  # API_DOCS; off in production unless asked for
+        redoc_url="/redoc" if settings.docs_enabled else None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
     )
 
     install_edge(app, settings)
+    install_error_handlers(app)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -46,6 +46,11 @@ class Settings(BaseSettings):
     environment: Literal["development", "production"] = Field(
         default="development", description="production: refuse generated secrets, API docs off unless asked for"
     )
+    api_docs: bool | None = Field(
+        default=None, description="/docs, /redoc, /openapi.json; unset = on in development, off in production"
+    )
+    metrics_token: str | None = Field(default=None, description="/metrics needs `Authorization: Bearer <token>`")
+    metrics_public: bool = Field(default=False, description="/metrics open to all (else token, or loopback only)")
     # Secrets (bot/core/secrets.py, docs/security.md): in production set ACCESSLINE_MASTER_SECRET and
     # INTERNAL_API_TOKEN; unset, a master secret is generated once into data/secrets.json.
     accessline_master_secret: str | None = Field(default=None, description="root of the derived keys (HKDF)")
@@ -127,8 +132,12 @@ class Settings(BaseSettings):
     def credentials(self) -> list[str]:
         """Every other secret the settings hold (for log redaction)."""
         values = [self.accessline_master_secret, self.rasa_token, self.wechat_token, self.wechat_app_secret,
-                  self.wechat_encoding_aes_key, self.voice_ws_token]  # fmt: skip
+                  self.wechat_encoding_aes_key, self.voice_ws_token, self.metrics_token]  # fmt: skip
         return [v for v in values if v]
+
+    @property
+    def docs_enabled(self) -> bool:
+        return self.api_docs if self.api_docs is not None else self.environment != "production"
 
     @property
     def effective_database_url(self) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from bot.api.middleware.body_limit import BodySizeLimit
+from bot.api.middleware.headers import SecurityHeaders
 from bot.core.config import Settings
 
 
@@ -21,5 +22,7 @@ def body_limits(settings: Settings) -> list[tuple[str, int]]:
 
 
 def install_edge(app: FastAPI, settings: Settings) -> None:
-    """Middleware run for every request, outermost last: body limits first of all."""
+    """Middleware run for every request (the last added runs first): headers on every answer, refusals included;
+    then body limits, before anything reads a body."""
     app.add_middleware(BodySizeLimit, limits=body_limits(settings), default=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)
