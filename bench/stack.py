@@ -47,6 +47,7 @@ def start_stack() -> tuple[Stack, str]:
             database_url=f"sqlite:///{workdir / 'bench.db'}",
             runtime_dir=workdir,
             log_dir=workdir / "logs",
+            extra_env={"CHAT_RATE_PER_ADDRESS": "0", "VOICE_RATE_PER_ADDRESS": "0"},  # load from one address
         )
     )
     stack.start()

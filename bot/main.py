@@ -36,6 +36,7 @@ from bot.rules.routing import RoutingTable
 from bot.services import messages
 from bot.services.chat import ChatService
 from bot.services.rate_limit import FailureLimiter
+from bot.services.request_limits import Limits, RequestLimiter
 from bot.staff.service import build_editor
 from bot.storage import migrate
 from bot.storage.db import make_engine, make_session_factory
@@ -117,6 +118,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.training.start()
         stop_delivery = asyncio.Event()
         delivery = asyncio.create_task(delivery_loop(app.state.escalation, stop_delivery))
+        app.state.request_limiter = RequestLimiter(
+            app.state.redis,
+            f"{settings.redis_key_prefix}:rate",
+            {
+                "chat": Limits(settings.chat_rate_per_address, settings.chat_rate_per_sender),
+                "voice": Limits(settings.voice_rate_per_address, settings.voice_rate_per_sender),
+            },
+        )
         app.state.status_limiter = FailureLimiter(
             app.state.redis,
             settings.status_query_max_failures,

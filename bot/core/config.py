@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     chat_max_body_bytes: int = Field(default=64 * 1024, description="POST /api/chat")
     staff_max_body_bytes: int = Field(default=2 * 1024 * 1024, description="/api/staff/* (FAQ editor)")
     voice_max_upload_bytes: int = Field(default=16 * 1024 * 1024, description="/api/voice/stt and /turn audio")
+    # Rate limits per minute (0 = off): per client address and per conversation (sender_id).
+    chat_rate_per_address: int = 600
+    chat_rate_per_sender: int = 60
+    voice_rate_per_address: int = 120
+    voice_rate_per_sender: int = 60
     log_level: str = "INFO"
 
     environment: Literal["development", "production"] = Field(

@@ -20,6 +20,7 @@ from bot.api.schemas import Handoff, Message
 from bot.dialogue.client import DialogueUnavailable
 from bot.services import messages
 from bot.services.chat import TextTooLong
+from bot.services.request_limits import limit
 from bot.text.normalize import normalize_text
 from voice.audio import Audio, AudioTooLong, InvalidAudio, decode_audio
 from voice.keypad import KeypadMenus
@@ -87,6 +88,7 @@ def _error(status: int, detail: str, **extra: object) -> JSONResponse:
 @router.post("/tts", responses={200: {"content": {"audio/wav": {}, "audio/basic": {}}}, 503: {}})
 async def tts(body: TtsRequest, request: Request) -> Response:
     """Normalise the text for speech (hotline numbers digit by digit with 幺, years, percentages) and speak it."""
+    await limit(request, "voice")
     engine = request.app.state.tts
     available = engine.availability()
     if not available.ok:
@@ -152,6 +154,7 @@ async def _recognise(request: Request, data: bytes, fmt: str | None) -> Recognit
 )
 async def stt(request: Request) -> JSONResponse:
     """Recognise speech: WAV, 8/16 kHz PCM, G.711 µ-law/A-law, AMR-NB; at most 60 s."""
+    await limit(request, "voice")
     try:
         data, fmt, _fields = await _read_upload(request)
     except AudioTooLong as exc:
@@ -235,10 +238,12 @@ async def voice_reply(
 async def turn(request: Request) -> TurnResponse | JSONResponse:
     """One turn for a caller: audio (multipart `file` or JSON base64 `audio`), keypad `digits`, or `text`.
     The bot's reply comes back as messages and as audio (WAV, or 8 kHz µ-law for telephone lines)."""
+    await limit(request, "voice")  # per address before the body is read, per conversation once it is known
     given = await _turn_input(request)
     if isinstance(given, JSONResponse):
         return given
     body = given.request
+    await request.app.state.request_limiter.check("voice", None, body.sender_id)
     if sum(x is not None for x in (body.text, body.digits, given.audio)) != 1:
         return _error(422, "请只给出一种输入：录音、按键或文字。", fields=["audio", "digits", "text"])
     recognition: Recognition | None = None
