@@ -85,3 +85,12 @@ def test_secure_mode_replay_with_the_same_signature_is_answered_once(wechat_app)
     assert app.client.post("/wechat", params=query, content=body).status_code == 200
     assert app.client.post("/wechat", params=query, content=other).status_code == 403  # msg_signature
     assert len(app.chat.calls) == 1
+
+
+def test_a_non_ascii_signature_is_403_not_a_crash(wechat_app) -> None:
+    """Found by the fuzzer (tests/fuzz): hmac.compare_digest refused non-ASCII text, a 500 without any login."""
+    app = wechat_app()
+    query = signed(TOKEN) | {"signature": "é" * 40}
+    assert app.client.get("/wechat", params=query | {"echostr": "1"}).status_code == 403
+    assert app.client.post("/wechat", params=query, content=fixture("text.xml")).status_code == 403
+    assert app.chat.calls == []
