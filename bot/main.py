@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from bot.api.errors import install_error_handlers
 from bot.api.middleware.setup import install_edge
+from bot.api.openapi import install_openapi
 from bot.api.routes import applications, auth, chat, health, internal, metrics, operator, voice
 from bot.api.routes import faq as faq_routes
 from bot.api.routes import insights as insights_routes
@@ -155,6 +156,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_edge(app, settings)
     install_error_handlers(app)
+    install_openapi(app)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

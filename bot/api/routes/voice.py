@@ -16,13 +16,13 @@ from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import UploadFile
 
 from bot.api.routes.chat import render_messages
-from bot.api.schemas import Handoff, Message
+from bot.api.schemas import ErrorResponse, Handoff, Message
 from bot.dialogue.client import DialogueUnavailable
 from bot.services import messages
 from bot.services.chat import TextTooLong
 from bot.services.request_limits import limit
 from bot.text.normalize import normalize_text
-from voice.audio import Audio, AudioTooLong, InvalidAudio, decode_audio
+from voice.audio import FORMATS, Audio, AudioTooLong, InvalidAudio, decode_audio
 from voice.keypad import KeypadMenus
 from voice.normalize import normalize_for_speech
 from voice.speech import concatenate, spoken_reply, synthesize_sentences
@@ -85,7 +85,19 @@ def _error(status: int, detail: str, **extra: object) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": detail, **extra})
 
 
-@router.post("/tts", responses={200: {"content": {"audio/wav": {}, "audio/basic": {}}}, 503: {}})
+@router.post(
+    "/tts",
+    responses={
+        200: {
+            "content": {
+                "audio/wav": {"schema": {"type": "string", "format": "binary"}},
+                "audio/basic": {"schema": {"type": "string", "format": "binary"}},
+            }
+        },
+        429: {"model": ErrorResponse},
+        503: {"model": ErrorResponse},
+    },
+)
 async def tts(body: TtsRequest, request: Request) -> Response:
     """Normalise the text for speech (hotline numbers digit by digit with 幺, years, percentages) and speak it."""
     await limit(request, "voice")
@@ -147,10 +159,30 @@ async def _recognise(request: Request, data: bytes, fmt: str | None) -> Recognit
         return _error(503, NO_SPEECH_INPUT, reason=str(exc), hint=HINT)
 
 
+AUDIO_FORMAT = {"type": "string", "enum": list(FORMATS), "description": "needed for headerless audio"}
+STT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}, "format": AUDIO_FORMAT},
+                    "required": ["file"],
+                }
+            },
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        },
+    },
+    "parameters": [{"name": "format", "in": "query", "required": False, "schema": AUDIO_FORMAT}],
+}
+_ERRORS = {status: {"model": ErrorResponse} for status in (400, 413, 429, 503)}
+
+
 @router.post(
     "/stt",
-    responses={400: {}, 413: {}, 503: {}},
-    openapi_extra={"description": "multipart `file` (+ `format`), or the raw audio as body with ?format=…"},
+    responses={**_ERRORS, 200: {"description": "{text, keywords, engine, full_transcript}"}},
+    openapi_extra=STT_BODY,
 )
 async def stt(request: Request) -> JSONResponse:
     """Recognise speech: WAV, 8/16 kHz PCM, G.711 µ-law/A-law, AMR-NB; at most 60 s."""
@@ -234,7 +266,34 @@ async def voice_reply(
     return rendered, turn.handoff, spoken
 
 
-@router.post("/turn", response_model=TurnResponse, responses={400: {}, 413: {}, 422: {}, 503: {}})
+TURN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": TurnRequest.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "sender_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"},
+                        "format": AUDIO_FORMAT,
+                        "reply_format": {"type": "string", "enum": ["wav", "ulaw8k"]},
+                    },
+                    "required": ["file", "sender_id"],
+                }
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/turn",
+    response_model=TurnResponse,
+    responses={**_ERRORS, 422: {"description": "invalid request"}},
+    openapi_extra=TURN_BODY,
+)
 async def turn(request: Request) -> TurnResponse | JSONResponse:
     """One turn for a caller: audio (multipart `file` or JSON base64 `audio`), keypad `digits`, or `text`.
     The bot's reply comes back as messages and as audio (WAV, or 8 kHz µ-law for telephone lines)."""
