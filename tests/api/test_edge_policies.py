@@ -94,3 +94,16 @@ def test_integers_beyond_the_database_are_422(database_url, tmp_path, method, pa
     assert answer.status_code == 422, answer.text
     assert answer.json()["detail"] and answer.json()["fields"]
     assert just_over.status_code in (200, 404, 422), just_over.text  # beyond PostgreSQL's INTEGER, within SQLite's
+
+
+def test_pages_hold_no_inline_script_or_style() -> None:
+    """The Content-Security-Policy allows scripts and styles from files only: a page with inline code would break."""
+    import re
+
+    from bot.core.config import PROJECT_ROOT
+
+    inline = re.compile(r"<style|<script(?![^>]*\bsrc=)|\son[a-z]+\s*=|\sstyle\s*=|javascript:", re.IGNORECASE)
+    pages = sorted((PROJECT_ROOT / "web").rglob("*.html"))
+    assert pages
+    offending = {page.name: inline.findall(page.read_text()) for page in pages}
+    assert not {name: found for name, found in offending.items() if found}

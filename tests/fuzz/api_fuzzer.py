@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.core.failures import FailureGroup
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -57,7 +58,11 @@ def fuzz_api(
         before = report.requests
         started = time.monotonic()
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-            _runner(operation, mode, base_url, headers, report, tweak)()
+            try:
+                _runner(operation, mode, base_url, headers, report, tweak)()
+            except Unsatisfiable:  # nothing to break (no parameters, no body): only valid requests exist
+                if mode is GenerationMode.POSITIVE:
+                    raise
         print(f"  {operation.method.upper()} {operation.path}: {report.requests - before} requests, "
               f"{time.monotonic() - started:.1f} s", file=sys.stderr, flush=True)  # fmt: skip
 

@@ -26,7 +26,10 @@ def _plain(status: int, text: str) -> PlainTextResponse:
     return PlainTextResponse(text, status_code=status)
 
 
-@router.get("/wechat", response_class=PlainTextResponse)
+CHANNEL_OFF = {503: {"description": "the channel is off (WECHAT_TOKEN not set)"}, 403: {"description": "refused"}}
+
+
+@router.get("/wechat", response_class=PlainTextResponse, responses=CHANNEL_OFF)
 async def verify(
     request: Request,
     signature: str = Query(default=""),
@@ -59,7 +62,7 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return bytes(body)
 
 
-@router.post("/wechat")
+@router.post("/wechat", responses={**CHANNEL_OFF, 413: {"description": "body too large"}})
 async def receive(
     request: Request,
     signature: str = Query(default=""),
