@@ -133,6 +133,8 @@ def test_websocket_refuses_a_bad_first_frame(stack) -> None:
     url = stack.url.replace("http://", "ws://") + "/ws/voice"
     with connect(url, open_timeout=10) as ws:
         ws.send(json.dumps({"sender_id": "not valid!", "token": stack.voice_ws_token}))
+        error = json.loads(ws.recv(timeout=10))  # a reason the gateway can log, then the close
+        assert error["event"] == "error" and "sender_id" in error["detail"]
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=10)
     assert closed.value.rcvd.code == 1008
