@@ -3,12 +3,13 @@ SHELL := /bin/bash
 GW := .venv-gw/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test envs lint eval bench bench-retrain user voice-check clean
+.PHONY: run test envs lint eval bench bench-retrain user voice-check clean intake intake-eval
 
 envs:  ## create or reuse the Rasa and gateway environments
 	@bash scripts/ensure-envs.sh
 
 run: envs  ## train if needed, start Rasa + action server + gateway on 127.0.0.1:$${PORT:-8000}
+	@bash scripts/ensure-system-packages.sh espeak-ng:espeak-ng   # read-aloud; installs as root, else says how
 	@$(GW) -m bot.launcher
 
 test: envs  ## lint, then the whole pytest suite (trains a model once, drives the real stack)
@@ -20,7 +21,14 @@ eval: envs  ## NLU evaluation on the held-out split -> docs/nlu-eval.md
 	@$(GW) -m bench.nlu_eval
 
 bench: envs  ## latency and throughput -> docs/benchmarks.md
-	@$(GW) -m bench.chat_latency && $(GW) -m bench.intake_latency && $(GW) -m bench.voice_bench
+	@$(GW) -m bench.chat_latency && $(GW) -m bench.intake_latency && $(GW) -m bench.voice_bench && $(GW) -m bench.login_timing \
+		&& $(GW) -m bench.sip_bench
+
+intake: envs  ## regenerate the Rasa form files from config/benefits.yml (the table of benefits and fields)
+	@$(GW) scripts/gen_intake.py
+
+intake-eval: envs  ## run the blind application scripts against a fresh stack -> docs/intake-eval.md
+	@$(GW) -m tests.intake tests/blind/intake/b1/scripts.yml --name "blind b1"
 
 bench-retrain: envs  ## seconds from an FAQ edit to the live answer -> docs/benchmarks.md
 	@$(GW) -m bench.retrain_latency

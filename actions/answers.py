@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.rules.benefits import load_table
+
 Variation = dict[str, Any]
 
 
@@ -35,17 +37,10 @@ def split_messages(text: str) -> list[str]:
     return [part.strip() for part in text.split("\n\n") if part.strip()]
 
 
-# FAQ topics after which the answer offers to start the matching application.
-APPLY_AFTER_FAQ: dict[str, tuple[str, str]] = {
-    "faq/living_subsidy": ("我要申请生活补贴", "我想申请生活补贴"),
-    "faq/severe_care_subsidy": ("我要申请护理补贴", "我想申请护理补贴"),
-    "faq/home_accessibility_modification": ("我要申请无障碍改造", "我想申请无障碍改造"),
-    "faq/assistive_devices": ("我要申请辅助器具", "我想申请辅助器具"),
-    "faq/child_rehabilitation": ("我要申请康复救助", "我想申请儿童康复救助"),
-}
-
-
 def apply_button_for(faq_key: str) -> dict[str, str] | None:
-    """A "我要申请…" button for FAQ answers about a benefit residents can apply for here."""
-    pair = APPLY_AFTER_FAQ.get(faq_key)
-    return {"title": pair[0], "payload": pair[1]} if pair else None
+    """A "我要申请…" button under the FAQ answer about a benefit residents can apply for here (config/benefits.yml
+    names each benefit's FAQ)."""
+    for spec in load_table().benefits.values():
+        if spec.faq == faq_key:
+            return {"title": f"我要申请{spec.short_name}", "payload": f"我想申请{spec.short_name}"}
+    return None

@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused
+from rasa_sdk.events import ConversationPaused, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.gateway_client import post, resident_channel
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.parse import selected_faq
+from bot.rules.benefits import wants_to_apply
 from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE
 
 REASON_OF_INTENT = {"request_human": "request", "complaint": "complaint", "danger": "danger"}
@@ -79,6 +80,12 @@ class ActionEscalate(Action):
             events = await escalate(CollectingDispatcher(), tracker, reason)
             dispatcher.utter_message(text=EMERGENCY_FOLLOW_UP)
             return events
+        if (
+            reason == "complaint"
+            and not tracker.active_loop
+            and wants_to_apply((tracker.latest_message or {}).get("text"))
+        ):
+            return [FollowupAction("action_start_application")]  # "到底能不能申请护理补贴！": let them apply (issue 14)
         if reason == "complaint":
             dispatcher.utter_message(text="对不起，给您添麻烦了。我马上请人工客服来处理。")
         return await escalate(dispatcher, tracker, reason)
@@ -96,6 +103,8 @@ class ActionFallback(Action):
 
 async def answer_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """Ask to rephrase (with a 人工客服 button); the second miss in a row hands over to a person."""
+    if wants_to_apply((tracker.latest_message or {}).get("text")):
+        return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
     if consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN:
         dispatcher.utter_message(text="对不起，我还是没听懂。我请人工客服来帮您。")
         return await escalate(dispatcher, tracker, "fallback")

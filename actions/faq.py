@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import apply_button_for, choose_variation, split_messages
 from actions.escalation import answer_not_understood
 from actions.parse import faq_understood, selected_faq
+from bot.rules.benefits import wants_to_apply
 from bot.rules.regions import canonical_region, detect_region
+from bot.rules.routing import load_routing
 
 
 def region_from_message(tracker: Tracker) -> str | None:
@@ -33,7 +35,7 @@ def say_faq(dispatcher: CollectingDispatcher, domain: dict[str, Any], faq_key: s
     chosen = choose_variation(variations, region)
     if chosen is None:
         return False
-    messages = split_messages(chosen.get("text") or "")
+    messages = split_messages(load_routing().fill_hotlines(chosen.get("text") or "", region))
     apply_button = apply_button_for(faq_key)
     for index, text in enumerate(messages):
         last = index == len(messages) - 1
@@ -51,6 +53,8 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if wants_to_apply((tracker.latest_message or {}).get("text")):
+            return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
         if intent == "faq" and not faq_understood(tracker):
             return await answer_not_understood(dispatcher, tracker)  # no answer fits: ask again, as the fallback does
         events: list[dict[str, Any]] = []

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 GATEWAY_URL = os.environ.get("ACCESSLINE_GATEWAY_URL", "http://127.0.0.1:8000").rstrip("/")
 INTERNAL_TOKEN = os.environ.get("INTERNAL_API_TOKEN", "")
 TIMEOUT = aiohttp.ClientTimeout(total=10)
-CHANNELS = frozenset({"web", "wechat", "voice"})
+CHANNELS = frozenset({"web", "wechat", "voice", "phone"})  # phone: SIP calls (bot/channels/sip)
 
 
 @dataclass
@@ -41,7 +41,7 @@ async def post(path: str, payload: dict[str, Any]) -> GatewayReply:
 
 
 def resident_channel(tracker: Any) -> str:
-    """Where the resident wrote from (web / wechat / voice), as the gateway sent it with the message.
+    """Where the resident wrote from (web / wechat / voice / phone), as the gateway sent it with the message.
 
     The gateway puts it in the message metadata (and as Rasa's input channel); anything else, such as Rasa's own
     "rest", counts as the web chat."""
@@ -51,3 +51,11 @@ def resident_channel(tracker: Any) -> str:
         if candidate in CHANNELS:
             return candidate
     return "web"
+
+
+def client_tag(tracker: Any) -> str | None:
+    """The gateway's signed client tag of the latest message (metadata.client), passed back unchanged where the
+    gateway counts attempts per client (status queries); the action server cannot read or make one."""
+    metadata = (tracker.latest_message or {}).get("metadata")
+    tag = metadata.get("client") if isinstance(metadata, dict) else None
+    return tag if isinstance(tag, str) else None

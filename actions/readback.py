@@ -1,28 +1,13 @@
-"""Read an application back before it is submitted, and understand a correction such as "电话错了，是…"."""
+"""Read an application back before it is submitted, and say a value the way a resident can check it by ear."""
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
-from actions.intake_fields import card_description
-from bot.rules.benefits import BENEFITS
+from bot.rules.benefits import BenefitTable
+from bot.rules.disability_card import describe_card, validate_disability_card
 
-# Words that name a field, most specific first.
-FIELD_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("代办人电话", "我的电话", "代办电话"), "proxy_phone"),
-    (("代办人名字", "代办人姓名", "我的名字"), "proxy_name"),
-    (("关系",), "proxy_relation"),
-    (("身份证",), "id_number"),
-    (("残疾人证", "残疾证", "证号"), "card_number"),
-    (("电话", "手机", "号码"), "phone"),
-    (("名字", "姓名"), "applicant_name"),
-    (("乡镇", "街道", "镇"), "town"),
-    (("地址", "住址", "门牌", "村", "小区"), "address"),
-    (("低保", "特困", "家庭情况", "家庭"), "household"),
-    (("出生", "生日"), "child_birth_date"),
-    (("地区", "绥芬河", "潞城", "哪里"), "region"),
-)
-_NEW_VALUE = re.compile(r"(?:应该是|改成|改为|换成|是|为|：|:)\s*(.+)$")
+MAX_MESSAGE = 150
 
 
 def group_digits(value: str, size: int = 4) -> str:
@@ -35,48 +20,60 @@ def group_phone(value: str) -> str:
     return f"{value[:3]} {value[3:7]} {value[7:]}" if len(value) == 11 and value.startswith("1") else value
 
 
-def parse_correction(text: str) -> tuple[str, str | None] | None:
-    """(slot, new value or None) when the text names a field to correct; None otherwise.
-
-    The field named first in the sentence wins ("住址错了，是潞城镇…" is the address, not the town)."""
-    found: list[tuple[int, int, str, str]] = []
-    for words, slot in FIELD_WORDS:
-        for word in words:
-            at = text.find(word)
-            if at >= 0:
-                found.append((at, -len(word), slot, word))
-    if not found:
+def card_description(card_number: str | None) -> str | None:
+    """E.g. 肢体残疾二级, derived from the card number's last two digits."""
+    if not card_number:
         return None
-    at, _, slot, word = min(found)
-    match = _NEW_VALUE.search(text[at + len(word) :])
-    value = match.group(1).strip(" 。.!！") if match else None
-    return slot, value or None
+    check = validate_disability_card(card_number)
+    return describe_card(check.category, check.level) if check.ok and check.category and check.level else None
 
 
-def readback_messages(slots: dict) -> list[str]:
-    """Short messages (one idea each) that read the whole application back."""
-    benefit = BENEFITS.get(slots.get("benefit") or "", "申请")
-    first = f"请核对您的申请。申请项目：{benefit}。申请人：{slots.get('applicant_name')}。"
-    first += f"身份证号：{group_digits(slots.get('id_number') or '')}。"
-    messages = [first]
-    second = ""
-    card = card_description(slots.get("card_number"))
-    second += f"残疾人证：{card}，证号后两位{slots['card_number'][-2:]}。" if card else "残疾人证：没有。"
-    second += f"电话：{group_phone(slots.get('phone') or '')}。"
-    messages.append(second)
-    household = slots.get("household")
-    household_text = "都不是" if household == "无" else household
-    messages.append(
-        f"住址：{slots.get('region')}{slots.get('town')}，{slots.get('address')}。家庭情况：{household_text}。"
-    )
-    if slots.get("for_self") is False:
-        messages.append(
-            f"代办人：{slots.get('proxy_name')}，申请人是您的{slots.get('proxy_relation')}，"
-            f"代办人电话：{group_phone(slots.get('proxy_phone') or '')}。"
-        )
-    if slots.get("child_birth_date"):
-        messages.append(f"孩子的出生日期：{slots['child_birth_date']}。")
+def spoken_value(table: BenefitTable, key: str, slots: dict[str, Any]) -> str | None:
+    """One field's value as the read-back says it (None when the field has no value)."""
+    value = slots.get(key)
+    kind = table.fields[key].kind
+    if kind == "disability_card":
+        if slots.get("has_card") is False:
+            return "没有"
+        description = card_description(value)
+        return f"{description}，证号{group_digits(value)}" if description and value else None
+    if value in (None, ""):
+        return None
+    if value == "none":
+        return "还没定"
+    if kind == "benefit":
+        return table.name_of(value)
+    if kind == "for_self":
+        return "给自己申请" if value else "帮家人申请"
+    if kind == "id_number":
+        return group_digits(str(value))
+    if kind == "phone":
+        return group_phone(str(value))
+    if kind == "household":
+        return "都不是" if value == "无" else str(value)
+    if kind == "date":
+        year, month, day = str(value).split("-")
+        return f"{int(year)}年{int(month)}月{int(day)}日"
+    return str(value)
+
+
+def readback_messages(table: BenefitTable, fields: tuple[str, ...], slots: dict[str, Any]) -> list[str]:
+    """Short messages (one idea each, at most 150 characters) that read the whole application back."""
+    parts = [f"申请项目：{table.name_of(slots.get('benefit'))}"]
+    for key in fields:
+        spec = table.fields[key]
+        if not spec.applies(slots) or spec.stored == "false" or spec.kind == "benefit":
+            continue
+        said = spoken_value(table, key, slots)
+        if said is not None:
+            parts.append(f"{spec.label}：{said}")
+    messages: list[str] = []
+    current = "请核对您的申请。"
+    for part in parts:
+        piece = part + "。"
+        if len(current) + len(piece) > MAX_MESSAGE:
+            messages.append(current)
+            current = ""
+        current += piece
+    messages.append(current)
     return messages
-
-
-CONFIRM_QUESTION = "都对吗？对的话请说“确认”。哪一项不对，直接说，比如“电话错了，是……”。不办了请说“取消”。"

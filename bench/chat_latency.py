@@ -18,6 +18,7 @@ from bench.stack import CpuMeter, PeakRss, cleanup, load_average, start_stack
 from bot.launcher.stack import rasa_workers
 from tests.knowledge import fact_cases
 
+KEY_HEADER = "X-Conversation-Key"
 CONCURRENCY = (1, 10, 50)
 REQUESTS = {1: 100, 10: 300, 50: 500}
 TURNS_PER_CONVERSATION = 10
@@ -48,6 +49,7 @@ async def run_load(url: str, body_for, concurrency: int, total: int, tag: str) -
     errors = 0
     counter = itertools.count()
     limits = httpx.Limits(max_connections=concurrency + 5)
+    keys: dict[str, str] = {}  # conversation keys the gateway issued (X-Conversation-Key), sent back like the web chat
 
     async with httpx.AsyncClient(timeout=60, limits=limits) as client:
 
@@ -58,7 +60,10 @@ async def run_load(url: str, body_for, concurrency: int, total: int, tag: str) -
                 sender = f"{tag}-{worker_id}-{turn // TURNS_PER_CONVERSATION}"
                 started = time.perf_counter()
                 try:
-                    response = await client.post(url, json=body_for(sender, next(texts)))
+                    headers = {KEY_HEADER: keys[sender]} if sender in keys else {}
+                    response = await client.post(url, json=body_for(sender, next(texts)), headers=headers)
+                    if KEY_HEADER in response.headers:
+                        keys[sender] = response.headers[KEY_HEADER]
                     ok = response.status_code == 200 and bool(response.json())
                 except httpx.HTTPError:
                     ok = False

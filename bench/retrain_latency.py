@@ -68,8 +68,9 @@ class Bench:
 
     def answer(self, question: str) -> str:
         sender = "b" + uuid.uuid4().hex[:12]
-        self.http.post("/api/chat", json={"sender_id": sender, "text": "我住在绥芬河"})
-        reply = self.http.post("/api/chat", json={"sender_id": sender, "text": question}).json()
+        first = self.http.post("/api/chat", json={"sender_id": sender, "text": "我住在绥芬河"})
+        key = {"X-Conversation-Key": first.headers["X-Conversation-Key"]}  # issued with the first reply
+        reply = self.http.post("/api/chat", json={"sender_id": sender, "text": question}, headers=key).json()
         return "\n".join(m["text"] for m in reply["messages"])
 
     def retrain_until(self, run: Run, question: str, expected: str) -> Run:

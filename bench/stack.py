@@ -32,7 +32,7 @@ def _redis_url() -> str | None:
         return None
 
 
-def start_stack() -> tuple[Stack, str]:
+def start_stack(extra_env: dict[str, str] | None = None) -> tuple[Stack, str]:
     """A running stack and the Redis key prefix it uses (delete its keys with `cleanup`)."""
     workdir = Path(tempfile.mkdtemp(prefix="accessline-bench-"))
     prefix = "albench" + uuid.uuid4().hex[:8]
@@ -47,7 +47,7 @@ def start_stack() -> tuple[Stack, str]:
             database_url=f"sqlite:///{workdir / 'bench.db'}",
             runtime_dir=workdir,
             log_dir=workdir / "logs",
-            extra_env={"CHAT_RATE_PER_ADDRESS": "0", "VOICE_RATE_PER_ADDRESS": "0"},  # load from one address
+            extra_env={"CHAT_RATE_PER_ADDRESS": "0", "VOICE_RATE_PER_ADDRESS": "0"} | (extra_env or {}),  # one address
         )
     )
     stack.start()

@@ -28,11 +28,11 @@ def _read_password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-def create_user(username: str, role: str, password: str, database_url: str) -> None:
-    """Create or update (password, role) a user."""
+def create_user(username: str, role: str, password: str, database_url: str, data_key: str | None = None) -> None:
+    """Create or update (password, role) a user. Updating revokes every token the user had."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValueError(f"password must have at least {MIN_PASSWORD_LENGTH} characters")
-    migrate.upgrade(database_url)
+    migrate.upgrade(database_url, data_key=data_key)
     engine = make_engine(database_url)
     with make_session_factory(engine)() as session:
         user = session.scalar(select(User).where(User.username == username))
@@ -41,6 +41,7 @@ def create_user(username: str, role: str, password: str, database_url: str) -> N
             session.add(user)
         else:
             user.role, user.password_hash, user.active = role, hash_password(password), True
+            user.token_version = (user.token_version or 0) + 1  # a reset password signs the user out everywhere
         session.add(AuditEntry(actor="cli", action="user.save", target=username, details={"role": role}))
         session.commit()
     engine.dispose()
@@ -53,7 +54,7 @@ def reencrypt_all() -> int:
 
     settings = get_settings()
     keys = settings.keys()
-    migrate.upgrade(settings.effective_database_url)
+    migrate.upgrade(settings.effective_database_url, data_key=keys.data_keys[0])
     engine = make_engine(settings.effective_database_url)
     try:
         counts = reencrypt(engine, FieldCipher(keys.data_keys, keys.lookup_key))
@@ -75,7 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "reencrypt":
         return reencrypt_all()
     try:
-        create_user(args.username, args.role, _read_password(), get_settings().effective_database_url)
+        settings = get_settings()
+        data_key = settings.secrets()["data_key"]  # migrations that (de)crypt stored rows need it
+        create_user(args.username, args.role, _read_password(), settings.effective_database_url, data_key)
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ from bot.api.routes import insights as insights_routes
 from bot.api.routes import training as training_routes
 from bot.api.routes import wechat as wechat_routes
 from bot.channels import voice_ws
+from bot.channels.sip.setup import start_sip, stop_sip
 from bot.channels.wechat.setup import build_wechat, close_wechat
 from bot.core.config import PROJECT_ROOT, Settings, get_settings
 from bot.core.logging import configure_logging
@@ -36,7 +37,7 @@ from bot.insights.recorder import TurnRecorder
 from bot.rules.routing import RoutingTable
 from bot.services import messages
 from bot.services.chat import ChatService
-from bot.services.rate_limit import FailureLimiter
+from bot.services.protection import build_protection, housekeeping
 from bot.services.request_limits import Limits, RequestLimiter
 from bot.staff.service import build_editor
 from bot.storage import migrate
@@ -70,12 +71,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         configure_logging(settings.log_level)
         keys = settings.keys()  # ENVIRONMENT=production stops here, before anything is written, on generated secrets
         _describe_backends(settings)
-        migrate.upgrade(settings.effective_database_url)
+        app.state.secrets = keys.as_state()
+        migrate.upgrade(settings.effective_database_url, data_key=app.state.secrets["data_key"])
         app.state.faq_editor = build_editor(settings)  # also finishes an nlu_data write a crash cut short
         app.state.settings = settings
         app.state.started_at = datetime.now(timezone.utc)
         app.state.chat_turns = 0
-        app.state.secrets = keys.as_state()
         register_secrets([*app.state.secrets.values(), *keys.data_keys, *settings.credentials()])
         app.state.cipher = FieldCipher(keys.data_keys, keys.lookup_key)
         app.state.engine = make_engine(settings.effective_database_url)
@@ -90,12 +91,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.redis = redis_asyncio.from_url(settings.redis_url)
         app.state.routing = RoutingTable.load(settings.escalation_config)
         app.state.hub = Hub()
+        protection = build_protection(
+            settings, app.state.redis, app.state.sessions, app.state.cipher, app.state.secrets["data_key"]
+        )
+        app.state.status_limits = protection.status_limits
+        app.state.login_throttle = protection.login_throttle
+        app.state.password_verifier = protection.password_verifier
+        app.state.client_tags = protection.client_tags
+        app.state.conversations = protection.conversations
+        app.state.tracker_expiry = protection.tracker_expiry
         streams = TicketStreams(
             app.state.redis, list(app.state.routing.queue_names), f"gateway-{os.getpid()}", settings.redis_key_prefix
         )
         app.state.escalation = EscalationService(
-            app.state.sessions, app.state.cipher, app.state.routing, streams, app.state.dialogue, app.state.hub
-        )
+            app.state.sessions, app.state.cipher, app.state.routing, streams, app.state.dialogue, app.state.hub,
+            expiry=protection.tracker_expiry,
+        )  # fmt: skip
         app.state.tts, app.state.stt = make_engines(settings)
         app.state.keypad = KeypadMenus()
         app.state.turn_recorder = TurnRecorder(
@@ -106,8 +117,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.cipher.lookup_hash,
         )
         app.state.chat_service = ChatService(
-            app.state.dialogue, app.state.escalation, settings.max_text_chars, recorder=app.state.turn_recorder
-        )
+            app.state.dialogue, app.state.escalation, settings.max_text_chars, recorder=app.state.turn_recorder,
+            tags=protection.client_tags, expiry=protection.tracker_expiry, conversations=protection.conversations,
+        )  # fmt: skip
         app.state.wechat = build_wechat(app.state, settings)
         app.state.training = TrainingRunner(
             settings,
@@ -127,18 +139,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "voice": Limits(settings.voice_rate_per_address, settings.voice_rate_per_sender),
             },
         )
-        app.state.status_limiter = FailureLimiter(
-            app.state.redis,
-            settings.status_query_max_failures,
-            settings.status_query_window_seconds,
-            f"{settings.redis_key_prefix}:ratelimit",
-        )
+        chores = asyncio.create_task(housekeeping(protection, stop_delivery))
+        app.state.sip = await start_sip(app.state, settings)  # phone calls from the PBX, when SIP_LISTEN is set
         yield
+        await stop_sip(app.state.sip)
         await close_wechat(app.state.wechat)
         stop_delivery.set()
         await app.state.training.stop()
         await app.state.turn_recorder.close()
         await delivery
+        await chores
         await app.state.dialogue.close()
         if app.state.redis is not None:
             await app.state.redis.aclose()

@@ -14,6 +14,9 @@ import redis
 
 from bot.launcher.model import ensure_model
 from bot.launcher.stack import Stack, StackConfig
+from tests.residents import Residents
+
+pytest_plugins = ["tests.ci_gate"]  # in CI a skip fails the run
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ALWAYS_OPEN = Path(__file__).parent / "data" / "escalation_always_open.yml"
@@ -88,13 +91,10 @@ ChatFn = Callable[[str, str], httpx.Response]
 
 @pytest.fixture(scope="session")
 def chat(stack: Stack) -> Iterator[ChatFn]:
-    """POST one turn to /api/chat and return the raw response."""
+    """POST one turn to /api/chat and return the raw response (each conversation's key is kept and sent back)."""
     client = httpx.Client(base_url=stack.url, timeout=60)
-
-    def send(sender_id: str, text: str) -> httpx.Response:
-        return client.post("/api/chat", json={"sender_id": sender_id, "text": text})
-
-    yield send
+    residents = Residents(client)
+    yield residents.chat
     client.close()
 
 

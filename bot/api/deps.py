@@ -8,9 +8,11 @@ from fastapi import Depends, Header, HTTPException, Request, status
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
-from bot.core.security import FieldCipher, decode_access_token, same_secret
+from bot.core.security import FieldCipher, same_secret
+from bot.services.accounts import account_for_token
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/auth/token")
+EXPIRED = "登录已过期或无效，请重新登录。"
 
 
 def db_session(request: Request) -> Iterator[Session]:
@@ -22,19 +24,26 @@ def cipher(request: Request) -> FieldCipher:
     return request.app.state.cipher
 
 
+def client_address(request: Request) -> str:
+    """The client's address as the server saw it. Behind a reverse proxy, uvicorn's --proxy-headers with
+    --forwarded-allow-ips set to the proxy's address makes this the resident's address (docs/security.md)."""
+    return request.client.host if request.client else "unknown"
+
+
 class CurrentUser:
     def __init__(self, username: str, role: str) -> None:
         self.username = username
         self.role = role
 
 
-def current_user(request: Request, token: str = Depends(oauth2_scheme)) -> CurrentUser:
-    claims = decode_access_token(request.app.state.secrets["jwt_secret"], token)
-    if not claims:
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, "登录已过期或无效，请重新登录。", headers={"WWW-Authenticate": "Bearer"}
-        )
-    return CurrentUser(claims["sub"], claims["role"])
+def current_user(
+    request: Request, token: str = Depends(oauth2_scheme), session: Session = Depends(db_session)
+) -> CurrentUser:
+    """The signed-in user: a valid token whose user still exists, is active and has not revoked it."""
+    account = account_for_token(session, request.app.state.secrets["jwt_secret"], token)
+    if account is None:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, EXPIRED, headers={"WWW-Authenticate": "Bearer"})
+    return CurrentUser(account.username, account.role)
 
 
 def require_roles(*roles: str) -> Callable[[CurrentUser], CurrentUser]:

@@ -39,6 +39,11 @@ class ChatResponse(BaseModel):
     sender_id: str
     messages: list[Message]
     handoff: Handoff | None = None
+    conversation_key: str | None = Field(
+        default=None,
+        description="issued once, with the first reply of a new conversation id: send it back in the "
+        "X-Conversation-Key header with every later turn and long poll",
+    )
 
 
 class ErrorResponse(BaseModel):

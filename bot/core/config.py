@@ -67,6 +67,24 @@ class Settings(BaseSettings):
     status_query_max_failures: int = 5
     status_query_window_seconds: int = 900
 
+    # Accounts, abuse limits and how long personal data stays (docs/security.md).
+    login_max_failures_per_user: int = Field(default=5, description="failed sign-ins per username per window")
+    login_max_failures_per_address: int = Field(default=20, description="failed sign-ins per client address")
+    login_window_seconds: int = 900
+    login_concurrency: int = Field(default=2, description="argon2 checks at once (~64 MiB each)")
+    login_queue_seconds: float = Field(default=5.0, description="wait for a free check, then 503")
+    operator_hello_timeout_seconds: float = Field(default=10.0, description="/ws/operator: wait for the token")
+    operator_socket_recheck_seconds: float = Field(default=60.0, description="/ws/operator: re-check the account")
+    status_query_reference_max_failures: int = Field(default=5, description="wrong answers per reference")
+    status_query_reference_window_seconds: int = 24 * 3600
+    status_query_client_max_failures: int = Field(default=10, description="wrong answers per client address")
+    client_tag_max_age_seconds: int = Field(default=600, description="age of the client tag the actions pass on")
+    tracker_expiry_seconds: int = Field(default=7 * 24 * 3600, description="Rasa's Redis record_exp")
+    tracker_personal_data_seconds: int = Field(
+        default=3600, description="Redis expiry of a conversation that held personal data, after its last turn"
+    )
+    conversation_key_days: int = Field(default=30, description="how long a web conversation's key is kept")
+
     # FAQ editor (bot/staff): nlu_data is the source of truth; answers may only state figures found in the seeds.
     nlu_data_dir: Path = Field(default=PROJECT_ROOT / "nlu_data", description="the YAML the FAQ editor writes")
     seeds_dir: Path = Field(default=PROJECT_ROOT.parent / "shared" / "seeds", description="the plans' texts")
@@ -129,6 +147,27 @@ class Settings(BaseSettings):
             secrets_file=self.data_dir / "secrets.json",
             production=self.environment == "production",
         )
+
+    # Phone calls through the hotline's own PBX (docs/telephony.md): SIP over UDP, G.711 over RTP; unset = off.
+    sip_listen: str | None = Field(default=None, description="host:port of the SIP endpoint, e.g. 0.0.0.0:5060")
+    sip_public_host: str | None = Field(default=None, description="our address in Contact and SDP (default: listen)")
+    sip_allow: list[str] = Field(
+        default=["127.0.0.1/32", "::1/128"], description="PBX addresses (IPs or CIDR nets) allowed to call us"
+    )
+    sip_rtp_ports: str = Field(default="20000-20999", description="UDP port range for RTP")
+    sip_agent_uris: dict[str, str] = Field(
+        default_factory=dict, description='queue → SIP URI for hand-over by REFER, e.g. {"12385": "sip:12385@pbx"}'
+    )
+    sip_codecs: list[Literal["PCMU", "PCMA"]] = Field(default=["PCMU", "PCMA"], description="G.711 laws we accept")
+    sip_max_calls: int = Field(default=20, description="simultaneous calls; more get 486 Busy Here")
+    sip_max_message_bytes: int = Field(default=8192, description="larger SIP datagrams are dropped unread")
+    sip_answer_delay_seconds: float = Field(default=0.3, description="ring this long, then answer")
+    sip_user: str = Field(default="accessline", description="our user part in Contact and Referred-By")
+    sip_barge_in: bool = Field(default=True, description="the caller's speech stops our reply (keys always do)")
+    sip_speech_rate: int = Field(default=175, ge=80, le=450, description="words per minute of spoken replies")
+    sip_transfer_timeout_seconds: float = Field(default=30.0, description="wait for the transfer's final NOTIFY")
+    sip_media_timeout_seconds: float = Field(default=60.0, description="hang up after this long without caller RTP")
+    sip_max_call_seconds: float = Field(default=3600.0, description="hang up calls longer than this")
 
     def secrets(self) -> dict[str, str]:
         """The secrets the routes use by name (`app.state.secrets`)."""

@@ -66,15 +66,17 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def create_access_token(secret: str, username: str, role: str, minutes: int) -> str:
+def create_access_token(secret: str, username: str, role: str, minutes: int, version: int = 0) -> str:
+    """A signed bearer token; `version` is the user's token version (raising it revokes the token)."""
     now = datetime.now(timezone.utc)
-    claims = {"sub": username, "role": role, "iat": now, "exp": now + timedelta(minutes=minutes)}
+    claims = {"sub": username, "role": role, "ver": version, "iat": now, "exp": now + timedelta(minutes=minutes)}
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
 def decode_access_token(secret: str, token: str) -> dict | None:
+    """The claims of a valid, unexpired token (with sub, ver, iat and exp), else None."""
     try:
-        return jwt.decode(token, secret, algorithms=["HS256"])
+        return jwt.decode(token, secret, algorithms=["HS256"], options={"require": ["sub", "ver", "iat", "exp"]})
     except jwt.PyJWTError:
         return None
 

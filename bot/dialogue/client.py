@@ -49,14 +49,20 @@ class RasaClient:
     async def close(self) -> None:
         await self._http.aclose()
 
-    async def send(self, sender_id: str, text: str, channel: str | None = None) -> list[BotMessage]:
+    async def send(
+        self, sender_id: str, text: str, channel: str | None = None, client_tag: str | None = None
+    ) -> list[BotMessage]:
         """Send one user message through Rasa's REST webhook; return the bot's messages.
 
         `channel` (web / wechat / voice) rides along as the message's `input_channel` and `metadata.channel`,
-        both read by Rasa's REST input, so actions see where the resident wrote from (not "rest")."""
+        both read by Rasa's REST input, so actions see where the resident wrote from (not "rest"). `client_tag`
+        (bot/services/client_tags.py) rides along as `metadata.client` for the actions to pass back."""
         body: dict[str, Any] = {"sender": sender_id, "message": text}
+        metadata = {key: value for key, value in (("channel", channel), ("client", client_tag)) if value}
         if channel:
-            body |= {"input_channel": channel, "metadata": {"channel": channel}}
+            body["input_channel"] = channel
+        if metadata:
+            body["metadata"] = metadata
         try:
             response = await self._http.post(f"{self._rasa_url}/webhooks/rest/webhook", json=body)
             response.raise_for_status()

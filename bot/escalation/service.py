@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.core.security import FieldCipher
 from bot.dialogue.client import DialogueUnavailable, RasaClient
+from bot.dialogue.tracker_expiry import TrackerExpiry
 from bot.escalation import tickets
 from bot.escalation.delivery import TicketStreams
 from bot.escalation.hub import Hub
-from bot.escalation.transcript import filled_slots, transcript_from_events
+from bot.escalation.transcript import filled_slots, public_summary, transcript_from_events
 from bot.rules.masking import mask_sensitive
 from bot.rules.phone import validate_phone
 from bot.rules.routing import RoutingTable
@@ -52,6 +53,7 @@ class EscalationService:
         streams: TicketStreams,
         dialogue: RasaClient,
         hub: Hub,
+        expiry: TrackerExpiry | None = None,
     ) -> None:
         self.sessions = sessions
         self.cipher = cipher
@@ -59,6 +61,7 @@ class EscalationService:
         self.streams = streams
         self.dialogue = dialogue
         self.hub = hub
+        self.expiry = expiry  # a hand-over holds personal data: its conversation is kept in Redis for less time
 
     # -- residents ---------------------------------------------------------------------------------------------
 
@@ -151,8 +154,9 @@ class EscalationService:
             ticket = tickets.open_ticket_for(session, sender_id)
             if ticket is None:
                 return None
-            message = tickets.add_message(session, ticket, "resident", text)
-            await self.hub.broadcast({"type": "message", "ticket_id": ticket.id, "message": _message_dict(message)})
+            message = tickets.add_message(session, self.cipher, ticket, "resident", text)
+            holder = ticket.operator if ticket.status == "assigned" else None
+            await self.hub.ticket_message(ticket.id, holder, self._message_dict(message))
             return Handoff(ticket.id, ticket.queue, ticket.priority, tickets.position_in_queue(session, ticket))
 
     async def schedule_callback(self, sender_id: str, text: str) -> str | None:
@@ -174,12 +178,46 @@ class EscalationService:
         await self._resume_bot(sender_id)
         return mask_sensitive(check.value)
 
+    async def attach_contact_phone(self, sender_id: str, phone: str) -> bool:
+        """A phone caller's own number (the line's caller ID) becomes the open ticket's contact phone (encrypted,
+        shown only to the operator holding the ticket) unless the resident already gave one."""
+        check = validate_phone(phone)
+        if not check.ok:
+            return False
+        with self.sessions() as session:
+            ticket = tickets.open_ticket_for(session, sender_id)
+            if ticket is None or ticket.contact_phone_enc:
+                return False
+            ticket.contact_phone_enc = self.cipher.encrypt(check.value)
+            session.commit()
+            return True
+
+    async def transfer_failed(self, sender_id: str, phone: str | None) -> bool:
+        """A phone transfer to the hotline failed: the waiting ticket becomes a call-back when the caller's number
+        is known (True), else it is cancelled; either way the bot takes the conversation back."""
+        check = validate_phone(phone) if phone else None
+        with self.sessions() as session:
+            ticket = tickets.open_ticket_for(session, sender_id)
+            if ticket is None:
+                return False
+            if check is None or not check.ok:
+                tickets.cancel_by_resident(session, ticket)
+                await self.streams.acknowledge(ticket.id)
+                await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket.id, "status": "cancelled"})
+            else:
+                ticket.contact_phone_enc = ticket.contact_phone_enc or self.cipher.encrypt(check.value)
+                ticket.kind, ticket.status = "callback", "callback_scheduled"
+                session.commit()
+                await self.hub.broadcast({"type": "ticket.new", "ticket": self.ticket_card(session, ticket)})
+        await self._resume_bot(sender_id)
+        return bool(check and check.ok)
+
     async def cancel(self, sender_id: str) -> bool:
         with self.sessions() as session:
             ticket = tickets.open_ticket_for(session, sender_id)
             if ticket is None:
                 return False
-            tickets.cancel_by_resident(session, ticket)
+            tickets.cancel_by_resident(session, self.cipher, ticket)
             await self.streams.acknowledge(ticket.id)
             await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket.id, "status": "cancelled"})
         await self._resume_bot(sender_id)
@@ -225,7 +263,7 @@ class EscalationService:
             for row in rows:
                 row.seen_by_resident = True
             session.commit()
-            return [_message_dict(m) for m in rows]
+            return [self._message_dict(m) for m in rows]
 
     # -- operators ---------------------------------------------------------------------------------------------
 
@@ -240,11 +278,11 @@ class EscalationService:
             return won
 
     async def operator_reply(self, ticket: Ticket, session: Session, operator: str, text: str) -> dict[str, Any]:
-        message = tickets.add_message(session, ticket, "operator", text, operator=operator)
+        message = tickets.add_message(session, self.cipher, ticket, "operator", text, operator=operator)
         self.hub.notify_resident(ticket.sender_id)
-        event = {"type": "message", "ticket_id": ticket.id, "message": _message_dict(message)}
-        await self.hub.broadcast(event)
-        return event["message"]
+        shown = self._message_dict(message)
+        await self.hub.ticket_message(ticket.id, operator, shown)
+        return shown
 
     async def transfer(self, ticket: Ticket, session: Session, to_queue: str, operator: str) -> None:
         await self.streams.acknowledge(ticket.id)
@@ -255,8 +293,8 @@ class EscalationService:
         await self.hub.broadcast({"type": "ticket.new", "ticket": self.ticket_card(session, ticket)})
 
     async def resolve(self, ticket: Ticket, session: Session, operator: str, outcome: str) -> None:
-        tickets.resolve(session, ticket, operator, outcome)
-        tickets.add_message(session, ticket, "bot", RESUMED_MESSAGE)
+        tickets.resolve(session, self.cipher, ticket, operator, outcome)
+        tickets.add_message(session, self.cipher, ticket, "bot", RESUMED_MESSAGE)
         self.hub.notify_resident(ticket.sender_id)
         await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket.id, "status": "resolved"})
         await self._resume_bot(ticket.sender_id)
@@ -282,12 +320,16 @@ class EscalationService:
         return count
 
     async def _resume_bot(self, sender_id: str) -> None:
-        """ConversationResumed, then the action_listen that pausing skipped, so rules match the next message."""
+        """ConversationResumed, then the action_listen that pausing skipped, so rules match the next message.
+
+        The hand-over is over: the conversation held personal data, so its tracker expires sooner from now on."""
         try:
             await self.dialogue.append_event(sender_id, {"event": "resume"})
             await self.dialogue.append_event(sender_id, {"event": "action", "name": "action_listen"})
         except DialogueUnavailable:
             log.warning("could not resume the bot for a conversation (Rasa down); it resumes on the next turn")
+        if self.expiry is not None:
+            await self.expiry.mark(sender_id)
 
     def ticket_card(self, session: Session, ticket: Ticket) -> dict[str, Any]:
         """What a queue list shows: no personal data."""
@@ -300,19 +342,38 @@ class EscalationService:
             "region": ticket.region,
             "reason": ticket.reason,
             "channel": ticket.channel,
-            "topic": (ticket.summary or {}).get("topic"),
+            "topic": ticket.topic,
             "operator": ticket.operator,
             "created_at": ticket.created_at.isoformat(),
             "sla_due_at": ticket.sla_due_at.isoformat(),
             "position": tickets.position_in_queue(session, ticket),
         }
 
+    def _message_dict(self, message: TicketMessage) -> dict[str, Any]:
+        return {
+            "id": message.id,
+            "author": message.author,
+            "operator": message.operator,
+            "text": tickets.message_text(self.cipher, message),
+            "at": message.at.isoformat(),
+        }
 
-def _message_dict(message: TicketMessage) -> dict[str, Any]:
-    return {
-        "id": message.id,
-        "author": message.author,
-        "operator": message.operator,
-        "text": message.text,
-        "at": message.at.isoformat(),
-    }
+    def ticket_detail(self, session: Session, ticket: Ticket, *, holder: bool) -> dict[str, Any]:
+        """What an operator sees of a ticket. The holder reads the summary, the (masked) transcript and the
+        messages; anybody else only what the queue needs to decide who takes it (no slot a person could be
+        recognised by, no text the resident typed)."""
+        summary = tickets.summary_of(self.cipher, ticket)
+        detail: dict[str, Any] = {**self.ticket_card(session, ticket), "holder": holder}
+        if not holder:
+            return detail | {"summary": public_summary(summary), "transcript": [], "messages": [], "outcome": "",
+                             "withheld": True}  # fmt: skip
+        messages = session.scalars(
+            select(TicketMessage).where(TicketMessage.ticket_id == ticket.id).order_by(TicketMessage.id)
+        )
+        return detail | {
+            "summary": summary,
+            "transcript": tickets.transcript_of(self.cipher, ticket),
+            "messages": [self._message_dict(m) for m in messages],
+            "outcome": tickets.outcome_of(self.cipher, ticket),
+            "withheld": False,
+        }

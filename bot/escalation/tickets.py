@@ -1,9 +1,14 @@
-"""Tickets: create, find the open one, claim (exactly one operator wins), reply, transfer, resolve."""
+"""Tickets: create, find the open one, claim (exactly one operator wins), reply, transfer, resolve.
+
+Summaries, transcripts, outcomes and message texts are personal: they are stored encrypted with the data key
+(`seal` / `opened`, Fernet through FieldCipher) and decrypted only when somebody who may read them asks."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -24,6 +29,32 @@ def new_ticket_id() -> str:
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def seal(cipher: FieldCipher, value: Any) -> str:
+    """Encrypt a JSON-able value (a summary, a transcript) for storage."""
+    return cipher.encrypt(json.dumps(value, ensure_ascii=False))  # type: ignore[return-value]
+
+
+def opened(cipher: FieldCipher, token: str | None, default: Any) -> Any:
+    """Decrypt what `seal` stored (`default` for an empty column)."""
+    return json.loads(cipher.decrypt(token)) if token else default
+
+
+def summary_of(cipher: FieldCipher, ticket: Ticket) -> dict[str, Any]:
+    return opened(cipher, ticket.summary_enc, {})
+
+
+def transcript_of(cipher: FieldCipher, ticket: Ticket) -> list[dict[str, str]]:
+    return opened(cipher, ticket.transcript_enc, [])
+
+
+def outcome_of(cipher: FieldCipher, ticket: Ticket) -> str:
+    return cipher.decrypt(ticket.outcome_enc) or ""
+
+
+def message_text(cipher: FieldCipher, message: TicketMessage) -> str:
+    return cipher.decrypt(message.text_enc) or ""
 
 
 def create_ticket(
@@ -55,13 +86,14 @@ def create_ticket(
         sender_id=sender_id,
         reason=reason,
         contact_phone_enc=cipher.encrypt(contact_phone),
-        summary=summary,
-        transcript=transcript,
+        topic=topic[:64] if topic else None,
+        summary_enc=seal(cipher, summary),
+        transcript_enc=seal(cipher, transcript),
         application_reference=application_reference,
         status="callback_scheduled" if callback else "waiting",
         created_at=created,
         sla_due_at=created + timedelta(seconds=routing.sla_seconds),
-        outcome="",
+        outcome_enc=None,
         delivered=False,
     )
     session.add(ticket)
@@ -114,12 +146,15 @@ def claim(session: Session, ticket_id: str, operator: str) -> bool:
     return True
 
 
-def add_message(session: Session, ticket: Ticket, author: str, text: str, operator: str | None = None) -> TicketMessage:
+def add_message(
+    session: Session, cipher: FieldCipher, ticket: Ticket, author: str, text: str, operator: str | None = None
+) -> TicketMessage:
+    """Store one message (encrypted); the resident's own messages count as seen by the resident."""
     message = TicketMessage(
         ticket_id=ticket.id,
         author=author,
         operator=operator,
-        text=text,
+        text_enc=cipher.encrypt(text),
         at=now(),
         seen_by_resident=author == "resident",
     )
@@ -138,12 +173,12 @@ def transfer(session: Session, ticket: Ticket, to_queue: str, operator: str) -> 
     session.commit()
 
 
-def resolve(session: Session, ticket: Ticket, operator: str, outcome: str) -> None:
-    ticket.status, ticket.resolved_at, ticket.outcome = "resolved", now(), outcome
+def resolve(session: Session, cipher: FieldCipher, ticket: Ticket, operator: str, outcome: str) -> None:
+    ticket.status, ticket.resolved_at, ticket.outcome_enc = "resolved", now(), cipher.encrypt(outcome)
     session.add(AuditEntry(actor=operator, action="ticket.resolve", target=ticket.id, details={}))
     session.commit()
 
 
-def cancel_by_resident(session: Session, ticket: Ticket) -> None:
-    ticket.status, ticket.resolved_at, ticket.outcome = "cancelled", now(), "居民取消了转人工"
+def cancel_by_resident(session: Session, cipher: FieldCipher, ticket: Ticket) -> None:
+    ticket.status, ticket.resolved_at, ticket.outcome_enc = "cancelled", now(), cipher.encrypt("居民取消了转人工")
     session.commit()

@@ -31,3 +31,17 @@ def filled_slots(slots: dict[str, Any]) -> dict[str, Any]:
             continue
         shown[name] = mask_sensitive(value) if isinstance(value, str) else value
     return shown
+
+
+# Slots that say nothing about who the resident is: an operator who does not hold the ticket may see these.
+PUBLIC_SLOTS = frozenset({"region", "benefit", "has_card", "for_self", "pi_consent", "confirmed"})
+
+
+def public_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    """A ticket summary for operators who do not hold it: topic and reason, and only the slots in PUBLIC_SLOTS."""
+    slots = summary.get("slots") or {}
+    return {
+        "topic": summary.get("topic"),
+        "reason": summary.get("reason"),
+        "slots": {name: value for name, value in slots.items() if name in PUBLIC_SLOTS},
+    }

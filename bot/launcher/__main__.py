@@ -18,7 +18,14 @@ def main() -> int:
     database = settings.database_url or f"DATABASE_URL not set, SQLite at {settings.effective_database_url}"
     print(f">> redis: {redis}\n>> database: {database}", flush=True)
     stack = Stack(
-        StackConfig(model=model, port=settings.port, redis_url=settings.redis_url, database_url=settings.database_url)
+        StackConfig(
+            model=model,
+            port=settings.port,
+            redis_url=settings.redis_url,
+            database_url=settings.database_url,
+            tracker_expiry_seconds=settings.tracker_expiry_seconds,
+            redis_key_prefix=settings.redis_key_prefix,
+        )
     )
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())

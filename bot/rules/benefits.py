@@ -1,16 +1,25 @@
-"""The benefits residents can apply for through AccessLine, and the application status lifecycle."""
+"""The benefits residents can apply for and the fields of their applications, read from config/benefits.yml (the one
+table the forms, validation, read-back, API schema, storage and staff views are derived from), plus the
+application status lifecycle."""
 
 from __future__ import annotations
 
-BENEFITS: dict[str, str] = {
-    "living_subsidy": "困难残疾人生活补贴",
-    "care_subsidy": "重度残疾人护理补贴",
-    "home_modification": "家庭无障碍改造",
-    "assistive_devices": "辅助器具适配",
-    "child_rehab": "残疾儿童康复救助",
-}
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-HOUSEHOLD_STATUSES: tuple[str, ...] = ("低保", "低保边缘", "特困", "无")
+import yaml
+
+DEFAULT_TABLE = Path(__file__).resolve().parents[2] / "config" / "benefits.yml"
+FORM_NAME = "application_form"
+# Fields every form has before (benefit, consent) and after (the read-back) the benefit's own list.
+LEADING_FIELDS = ("benefit", "pi_consent")
+TRAILING_FIELDS = ("confirmed",)
+KINDS = frozenset({"benefit", "consent", "for_self", "name", "relation", "id_number", "disability_card", "phone",
+                   "address", "town", "region", "household", "date", "device", "choice", "confirm"})  # fmt: skip
 
 STATUS_NAMES: dict[str, str] = {
     "submitted": "已提交，等待审核",
@@ -30,25 +39,243 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
+class TableError(ValueError):
+    """config/benefits.yml does not describe a usable table."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One question of an application: how its answer is read (`kind`), asked and stored."""
+
+    key: str
+    kind: str
+    label: str
+    question: str
+    question_self: str | None = None
+    buttons: tuple[str, ...] = ()
+    applies_when: dict[str, Any] = field(default_factory=dict)
+    personal: bool = False
+    lookup: bool = False
+    stored: str = "details"  # column | details (plain JSON) | personal (encrypted JSON) | false (not stored)
+    optional: bool = False
+    from_id_number: bool = False
+    extra: bool = False
+    also_called: tuple[str, ...] = ()
+    choices: tuple[Choice, ...] = ()
+    open_choice: bool = False
+
+    def ask(self, for_self: bool | None) -> str:
+        """The question, addressed to the applicant when they apply for themselves."""
+        return self.question_self if for_self is True and self.question_self else self.question
+
+    def applies(self, slots: dict[str, Any]) -> bool:
+        """False when `applies_when` names a slot value that does not hold (e.g. proxy fields for oneself)."""
+        return all(slots.get(key) == value for key, value in self.applies_when.items())
+
+
+@dataclass(frozen=True)
+class PrecheckRule:
+    when: dict[str, Any]
+    likely: bool | None = None
+    note: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class BenefitSpec:
+    key: str
+    name: str
+    words: tuple[str, ...]
+    fields: tuple[str, ...]
+    precheck: tuple[PrecheckRule, ...]
+    faq: str | None = None
+    weak_words: tuple[str, ...] = ()
+    short_name: str = ""
+
+    @property
+    def form_fields(self) -> tuple[str, ...]:
+        """Every slot the form fills for this benefit, in the order it asks."""
+        return (*LEADING_FIELDS, *self.fields, *TRAILING_FIELDS)
+
+
+@dataclass(frozen=True)
+class HelpAnswer:
+    key: str
+    words: tuple[str, ...]
+    answer: str
+
+
+@dataclass(frozen=True)
+class BenefitTable:
+    fields: dict[str, FieldSpec]
+    benefits: dict[str, BenefitSpec]
+    questions: tuple[HelpAnswer, ...]
+
+    def benefit(self, key: str | None) -> BenefitSpec | None:
+        return self.benefits.get(key or "")
+
+    def name_of(self, key: str | None, default: str = "申请") -> str:
+        spec = self.benefit(key)
+        return spec.name if spec else default
+
+    @property
+    def all_form_fields(self) -> tuple[str, ...]:
+        """The union of every benefit's fields, in asking order (the Rasa form's required_slots)."""
+        ordered: list[str] = []
+        for spec in self.benefits.values():
+            for key in spec.form_fields:
+                if key not in ordered:
+                    ordered.append(key)
+        order = list(self.fields)
+        return tuple(sorted(ordered, key=order.index))
+
+    def stored_fields(self, place: str | None = None) -> tuple[FieldSpec, ...]:
+        """Fields kept in the database (optionally only those stored in `place`)."""
+        return tuple(f for f in self.fields.values() if f.stored != "false" and (place is None or f.stored == place))
+
+    def personal_fields(self) -> tuple[str, ...]:
+        return tuple(key for key, spec in self.fields.items() if spec.personal)
+
+
+def _tuple(value: Any) -> tuple[str, ...]:
+    return tuple(str(v) for v in (value or ()))
+
+
+def _field(key: str, raw: dict[str, Any]) -> FieldSpec:
+    kind = raw.get("kind")
+    if kind not in KINDS:
+        raise TableError(f"field {key}: unknown kind {kind!r}")
+    for required in ("label", "question"):
+        if not raw.get(required):
+            raise TableError(f"field {key}: {required} is required")
+    personal = bool(raw.get("personal"))
+    stored = str(raw.get("stored", "personal" if personal else "details")).lower()
+    if stored not in ("column", "details", "personal", "false"):
+        raise TableError(f"field {key}: stored must be column, details, personal or false")
+    choices = tuple(Choice(str(c["value"]), _tuple(c.get("words"))) for c in raw.get("choices") or ())
+    if kind == "choice" and not choices:
+        raise TableError(f"field {key}: a choice needs choices")
+    return FieldSpec(
+        key=key,
+        kind=kind,
+        label=str(raw["label"]),
+        question=str(raw["question"]).strip(),
+        question_self=(str(raw["question_self"]).strip() if raw.get("question_self") else None),
+        buttons=_tuple(raw.get("buttons")),
+        applies_when=dict(raw.get("applies_when") or {}),
+        personal=personal,
+        lookup=bool(raw.get("lookup")),
+        stored=stored,
+        optional=bool(raw.get("optional")),
+        from_id_number=bool(raw.get("from_id_number")),
+        extra=bool(raw.get("extra")),
+        also_called=_tuple(raw.get("also_called")),
+        choices=choices,
+        open_choice=bool(raw.get("open_choice")),
+    )
+
+
+def _benefit(key: str, raw: dict[str, Any], fields: dict[str, FieldSpec]) -> BenefitSpec:
+    unknown = [f for f in raw.get("fields") or () if f not in fields]
+    if unknown or not raw.get("name") or not raw.get("fields"):
+        raise TableError(f"benefit {key}: needs a name and fields that exist (unknown: {unknown})")
+    rules = tuple(
+        PrecheckRule(dict(r.get("when") or {}), r.get("likely"), r.get("note"), r.get("source"))
+        for r in raw.get("precheck") or ()
+    )
+    return BenefitSpec(key, str(raw["name"]), _tuple(raw.get("words")), _tuple(raw["fields"]), rules, raw.get("faq"),
+                       _tuple(raw.get("weak_words")), str(raw.get("short_name") or raw["name"]))  # fmt: skip
+
+
+def parse_table(raw: dict[str, Any]) -> BenefitTable:
+    """Build the table from the YAML's data (checked: kinds, labels, questions, field references)."""
+    fields = {key: _field(key, spec) for key, spec in (raw.get("fields") or {}).items()}
+    for key in (*LEADING_FIELDS, *TRAILING_FIELDS):
+        if key not in fields:
+            raise TableError(f"field {key} is required")
+    benefits = {key: _benefit(key, spec, fields) for key, spec in (raw.get("benefits") or {}).items()}
+    if not benefits:
+        raise TableError("no benefits")
+    questions = tuple(
+        HelpAnswer(key, _tuple(spec.get("words")), str(spec["answer"]))
+        for key, spec in (raw.get("questions") or {}).items()
+    )
+    return BenefitTable(fields, benefits, questions)
+
+
+@lru_cache(maxsize=4)
+def load_table(path: str | None = None) -> BenefitTable:
+    """The table of this process: `BENEFITS_CONFIG` or config/benefits.yml (read once)."""
+    source = Path(path or os.environ.get("BENEFITS_CONFIG") or DEFAULT_TABLE)
+    return parse_table(yaml.safe_load(source.read_text(encoding="utf-8")))
+
+
+def benefit_names() -> dict[str, str]:
+    """benefit key → its Chinese name."""
+    return {key: spec.name for key, spec in load_table().benefits.items()}
+
+
 def format_reference(reference: str) -> str:
     """Group a reference number for reading aloud: 38275190 → 3827 5190."""
     return f"{reference[:4]} {reference[4:]}" if len(reference) == 8 else reference
 
 
-_BENEFIT_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("child_rehab", ("康复救助", "儿童康复", "孩子康复", "孩子做康复", "康复训练")),
-    ("care_subsidy", ("护理补贴", "户理补贴", "护里补贴", "护理费")),
-    ("living_subsidy", ("生活补贴", "困难补贴", "生活费补贴")),
-    ("home_modification", ("无障碍改造", "无障爱改造", "家庭改造", "扶手", "改造")),
-    ("assistive_devices", ("辅助器具", "辅具", "轮椅", "伦椅", "助听器", "拐杖", "盲杖", "假肢", "助行器", "器具")),
-)
+_ASKED_FOR = re.compile(r"(?:要|申请|弄|整|配|领|换|办|买|来|给|帮)(?:个|一个|一辆|一副|一台|副|台|辆)?$")
+
+
+def benefit_mentions(text: str | None) -> list[tuple[int, int, str, bool]]:
+    """(start, length, benefit, weak) for every benefit word in the text, longest words first at each place."""
+    if not text:
+        return []
+    found = []
+    for key, spec in load_table().benefits.items():
+        for words, weak in ((spec.words, False), (spec.weak_words, True)):
+            for word in words:
+                start = text.find(word)
+                while start >= 0:
+                    found.append((start, len(word), key, weak))
+                    start = text.find(word, start + 1)
+    return sorted(found, key=lambda item: (-item[1], item[0]))
 
 
 def detect_benefit(text: str | None) -> str | None:
-    """The benefit a request names (typed or as an ASR transcript gives it), or None."""
-    if not text:
-        return None
-    for benefit, words in _BENEFIT_WORDS:
-        if any(word in text for word in words):
-            return benefit
-    return None
+    """The benefit a request names (typed or as an ASR transcript gives it), or None.
+
+    The longest matching word wins (机动轮椅车燃油补贴 is the fuel subsidy, not a wheelchair). A weak word (a device:
+    "坐轮椅") counts when nothing else is named, or when it is asked for ("要个轮椅") before anything else is named."""
+    mentions = benefit_mentions(text)
+    strong = [m for m in mentions if not m[3]]
+    asked = [m for m in mentions if m[3] and _ASKED_FOR.search((text or "")[max(0, m[0] - 4) : m[0]])]
+    if asked and (not strong or min(m[0] for m in asked) < min(m[0] for m in strong)):
+        return min(asked)[2]
+    if strong:
+        return strong[0][2]
+    return mentions[0][2] if mentions else None
+
+
+_REQUEST = re.compile(
+    r"想|要|给|帮|替|为|申请|办|整|弄|领|报名|报个|申领|申办|搞|整个|弄个|来个|填|能不能.{0,4}(?:办|申请)|"
+    r"能办不|能申请不|能报名不|能报不|中不中|行不行"
+)
+_WISH = re.compile(r"(?:想|要|得|来)(?:给|帮|替|为)|想申请|要申请|想办|要办|帮我|给我|想整|想弄|想领|想要|我要|俺要|"
+                   r"申请一下|想报|要报|给俺|帮俺|替俺|给他|给她|帮他|帮她")  # fmt: skip
+_ABOUT = re.compile(
+    r"是什么|是啥|是甚|啥意思|什么意思|多少钱|给多少|多少|标准|谁能|谁可以|哪些人|什么人|什么条件|啥条件|"
+    r"甚条件|条件|有哪些|多久|需要什么|要什么材料|带什么|带啥|在哪|去哪|找谁|了解|问问|问一下|咨询|打听|政策|规定"
+)
+_HOW = re.compile(r"怎么|咋|如何|吗[？?]?$|么[？?]?$")
+
+
+def wants_to_apply(text: str | None) -> bool:
+    """True when a message asks to apply for a benefit (in any words: "给俺爹整个轮椅", "想给他办护理补贴"),
+    not when it only asks about the benefit ("护理补贴谁能领", "燃油补贴怎么领")."""
+    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text or "")
+    if not text or detect_benefit(text) is None or _ABOUT.search(text):
+        return False
+    return bool(_WISH.search(text)) or (bool(_REQUEST.search(text)) and not _HOW.search(text))

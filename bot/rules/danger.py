@@ -18,6 +18,12 @@ _DANGER = re.compile(
 )
 
 
+# "有事打我电话", "打我这个就行" (call me), "打零工" (odd jobs): everyday 打, not a beating.
+_CALLING = re.compile(
+    r"打.{0,6}(?:电话|手机|座机|号码|老年机|小灵通|微信)|打(?:我|他|她)?(?:这个|这个号|那个号)|打(?:零工|短工|工|针|车|扫|听|算|扰|开|印|折)"
+)
+
+
 def is_danger(text: str | None) -> bool:
     """True when the message speaks of danger to someone's life or safety."""
-    return bool(text) and bool(_DANGER.search(text))
+    return bool(text) and bool(_DANGER.search(_CALLING.sub("", text)))

@@ -97,6 +97,12 @@ class RoutingTable:
             return self.hotline_label(self.hotline(None, kind))
         return "或".join(f"{self.hotline_label(number)}（{'、'.join(names)}）" for number, names in by_number.items())
 
+    def fill_hotlines(self, text: str, region: str | None) -> str:
+        """Replace {hotline} and {general_hotline} in a resident text with the region's (see hotline_phrase)."""
+        return text.replace("{hotline}", self.hotline_phrase(region)).replace(
+            "{general_hotline}", self.hotline_phrase(region, "general")
+        )
+
 
 @lru_cache(maxsize=4)
 def load_routing(path: str | None = None) -> RoutingTable:

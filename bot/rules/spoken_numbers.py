@@ -93,3 +93,27 @@ def read_number(text: str) -> str:
         return whole
     runs = _digit_runs(text, 4)
     return runs[0] if len(runs) == 1 else ""
+
+
+def _aligned_ascii(text: str) -> str:
+    """Like _to_ascii, but exactly one output character per input character, so positions stay valid."""
+    text = _NOT_ONE.sub(lambda m: "的" * len(m.group()), text)
+    out = []
+    for ch in text:
+        if _INVISIBLE.match(ch):
+            out.append(" ")
+            continue
+        folded = unicodedata.normalize("NFKC", ch)
+        folded = folded if len(folded) == 1 else ch
+        out.append(DIGIT_WORDS.get(folded, folded))
+    return "".join(out)
+
+
+def number_spans(text: str, *, min_length: int = 4) -> list[tuple[int, int, str]]:
+    """(start, end, digits) of every number-like run in a sentence, in order (see extract_digit_run)."""
+    spans = []
+    for match in _RUN.finditer(_aligned_ascii(text)):
+        run = "".join(ch for ch in match.group() if ch not in _SEPARATORS)
+        if not has_place_value_words(run) and run.count("X") <= 1 and len(run) >= min_length:
+            spans.append((match.start(), match.end(), run))
+    return spans

@@ -1,24 +1,31 @@
-"""Benefit applications: idempotent submission, status lookups for residents, status changes by staff."""
+"""Benefit applications: idempotent submission checked field by field against the benefit table, status lookups for
+residents, status changes by staff, and the views staff get (full, or with personal fields masked)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from datetime import date, datetime, timezone
-from typing import Literal
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.core.security import FieldCipher
-from bot.rules.benefits import TRANSITIONS
+from bot.rules.benefits import TRANSITIONS, BenefitTable, FieldSpec, load_table
 from bot.rules.disability_card import validate_disability_card
 from bot.rules.id_card import validate_id_number
 from bot.rules.masking import mask_sensitive
+from bot.rules.names import is_name
 from bot.rules.phone import validate_phone
+from bot.services.application_schema import Submission
 from bot.storage.models import Application, AuditEntry, StatusChange
+
+__all__ = ["InvalidApplication", "Submission", "TransitionNotAllowed", "submit", "full_view", "masked_view"]
+CARD_FACTS = ("disability_category", "disability_level")
 
 
 class InvalidApplication(ValueError):
@@ -33,61 +40,61 @@ class TransitionNotAllowed(ValueError):
     pass
 
 
-Benefit = Literal["living_subsidy", "care_subsidy", "home_modification", "assistive_devices", "child_rehab"]
-Region = Literal["绥芬河市", "潞城区"]
-Household = Literal["低保", "低保边缘", "特困", "无"]
-
-
-class Submission(BaseModel):
-    """What the intake form collected (checked by the action server, and again here before storing)."""
-
-    idempotency_key: str = Field(min_length=8, max_length=128)
-    sender_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
-    channel: str = Field(default="web", max_length=16)
-    benefit: Benefit
-    region: Region
-    applicant_name: str = Field(min_length=1, max_length=32)
-    id_number: str = Field(max_length=64)
-    card_number: str | None = Field(default=None, max_length=64)
-    phone: str = Field(max_length=64)
-    town: str = Field(min_length=1, max_length=64)
-    address: str = Field(min_length=1, max_length=200)
-    household: Household
-    for_self: bool
-    proxy_name: str | None = Field(default=None, max_length=32)
-    proxy_relation: str | None = Field(default=None, max_length=16)
-    proxy_phone: str | None = Field(default=None, max_length=64)
-    child_birth_date: date | None = None
-    precheck_notes: list[str] = Field(default_factory=list, max_length=10)
-
-
 def sender_hash(sender_id: str) -> str:
     return hashlib.sha256(sender_id.encode()).hexdigest()
 
 
-def _checked(submission: Submission) -> dict:
-    """Validate the personal numbers again (never store an invalid ID) and return normalised values."""
-    id_check = validate_id_number(submission.id_number)
-    if not id_check.ok:
-        raise InvalidApplication("id_number", id_check.message)
-    phone = validate_phone(submission.phone)
-    if not phone.ok:
-        raise InvalidApplication("phone", phone.message)
-    values = {"id_number": id_check.value, "phone": phone.value, "card": None, "category": None, "level": None}
-    if submission.card_number:
-        card = validate_disability_card(submission.card_number, id_number=id_check.value)
+def _check(spec: FieldSpec, value: Any, values: dict[str, Any]) -> Any:
+    """The stored form of one value, or InvalidApplication (never store an invalid ID, phone or non-name)."""
+    if spec.kind == "name":
+        if not is_name(value):
+            raise InvalidApplication(spec.key, f"{spec.label}的名字不对，请再核对。")
+        return value.strip()
+    if spec.kind == "id_number":
+        check = validate_id_number(value)
+        if not check.ok:
+            raise InvalidApplication(spec.key, check.message)
+        return check.value
+    if spec.kind == "phone":
+        phone = validate_phone(value)
+        if not phone.ok:
+            raise InvalidApplication(spec.key, phone.message)
+        return phone.value
+    if spec.kind == "disability_card":
+        card = validate_disability_card(value, id_number=values.get("id_number"))
         if not card.ok:
-            raise InvalidApplication("card_number", card.message)
-        values.update(card=card.value, category=card.category, level=card.level)
-    if not submission.for_self:
-        if not (submission.proxy_name and submission.proxy_relation and submission.proxy_phone):
-            raise InvalidApplication("proxy", "代办人的姓名、关系和电话都需要填写。")
-        proxy_phone = validate_phone(submission.proxy_phone)
-        if not proxy_phone.ok:
-            raise InvalidApplication("proxy_phone", proxy_phone.message)
-        values["proxy_phone"] = proxy_phone.value
-    if submission.benefit == "child_rehab" and submission.child_birth_date is None:
-        raise InvalidApplication("child_birth_date", "残疾儿童康复救助需要孩子的出生日期。")
+            raise InvalidApplication(spec.key, card.message)
+        values.update(disability_category=card.category, disability_level=card.level)
+        return card.value
+    if spec.kind == "date":
+        born = value if isinstance(value, date) else date.fromisoformat(str(value))
+        id_check = validate_id_number(values.get("id_number") or "")
+        if spec.from_id_number and id_check.ok and id_check.birth_date != born:
+            raise InvalidApplication(spec.key, "孩子的出生日期和身份证号里的不一样，请再核对。")
+        return born.isoformat()
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            raise InvalidApplication(spec.key, f"{spec.label}没有填。")
+    return value
+
+
+def checked_values(table: BenefitTable, submission: BaseModel) -> dict[str, Any]:
+    """Every field the benefit needs, checked and normalised; fields that do not apply are dropped."""
+    data = submission.model_dump()
+    benefit = table.benefits[data["benefit"]]
+    values: dict[str, Any] = {"benefit": data["benefit"], "region": data["region"], "for_self": data["for_self"]}
+    for key in dict.fromkeys(("id_number", *benefit.fields)):  # the ID first: the card and birth date need it
+        spec = table.fields[key]
+        if key in ("region", "for_self") or spec.stored == "false" or not spec.applies(values):
+            continue
+        raw = data.get(key)
+        if raw in (None, ""):
+            if spec.optional:
+                values[key] = None
+                continue
+            raise InvalidApplication(key, f"{spec.label}没有填。")
+        values[key] = _check(spec, raw, values)
     return values
 
 
@@ -99,39 +106,38 @@ def _new_reference(session: Session) -> str:
             return reference
 
 
-def submit(session: Session, cipher: FieldCipher, submission: Submission) -> tuple[Application, bool]:
+def _split(table: BenefitTable, values: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    personal = {key: values.get(key) for key in CARD_FACTS}
+    details: dict[str, Any] = {}
+    for spec in table.stored_fields():
+        if spec.key not in values or spec.stored == "column":
+            continue
+        (personal if spec.stored == "personal" else details)[spec.key] = values[spec.key]
+    return personal, details
+
+
+def submit(session: Session, cipher: FieldCipher, submission: BaseModel) -> tuple[Application, bool]:
     """Store the application once. A retry with the same idempotency key returns the first record."""
-    existing = session.scalar(select(Application).where(Application.idempotency_key == submission.idempotency_key))
+    key = submission.idempotency_key  # type: ignore[attr-defined]
+    existing = session.scalar(select(Application).where(Application.idempotency_key == key))
     if existing is not None:
         return existing, False
-    values = _checked(submission)
+    table = load_table()
+    values = checked_values(table, submission)
+    personal, details = _split(table, values)
     application = Application(
         reference=_new_reference(session),
-        idempotency_key=submission.idempotency_key,
-        benefit=submission.benefit,
-        region=submission.region,
+        idempotency_key=key,
+        benefit=values["benefit"],
+        region=values["region"],
         status="submitted",
-        channel=submission.channel,
-        sender_hash=sender_hash(submission.sender_id),
-        applicant_name_enc=cipher.encrypt(submission.applicant_name),
-        id_number_enc=cipher.encrypt(values["id_number"]),
+        channel=submission.channel,  # type: ignore[attr-defined]
+        sender_hash=sender_hash(submission.sender_id),  # type: ignore[attr-defined]
+        personal_enc=cipher.encrypt(json.dumps(personal, ensure_ascii=False)),
         id_number_hash=cipher.lookup_hash(values["id_number"]),
-        card_number_enc=cipher.encrypt(values["card"]),
-        disability_category=values["category"],
-        disability_level=values["level"],
-        phone_enc=cipher.encrypt(values["phone"]),
         phone_hash=cipher.lookup_hash(values["phone"]),
-        town=submission.town,
-        address_enc=cipher.encrypt(submission.address),
-        household=submission.household,
-        for_self=submission.for_self,
-        proxy_name_enc=cipher.encrypt(submission.proxy_name),
-        proxy_relation=submission.proxy_relation,
-        proxy_phone_enc=cipher.encrypt(values.get("proxy_phone")),
-        child_birth_date_enc=cipher.encrypt(
-            submission.child_birth_date.isoformat() if submission.child_birth_date else None
-        ),
-        precheck_notes=submission.precheck_notes,
+        details=details,
+        precheck_notes=submission.precheck_notes,  # type: ignore[attr-defined]
     )
     application.changes.append(StatusChange(actor="resident", from_status=None, to_status="submitted", note=""))
     session.add(application)
@@ -139,11 +145,15 @@ def submit(session: Session, cipher: FieldCipher, submission: Submission) -> tup
         session.commit()
     except IntegrityError:  # a concurrent retry stored it first (same key) or a reference collided
         session.rollback()
-        existing = session.scalar(select(Application).where(Application.idempotency_key == submission.idempotency_key))
+        existing = session.scalar(select(Application).where(Application.idempotency_key == key))
         if existing is not None:
             return existing, False
         raise
     return application, True
+
+
+def personal_data(application: Application, cipher: FieldCipher) -> dict[str, Any]:
+    return json.loads(cipher.decrypt(application.personal_enc) or "{}")
 
 
 def find_for_resident(session: Session, cipher: FieldCipher, reference: str, phone_last4: str) -> Application | None:
@@ -151,7 +161,7 @@ def find_for_resident(session: Session, cipher: FieldCipher, reference: str, pho
     application = session.scalar(select(Application).where(Application.reference == reference))
     if application is None:
         return None
-    phone = cipher.decrypt(application.phone_enc) or ""
+    phone = str(personal_data(application, cipher).get("phone") or "")
     return application if secrets.compare_digest(phone[-4:], phone_last4) else None
 
 
@@ -169,41 +179,54 @@ def change_status(session: Session, application: Application, to_status: str, ac
     return change
 
 
-def masked_view(application: Application, cipher: FieldCipher) -> dict:
-    """A summary with personal fields masked (for lists and exports)."""
-    id_number = cipher.decrypt(application.id_number_enc) or ""
-    phone = cipher.decrypt(application.phone_enc) or ""
-    name = cipher.decrypt(application.applicant_name_enc) or ""
-    return {
+def _mask(spec: FieldSpec, value: Any) -> Any:
+    """A personal value as lists and exports show it: enough to recognise, not enough to misuse."""
+    if value in (None, ""):
+        return value
+    text = str(value)
+    if spec.kind == "name":
+        return text[:1] + "*" * max(len(text) - 1, 1)
+    if spec.kind in ("id_number", "phone", "disability_card"):
+        return mask_sensitive(text)
+    if spec.kind == "address":
+        return text[:3] + "***"
+    if spec.kind == "date":
+        return text[:4] + "-**-**"
+    return value
+
+
+def _fields(application: Application, cipher: FieldCipher) -> tuple[dict[str, Any], dict[str, Any]]:
+    return personal_data(application, cipher), dict(application.details or {})
+
+
+def masked_view(application: Application, cipher: FieldCipher) -> dict[str, Any]:
+    """A summary with personal fields masked (for lists, exports and the operator console)."""
+    table = load_table()
+    personal, details = _fields(application, cipher)
+    view: dict[str, Any] = {
         "reference": application.reference,
         "benefit": application.benefit,
+        "benefit_name": table.name_of(application.benefit, application.benefit),
         "region": application.region,
         "status": application.status,
         "created_at": application.created_at.isoformat(),
-        "applicant_name": name[:1] + "*" * max(len(name) - 1, 1),
-        "id_number": mask_sensitive(id_number),
-        "phone": mask_sensitive(phone),
-        "town": application.town,
-        "household": application.household,
-        "for_self": application.for_self,
-        "disability_category": application.disability_category,
-        "disability_level": application.disability_level,
     }
+    for spec in table.stored_fields():
+        if spec.stored == "personal":
+            view[spec.key] = _mask(spec, personal.get(spec.key)) if spec.kind != "household" else personal.get(spec.key)
+        elif spec.stored == "details":
+            view[spec.key] = details.get(spec.key)
+    view.update({key: personal.get(key) for key in CARD_FACTS})
+    return view
 
 
-def full_view(application: Application, cipher: FieldCipher) -> dict:
+def full_view(application: Application, cipher: FieldCipher) -> dict[str, Any]:
     """Every field in clear, with the status history (only for staff and admin; audit every call)."""
+    personal, details = _fields(application, cipher)
     return {
         **masked_view(application, cipher),
-        "applicant_name": cipher.decrypt(application.applicant_name_enc),
-        "id_number": cipher.decrypt(application.id_number_enc),
-        "card_number": cipher.decrypt(application.card_number_enc),
-        "phone": cipher.decrypt(application.phone_enc),
-        "address": cipher.decrypt(application.address_enc),
-        "proxy_name": cipher.decrypt(application.proxy_name_enc),
-        "proxy_relation": application.proxy_relation,
-        "proxy_phone": cipher.decrypt(application.proxy_phone_enc),
-        "child_birth_date": cipher.decrypt(application.child_birth_date_enc),
+        **details,
+        **personal,
         "channel": application.channel,
         "precheck_notes": application.precheck_notes,
         "history": [
@@ -211,3 +234,10 @@ def full_view(application: Application, cipher: FieldCipher) -> dict:
             for c in application.changes
         ],
     }
+
+
+def csv_columns() -> list[str]:
+    """The export's columns, in the table's order."""
+    table = load_table()
+    fields = [spec.key for spec in table.stored_fields() if spec.key not in ("benefit", "region")]
+    return ["reference", "benefit", "benefit_name", "region", "status", "created_at", *fields, *CARD_FACTS]

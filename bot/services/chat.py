@@ -8,11 +8,14 @@ import re
 from dataclasses import dataclass, field
 
 from bot.dialogue.client import BotMessage, RasaClient
+from bot.dialogue.tracker_expiry import TrackerExpiry
 from bot.escalation.service import EscalationService
 from bot.insights.recorder import TurnRecorder
 from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE, is_danger
 from bot.rules.masking import mask_sensitive
 from bot.services import messages
+from bot.services.client_tags import ClientTags, channel_client
+from bot.services.conversations import ConversationKeys
 from bot.text.normalize import normalize_text
 
 log = logging.getLogger(__name__)
@@ -38,15 +41,30 @@ class ChatService:
     """Turns a resident's text into the bot's (or the operator's) messages."""
 
     def __init__(
-        self, dialogue: RasaClient, escalation: EscalationService, max_chars: int, recorder: TurnRecorder | None = None
+        self,
+        dialogue: RasaClient,
+        escalation: EscalationService,
+        max_chars: int,
+        recorder: TurnRecorder | None = None,
+        *,
+        tags: ClientTags | None = None,
+        expiry: TrackerExpiry | None = None,
+        conversations: ConversationKeys | None = None,
     ) -> None:
         self._dialogue = dialogue
         self._escalation = escalation
         self._max_chars = max_chars
         self._recorder = recorder  # insights: how each Rasa turn went, recorded in the background
+        self._tags = tags  # who sent the turn, signed, for the actions to pass back (status-query limits)
+        self._expiry = expiry  # conversations that held personal data leave Redis sooner
+        self._conversations = conversations
 
-    async def handle(self, sender_id: str, text: str, channel: str = "web") -> ChatTurn:
-        """Run one turn. Raises TextTooLong, or DialogueUnavailable when Rasa cannot answer."""
+    async def handle(self, sender_id: str, text: str, channel: str = "web", client: str | None = None) -> ChatTurn:
+        """Run one turn. Raises TextTooLong, or DialogueUnavailable when Rasa cannot answer.
+
+        `client` is who sent it, for a turn that came over HTTP from a web client (its address; the route has
+        checked the conversation key). Channels that authenticate their residents themselves (WeChat, the
+        telephone gateway) pass nothing: the conversation is then theirs and no web client can take it over."""
         if len(text) > 4 * self._max_chars:  # bound the CPU work: normalisation only shortens by dropping spacing
             raise TextTooLong(self._max_chars)
         clean = normalize_text(text)
@@ -54,8 +72,17 @@ class ChatService:
             return ChatTurn([BotMessage(text=messages.ASK_AGAIN)])
         if len(clean) > self._max_chars:
             raise TextTooLong(self._max_chars)
-        log.debug("turn sender=%s text=%s", sender_id, mask_sensitive(clean))
+        if client is None and self._conversations is not None:
+            await self._conversations.claim_for_channel(sender_id, channel)
+        log.debug("turn sender=%s chars=%d", sender_id, len(clean))  # never the text: names and addresses stay out
+        if mask_sensitive(clean) != clean and self._expiry is not None:
+            await self._expiry.mark(sender_id)  # an ID or phone number is in the tracker from now on
+        turn = await self._turn(sender_id, clean, channel, client or channel_client(channel, sender_id))
+        if self._expiry is not None:
+            await self._expiry.after_turn(sender_id)
+        return turn
 
+    async def _turn(self, sender_id: str, clean: str, channel: str, client: str) -> ChatTurn:
         if is_danger(clean) and self._escalation.open_handoff(sender_id) is None:
             result = await self._escalation.escalate_danger(sender_id, clean, channel)
             replies = [BotMessage(text=EMERGENCY_MESSAGE), BotMessage(text=EMERGENCY_FOLLOW_UP)]
@@ -71,7 +98,8 @@ class ChatService:
             handoff = await self._escalation.resident_message(sender_id, clean)
             return ChatTurn([], handoff.as_dict() if handoff else None, self._escalation.unseen_messages(sender_id))
 
-        replies = await self._dialogue.send(sender_id, clean, channel=channel)
+        tag = self._tags.sign(sender_id, client) if self._tags is not None else None
+        replies = await self._dialogue.send(sender_id, clean, channel=channel, client_tag=tag)
         handoff, person_messages = self._escalation.after_turn(sender_id)
         if self._recorder is not None:
             self._recorder.schedule(sender_id, clean, channel, handoff is not None)

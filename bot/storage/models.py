@@ -40,10 +40,14 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))  # staff | operator | admin
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Part of every access token; raising it (logout, password reset) revokes all the user's tokens at once.
+    token_version: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Application(Base):
-    """A benefit application. Personal fields are encrypted (`*_enc`); `*_hash` columns allow lookups."""
+    """A benefit application. Its fields are those of config/benefits.yml: personal ones in one encrypted JSON
+    document (`personal_enc`, Fernet), the others in `details` (plain JSON); benefit, region and status are columns
+    to filter by, and keyed hashes of the ID number and the phone allow lookups without decrypting."""
 
     __tablename__ = "applications"
 
@@ -58,22 +62,10 @@ class Application(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
-    applicant_name_enc: Mapped[str] = mapped_column(Text)
-    id_number_enc: Mapped[str] = mapped_column(Text)
+    personal_enc: Mapped[str] = mapped_column(Text)
     id_number_hash: Mapped[str] = mapped_column(String(64), index=True)
-    card_number_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
-    disability_category: Mapped[str | None] = mapped_column(String(8), nullable=True)
-    disability_level: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    phone_enc: Mapped[str] = mapped_column(Text)
     phone_hash: Mapped[str] = mapped_column(String(64), index=True)
-    town: Mapped[str] = mapped_column(String(64))
-    address_enc: Mapped[str] = mapped_column(Text)
-    household: Mapped[str] = mapped_column(String(16))
-    for_self: Mapped[bool] = mapped_column(Boolean, default=True)
-    proxy_name_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
-    proxy_relation: Mapped[str | None] = mapped_column(String(16), nullable=True)
-    proxy_phone_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
-    child_birth_date_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
     precheck_notes: Mapped[list] = mapped_column(JSON, default=list)
 
     changes: Mapped[list[StatusChange]] = relationship(
@@ -98,7 +90,10 @@ class StatusChange(Base):
 
 
 class Ticket(Base):
-    """A conversation handed to a hotline operator. Stored first, then delivered through Redis Streams."""
+    """A conversation handed to a hotline operator. Stored first, then delivered through Redis Streams.
+
+    What the resident said and the filled slots are personal: summary, transcript and outcome are encrypted
+    (`*_enc`, Fernet JSON/text, see bot/escalation/tickets.py); `topic` (an FAQ topic name) is not."""
 
     __tablename__ = "tickets"
 
@@ -111,8 +106,9 @@ class Ticket(Base):
     sender_id: Mapped[str] = mapped_column(String(64), index=True)
     reason: Mapped[str] = mapped_column(String(32))  # request | fallback | complaint | danger
     contact_phone_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
-    summary: Mapped[dict] = mapped_column(JSON, default=dict)
-    transcript: Mapped[list] = mapped_column(JSON, default=list)
+    topic: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    summary_enc: Mapped[str] = mapped_column(Text, nullable=True)
+    transcript_enc: Mapped[str] = mapped_column(Text, nullable=True)
     application_reference: Mapped[str | None] = mapped_column(String(16), nullable=True)
     status: Mapped[str] = mapped_column(String(20), index=True, default="waiting")
     operator: Mapped[str | None] = mapped_column(String(64), nullable=True)
@@ -121,12 +117,12 @@ class Ticket(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     first_response_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    outcome: Mapped[str] = mapped_column(Text, default="")
+    outcome_enc: Mapped[str | None] = mapped_column(Text, nullable=True)
     delivered: Mapped[bool] = mapped_column(Boolean, default=False)  # published to its Redis stream
 
 
 class TicketMessage(Base):
-    """One message of a handed-over conversation (resident ↔ operator), in order."""
+    """One message of a handed-over conversation (resident ↔ operator), in order; the text is encrypted."""
 
     __tablename__ = "ticket_messages"
 
@@ -135,7 +131,7 @@ class TicketMessage(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     author: Mapped[str] = mapped_column(String(16))  # resident | operator | bot
     operator: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    text: Mapped[str] = mapped_column(Text)
+    text_enc: Mapped[str] = mapped_column(Text, nullable=True)
     seen_by_resident: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -227,3 +223,26 @@ class FaqRevision(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     files: Mapped[list] = mapped_column(JSON, default=list)  # [{"path", "before", "after"}], None = no file
     rollback_of: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class FailureEvent(Base):
+    """One failed attempt (login, status query) under a keyed hash of what it was about: the rate limits' store
+    when Redis is not configured. Old rows are pruned (bot/services/rate_limit.py)."""
+
+    __tablename__ = "failure_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(96), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+
+
+class ConversationKey(Base):
+    """Who may speak in (and read) a conversation: the hash of the secret issued to the web client that started
+    it, or no key for a conversation a channel owns (WeChat, the telephone gateway). bot/services/conversations.py"""
+
+    __tablename__ = "conversation_keys"
+
+    sender_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    channel: Mapped[str] = mapped_column(String(16), default="web")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from bot.rules.id_card import id_check_digit
+from bot.services import applications
 from bot.storage.models import Application, AuditEntry
 from tests.api.conftest import INTERNAL, login
 
@@ -53,8 +54,15 @@ def test_submission_is_stored_once_and_encrypted(client) -> None:
     assert count_applications(client) == 1
     with client.app.state.sessions() as session:
         stored = session.scalar(select(Application))
-        assert valid_id() not in stored.id_number_enc and "13800138000" not in stored.phone_enc
-        assert stored.disability_category == "肢体" and stored.disability_level == 2
+        assert valid_id() not in stored.personal_enc and "13800138000" not in stored.personal_enc
+        assert "王秀英" not in stored.personal_enc and "东街12号" not in stored.personal_enc
+        assert stored.details == {"for_self": True, "town": "潞华街道"}
+        cipher = client.app.state.cipher
+        assert stored.id_number_hash == cipher.lookup_hash(valid_id())
+        assert stored.phone_hash == cipher.lookup_hash("13800138000")
+        personal = applications.personal_data(stored, cipher)
+        assert personal["disability_category"] == "肢体" and personal["disability_level"] == 2
+        assert personal["household"] == "低保" and personal["applicant_name"] == "王秀英"
         assert [c.to_status for c in stored.changes] == ["submitted"]
 
 
@@ -140,6 +148,29 @@ def test_csv_export_is_masked(client) -> None:
     response = client.get("/api/applications/export.csv", headers=login(client, "staff1"))
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     assert "138****8000" in response.text and "13800138000" not in response.text
+
+
+def test_a_non_name_is_never_stored(client) -> None:
+    for word in ("提交", "确认", "不知道", "是的", "取消"):
+        response = client.post("/internal/applications", json=submission(applicant_name=word), headers=INTERNAL)
+        assert response.status_code == 422 and response.json()["field"] == "applicant_name"
+    assert count_applications(client) == 0
+
+
+def test_new_benefits_store_their_own_fields_and_proxies_need_theirs(client) -> None:
+    fuel = submission(benefit="fuel_subsidy", vehicle="机动轮椅车", driving_licence="有", idempotency_key="fuel-0001")
+    reference = client.post("/internal/applications", json=fuel, headers=INTERNAL).json()["reference"]
+    staff = login(client, "staff1")
+    full = client.get(f"/api/applications/{reference}", headers=staff).json()
+    assert full["vehicle"] == "机动轮椅车" and full["driving_licence"] == "有" and full["device"] is None
+    missing = submission(benefit="care_service", idempotency_key="care-0001")
+    response = client.post("/internal/applications", json=missing, headers=INTERNAL)
+    assert response.status_code == 422 and response.json()["field"] == "care_mode"
+    family = submission(for_self=False, idempotency_key="family-0001", proxy_name="李秀芬", proxy_relation="父亲")
+    response = client.post("/internal/applications", json=family, headers=INTERNAL)
+    assert response.status_code == 422 and response.json()["field"] == "proxy_phone"
+    wrong_vocabulary = submission(for_self=False, proxy_name="李秀芬", proxy_relation="爸爸", proxy_phone="13900000000")
+    assert client.post("/internal/applications", json=wrong_vocabulary, headers=INTERNAL).status_code == 422
 
 
 def test_csv_export_cells_are_never_formulas(client) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.storage.models import AuditEntry, Ticket
 from tests.api.conftest import INTERNAL, METRICS, REDIS_URL, login
+from tests.residents import Residents
 
 
 def open_ticket(client, sender: str, reason: str = "request", **extra) -> dict:
@@ -35,8 +36,9 @@ def test_ticket_is_stored_delivered_and_placed_in_the_queue(redis_client, redis_
 
 def test_messages_while_handed_over_go_to_the_operator_not_the_bot(redis_client) -> None:
     ticket_id = open_ticket(redis_client, "resident-d")["handoff"]["ticket_id"]
+    resident = Residents(redis_client)
     # Rasa is not running in this test: an answer proves the bot was bypassed.
-    turn = redis_client.post("/api/chat", json={"sender_id": "resident-d", "text": "我腿脚不好，想问问补贴"})
+    turn = resident.chat("resident-d", "我腿脚不好，想问问补贴")
     assert turn.status_code == 200
     assert turn.json()["messages"] == [] and turn.json()["handoff"]["ticket_id"] == ticket_id
     operator = login(redis_client, "op1")
@@ -48,27 +50,29 @@ def test_messages_while_handed_over_go_to_the_operator_not_the_bot(redis_client)
     sent = redis_client.post(f"/api/operator/tickets/{ticket_id}/messages", json={"text": "您好，我来帮您。"},
                              headers=operator)  # fmt: skip
     assert sent.status_code == 200
-    update = redis_client.get("/api/chat/resident-d/updates", params={"wait": 0}).json()
+    update = resident.updates("resident-d").json()
     assert update["messages"] == [
         {"text": "您好，我来帮您。", "buttons": None, "from_person": True, "author": "operator"}
     ]
     assert update["handoff"]["position"] == 0
-    assert redis_client.get("/api/chat/resident-d/updates", params={"wait": 0}).json()["messages"] == []
+    assert resident.updates("resident-d").json()["messages"] == []
 
 
 def test_resolve_hands_the_conversation_back(redis_client) -> None:
     ticket_id = open_ticket(redis_client, "resident-e")["handoff"]["ticket_id"]
+    resident = Residents(redis_client)
+    resident.say("resident-e", "在吗")  # the web client's first turn: it gets the conversation key
     operator = login(redis_client, "op1")
     redis_client.post(f"/api/operator/tickets/{ticket_id}/claim", headers=operator)
     done = redis_client.post(f"/api/operator/tickets/{ticket_id}/resolve", json={"outcome": "已解答"}, headers=operator)
     assert done.status_code == 200
-    update = redis_client.get("/api/chat/resident-e/updates", params={"wait": 0}).json()
+    update = resident.updates("resident-e").json()
     assert update["handoff"] is None and "智能助手" in update["messages"][0]["text"]
 
 
 def test_resident_can_cancel_the_handoff(redis_client) -> None:
     open_ticket(redis_client, "resident-f")
-    turn = redis_client.post("/api/chat", json={"sender_id": "resident-f", "text": "取消"}).json()
+    turn = Residents(redis_client).say("resident-f", "取消")
     assert "取消转人工" in turn["messages"][0]["text"] and turn["handoff"] is None
     with redis_client.app.state.sessions() as session:
         assert session.scalar(select(Ticket.status).where(Ticket.sender_id == "resident-f")) == "cancelled"

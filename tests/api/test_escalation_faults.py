@@ -11,6 +11,7 @@ from bot.main import create_app
 from tests.api.conftest import INTERNAL, create_users, login, make_settings
 from tests.api.private_redis import PrivateRedis
 from tests.conftest import free_port
+from tests.residents import Residents
 
 CLOSED = Path(__file__).resolve().parents[1] / "data" / "escalation_closed.yml"
 
@@ -72,7 +73,7 @@ def test_outside_office_hours_a_phone_number_becomes_a_callback(database_url, tm
     with TestClient(create_app(settings)) as client:
         reply = ticket(client, "resident-night")
         assert reply["open_now"] is False
-        turn = client.post("/api/chat", json={"sender_id": "resident-night", "text": "电话是13800138000"}).json()
+        turn = Residents(client).say("resident-night", "电话是13800138000")
         assert "138****8000" in turn["messages"][0]["text"] and turn["handoff"] is None
         op = login(client, "op1")
         queue = client.get("/api/operator/tickets", headers=op).json()

@@ -16,7 +16,13 @@ def gateway(tmp_path, name: str = "rl", **overrides) -> TestClient:
 
 
 def say(client: TestClient, sender: str):
-    return client.post("/api/chat", json={"sender_id": sender, "text": " "})  # answered without Rasa
+    """One turn answered without Rasa, sending back the conversation key the first turn was given."""
+    keys = client.__dict__.setdefault("conversation_keys", {})
+    headers = {"X-Conversation-Key": keys[sender]} if sender in keys else {}
+    answer = client.post("/api/chat", json={"sender_id": sender, "text": " "}, headers=headers)
+    if answer.headers.get("x-conversation-key"):
+        keys[sender] = answer.headers["x-conversation-key"]
+    return answer
 
 
 def test_chat_is_limited_per_conversation(tmp_path) -> None:

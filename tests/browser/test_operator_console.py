@@ -9,12 +9,24 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
+from sqlalchemy import create_engine, func, select
 
 from bot.cli import create_user
+from bot.storage.models import AuditEntry
 from tests.browser.driver import chromium, screenshot
 from tests.conftest import new_sender
+from tests.residents import Residents
 
 PASSWORD = "console-test-password"
+
+
+def revocations(stack, username: str) -> int:
+    engine = create_engine(stack.config.database_url)
+    with engine.connect() as connection:
+        query = select(func.count()).where(AuditEntry.action == "auth.revoke", AuditEntry.target == username)
+        count = connection.execute(query).scalar()
+    engine.dispose()
+    return int(count or 0)
 
 
 @pytest.mark.stack
@@ -22,8 +34,9 @@ def test_operator_claims_and_replies_from_the_console(stack) -> None:
     create_user("console_op", "operator", PASSWORD, stack.config.database_url)
     resident = new_sender()
     http = httpx.Client(base_url=stack.url, timeout=60)
-    http.post("/api/chat", json={"sender_id": resident, "text": "<script>window.pwned=1</script>护理补贴"})
-    escalated = http.post("/api/chat", json={"sender_id": resident, "text": "转人工"}).json()
+    web = Residents(http)
+    web.chat(resident, "<script>window.pwned=1</script>护理补贴")
+    escalated = web.say(resident, "转人工")
     assert escalated["handoff"] and escalated["handoff"]["queue"] in ("12385", "12345")
     assert "转接" in escalated["messages"][0]["text"]
     ticket_id = escalated["handoff"]["ticket_id"]
@@ -47,9 +60,16 @@ def test_operator_claims_and_replies_from_the_console(stack) -> None:
         driver.find_element(By.CSS_SELECTOR, "#reply-form button[type=submit]").click()
         wait.until(lambda d: "请问您想申请哪一项" in d.find_element(By.ID, "transcript").text)
         screenshot(driver, "console-ticket")
+
+        # 退出登录 revokes the token on the server and brings back the login form.
+        driver.find_element(By.ID, "sign-out").send_keys(Keys.ENTER)
+        wait.until(ec.visibility_of_element_located((By.ID, "login-form")))
+        assert "已退出登录" in driver.find_element(By.ID, "login-error").text
+        assert driver.switch_to.active_element == driver.find_element(By.ID, "username"), "focus goes to the form"
+        assert revocations(stack, "console_op") == 1
     finally:
         driver.quit()
 
-    reply = http.get(f"/api/chat/{resident}/updates", params={"wait": 5}).json()
+    reply = web.updates(resident, wait=5).json()
     assert [m["text"] for m in reply["messages"] if m["from_person"]] == ["您好，我是12385客服，请问您想申请哪一项？"]
     http.close()

@@ -62,7 +62,10 @@ def test_handoff_state_and_operator_messages(stack, browser) -> None:
     # An operator claims the ticket and answers; the page's long poll shows the reply and the new state.
     create_user("webchat_op", "operator", PASSWORD, stack.config.database_url)
     with httpx.Client(base_url=stack.url, timeout=30) as http:
-        ticket = http.get(f"/api/chat/{sender}/updates", params={"wait": 0}).json()["handoff"]["ticket_id"]
+        key = browser.execute_script("return localStorage.getItem('accessline.conversation-key')")
+        assert key, "the page keeps the conversation key it was given"
+        poll = http.get(f"/api/chat/{sender}/updates", params={"wait": 0}, headers={"X-Conversation-Key": key})
+        ticket = poll.json()["handoff"]["ticket_id"]
         token = http.post("/api/auth/token", data={"username": "webchat_op", "password": PASSWORD}).json()
         auth = {"Authorization": f"Bearer {token['access_token']}"}
         assert http.post(f"/api/operator/tickets/{ticket}/claim", headers=auth).status_code == 200

@@ -200,8 +200,9 @@ def test_operator_replies_are_pushed_to_the_wechat_resident(wechat_app, wechat_a
     assert resolved.status_code == 200
     pushed = wechat_api.state.wait_for_sent(openid, count=2)
     assert pushed[1].startswith("人工服务结束了")
-    # Delivered once: the web long poll finds nothing left for this resident.
-    assert app.client.get(f"/api/chat/{sender}/updates", params={"wait": 0}).json()["messages"] == []
+    # Delivered once: nothing is left waiting for this resident; and a WeChat conversation is not the web's to read.
+    assert app.client.app.state.escalation.unseen_messages(sender) == []
+    assert app.client.get(f"/api/chat/{sender}/updates", params={"wait": 0}).status_code == 403
 
 
 def test_operator_reply_outside_the_window_is_noted_on_the_ticket(wechat_app, wechat_api) -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from bot.cli import create_user
 from tests.conftest import new_sender, tracker_slots
+from tests.residents import Residents
 from tests.stack.conversation import Conversation
 
 PASSWORD = "stack-operator-password"
@@ -22,10 +23,18 @@ def operator(stack) -> httpx.Client:
     client.close()
 
 
+RESIDENTS: dict[str, Residents] = {}
+
+
+def residents(stack) -> Residents:
+    """One web client per stack, keeping every conversation's key."""
+    if stack.url not in RESIDENTS:
+        RESIDENTS[stack.url] = Residents(httpx.Client(base_url=stack.url, timeout=60))
+    return RESIDENTS[stack.url]
+
+
 def chat(stack, sender: str, text: str) -> dict:
-    response = httpx.post(f"{stack.url}/api/chat", json={"sender_id": sender, "text": text}, timeout=60)
-    assert response.status_code == 200, response.text
-    return response.json()
+    return residents(stack).say(sender, text)
 
 
 @pytest.mark.stack
@@ -45,7 +54,7 @@ def test_handoff_round_trip_and_the_bot_comes_back(stack, operator) -> None:
     detail = operator.get(f"/api/operator/tickets/{ticket}").json()
     assert any(line["text"] == "转人工" for line in detail["transcript"]), "the operator sees the conversation"
     operator.post(f"/api/operator/tickets/{ticket}/messages", json={"text": "您好，请讲。"})
-    update = httpx.get(f"{stack.url}/api/chat/{sender}/updates", params={"wait": 5}).json()
+    update = residents(stack).updates(sender, wait=5).json()
     assert update["messages"][0] | {"buttons": None} == {
         "text": "您好，请讲。", "buttons": None, "from_person": True, "author": "operator"
     }  # fmt: skip
@@ -71,11 +80,11 @@ def test_danger_gets_emergency_numbers_first_and_an_emergency_ticket(stack) -> N
 def test_routing_follows_the_region(stack) -> None:
     c = Conversation(stack.url)
     c.say("潞城区")
-    turn = chat(stack, c.sender_id, "我要找人工")
+    turn = c.resident.say(c.sender_id, "我要找人工")
     assert turn["handoff"]["queue"] == "12345", "潞城's plan names only 12345"
     c2 = Conversation(stack.url)
     c2.say("绥芬河市")
-    assert chat(stack, c2.sender_id, "我要找人工")["handoff"]["queue"] == "12385"
+    assert c2.resident.say(c2.sender_id, "我要找人工")["handoff"]["queue"] == "12385"
 
 
 @pytest.mark.stack

@@ -23,6 +23,7 @@ from bot.cli import create_user
 from bot.core.config import PROJECT_ROOT
 from bot.launcher.stack import Stack, StackConfig
 from tests.conftest import ALWAYS_OPEN, TEST_REDIS_URL, free_port, new_sender
+from tests.residents import Residents
 
 PASSWORD = "retrain-test-password"
 MARKER = "（本条已由工作人员更新）"
@@ -41,6 +42,7 @@ class Retrain:
         self.data_dir = data_dir
         self.first_model = live_model
         self.http = httpx.Client(base_url=stack.url, timeout=60)
+        self.residents = Residents(self.http)  # keeps each conversation's key
         token = self.http.post("/api/auth/token", data={"username": "trainer", "password": PASSWORD})
         token.raise_for_status()
         self.http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
@@ -69,7 +71,7 @@ class Retrain:
         raise AssertionError(f"job {job_id} did not get there in {timeout}s: {job}")
 
     def chat(self, sender: str, text: str) -> str:
-        response = self.http.post("/api/chat", json={"sender_id": sender, "text": text})
+        response = self.residents.chat(sender, text)
         assert response.status_code == 200, response.text
         return "\n".join(m["text"] for m in response.json()["messages"])
 

@@ -54,7 +54,8 @@ def test_spoken_keyword_then_keypad_reaches_the_real_answer(voice) -> None:
     titles = [b["title"] for m in body["messages"] for b in (m["buttons"] or [])]
     assert any("绥芬河" in t for t in titles), joined(body)
     key = str(next(i for i, t in enumerate(titles, 1) if "绥芬河" in t))
-    second = voice.post("/api/voice/turn", json={"sender_id": sender, "digits": key})
+    conversation = {"X-Conversation-Key": body["conversation_key"]}  # issued with the first reply
+    second = voice.post("/api/voice/turn", json={"sender_id": sender, "digits": key}, headers=conversation)
     assert second.status_code == 200, second.text
     assert "司法局" in joined(second.json()) and wav_seconds(second.json()) > 1.0
 

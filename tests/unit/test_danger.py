@@ -12,7 +12,20 @@ def test_danger_is_recognised(text) -> None:
     assert is_danger(text)
 
 
-@pytest.mark.parametrize("text", ["护理补贴怎么申请", "我想申请轮椅", "打电话给12385", "火车票怎么买", "", None])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "护理补贴怎么申请",
+        "我想申请轮椅",
+        "打电话给12385",
+        "火车票怎么买",
+        "有事打我电话13800138000",
+        "平时打零工，他腿不好",
+        "打我这个就行",
+        "",
+        None,
+    ],
+)
 def test_ordinary_questions_are_not_danger(text) -> None:
     assert not is_danger(text)
 

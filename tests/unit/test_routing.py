@@ -41,3 +41,9 @@ def test_hotline_follows_the_region() -> None:
 def test_unknown_region_names_each_regions_hotline() -> None:
     phrase = TABLE.hotline_phrase(None)
     assert "12385残疾人服务热线（绥芬河市）" in phrase and "12345政务服务便民热线（潞城区）" in phrase
+
+
+def test_texts_take_the_hotline_from_the_region() -> None:
+    text = "请拨打{hotline}；户口的事请拨打{general_hotline}。"
+    assert TABLE.fill_hotlines(text, "潞城区") == "请拨打12345政务服务便民热线；户口的事请拨打12345政务服务便民热线。"
+    assert TABLE.fill_hotlines(text, "绥芬河市").startswith("请拨打12385残疾人服务热线；")

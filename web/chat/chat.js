@@ -22,7 +22,7 @@
 
   const state = { busy: false, handoff: null, polling: false };
 
-  // -- storage (only settings and a random id: never personal data) ------------------------------------------
+  // -- storage (only settings, a random id and its key: never personal data) -----------------------------------
   function stored(key, fallback) {
     try {
       const value = localStorage.getItem(key);
@@ -40,17 +40,42 @@
     }
   }
 
-  function senderId() {
-    let id = stored("accessline.sender", "");
-    if (!SENDER_PATTERN.test(id)) {
-      const bytes = crypto.getRandomValues(new Uint8Array(12));
-      id = "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-      store("accessline.sender", id);
-    }
+  function newSenderId() {
+    const bytes = crypto.getRandomValues(new Uint8Array(12));
+    const id = "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    store("accessline.sender", id);
+    store("accessline.conversation-key", "");
     return id;
   }
 
-  const sender = senderId();
+  function senderId() {
+    const id = stored("accessline.sender", "");
+    return SENDER_PATTERN.test(id) ? id : newSenderId();
+  }
+
+  let sender = senderId();
+
+  // The server gives each new conversation a key with its first reply; later turns and the long poll send it back
+  // (X-Conversation-Key), so that knowing the conversation id alone does not let anybody else read it.
+  const KEY_HEADER = "X-Conversation-Key";
+
+  function conversationHeaders(headers = {}) {
+    const key = stored("accessline.conversation-key", "");
+    return key ? Object.assign({ [KEY_HEADER]: key }, headers) : headers;
+  }
+
+  function keepKey(response, data) {
+    const key = (data && data.conversation_key) || response.headers.get(KEY_HEADER);
+    if (key) store("accessline.conversation-key", key);
+  }
+
+  /** The conversation belongs to another window (or its key was lost): start a new one. */
+  function refusedConversation(response, data) {
+    if (response.status !== 403 || !data || data.code !== "conversation_key") return false;
+    sender = newSenderId();
+    state.handoff = null;
+    return true;
+  }
 
   // -- the transcript (role=log; one roving tab stop) --------------------------------------------------------
   function el(tag, text, className) {
@@ -139,18 +164,20 @@
     generic: "对不起，服务暂时出了问题，消息没有发出去。请稍后再试，或拨打12385残疾人服务热线。",
   };
 
-  async function postChat(text) {
+  async function postChat(text, retried = false) {
     let response;
     try {
       response = await fetch("/api/chat", {
         method: "POST",
-        headers: { "Content-Type": "application/json" },
+        headers: conversationHeaders({ "Content-Type": "application/json" }),
         body: JSON.stringify({ sender_id: sender, text }),
       });
     } catch (_error) {
       throw new Error(ERRORS.network);
     }
     const data = await response.json().catch(() => ({}));
+    keepKey(response, data);
+    if (!retried && refusedConversation(response, data)) return postChat(text, true);
     if (response.ok) return data;
     if (response.status === 413 || response.status === 503) throw new Error(data.detail || ERRORS.generic);
     if (response.status === 422) throw new Error(ERRORS.invalid);
@@ -217,7 +244,13 @@
     state.polling = true;
     while (state.handoff) {
       try {
-        const response = await fetch(`/api/chat/${encodeURIComponent(sender)}/updates?wait=25`);
+        const response = await fetch(`/api/chat/${encodeURIComponent(sender)}/updates?wait=25`, {
+          headers: conversationHeaders(),
+        });
+        if (response.status === 403) {
+          setHandoff(null); // this window no longer holds the conversation
+          break;
+        }
         if (!response.ok) throw new Error(String(response.status));
         showReply(await response.json());
       } catch (_error) {
@@ -229,8 +262,11 @@
 
   async function restoreHandoff() {
     // After a reload: an open hand-over (and operator messages not yet seen) continues.
+    if (!stored("accessline.conversation-key", "")) return; // nothing said yet in this conversation
     try {
-      const response = await fetch(`/api/chat/${encodeURIComponent(sender)}/updates?wait=0`);
+      const response = await fetch(`/api/chat/${encodeURIComponent(sender)}/updates?wait=0`, {
+        headers: conversationHeaders(),
+      });
       if (response.ok) showReply(await response.json());
     } catch (_error) {
       /* offline: the first message will say so */
@@ -325,7 +361,18 @@
   });
   $("cancel-handoff").addEventListener("click", () => send("取消"));
 
-  window.AccessLineChat = { sender, addMessage, notice, showReply, status, retireQuickReplies };
+  window.AccessLineChat = {
+    get sender() {
+      return sender;
+    },
+    conversationHeaders,
+    keepKey,
+    addMessage,
+    notice,
+    showReply,
+    status,
+    retireQuickReplies,
+  };
   setupToggles();
   setupKeyboard();
   autoSize();

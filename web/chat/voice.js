@@ -208,11 +208,12 @@ window.AccessLineVoice = (() => {
     log.setAttribute("aria-busy", "true");
     let response;
     try {
-      response = await fetch("/api/voice/turn", { method: "POST", body: form });
+      response = await fetch("/api/voice/turn", { method: "POST", body: form, headers: chat().conversationHeaders() });
     } catch (_error) {
       response = null;
     }
     const data = response ? await response.json().catch(() => ({})) : {};
+    if (response) chat().keepKey(response, data);
     chat().status("");
     log.setAttribute("aria-busy", "false");
     if (!response) {

@@ -6,7 +6,7 @@ const $ = (id) => document.getElementById(id);
 const PRIORITY = { emergency: "紧急", high: "优先", normal: "普通" };
 const REASON = { danger: "危险", complaint: "投诉", fallback: "没听懂", request: "主动要求" };
 const AUTHOR = { resident: "居民", bot: "智能助手", operator: "客服" };
-const CHANNEL = { web: "网页", wechat: "微信公众号", voice: "电话/语音" };
+const CHANNEL = { web: "网页", wechat: "微信公众号", voice: "电话/语音", phone: "电话" };
 
 function announce(text) { $("announcer").textContent = text; }
 
@@ -98,6 +98,10 @@ async function openTicket(id) {
 function renderTranscript(t) {
   const list = $("transcript");
   list.replaceChildren();
+  if (t.withheld) {
+    list.append(el("li", "认领这个工单后才能看到对话内容。"));
+    return;
+  }
   const lines = t.transcript.map((l) => ({ author: l.from, text: l.text }))
     .concat(t.messages.map((m) => ({ author: m.author, text: m.text })));
   for (const line of lines) {
@@ -126,6 +130,12 @@ function connect() {
   socket.addEventListener("open", () => socket.send(JSON.stringify({ token: session.token() })));
   socket.addEventListener("message", async (event) => {
     const data = JSON.parse(event.data);
+    if (data.type === "expired") {
+      session.logout(data.detail);  // the socket closes too; it reconnects once signed in again
+      return;
+    }
+    // Messages of tickets held by someone else come only as "activity" (no text): nothing to show here.
+    if (data.type === "activity") return;
     if (data.type === "ticket.new") announce(`新工单：${PRIORITY[data.ticket.priority]}，${data.ticket.queue}`);
     if (data.type === "message" && state.current && data.ticket_id === state.current.id) {
       await openTicket(state.current.id);
@@ -134,7 +144,10 @@ function connect() {
     }
     if (["ticket.new", "ticket.claimed", "ticket.closed"].includes(data.type)) await loadQueue();
   });
-  socket.addEventListener("close", () => setTimeout(connect, 2000));
+  socket.addEventListener("close", (event) => {
+    if (event.code === 4401 && session.token()) session.logout("登录已过期，请重新登录。");
+    setTimeout(connect, 2000);
+  });
   state.socket = socket;
 }
 

@@ -1,6 +1,6 @@
 // Sign-in shared by the staff pages and the operator console: renders the login form, keeps the token in memory
-// only (never in localStorage or a cookie; reloading the page signs out), sends it as a Bearer header and goes back
-// to the login form when it expires. Plain DOM, text only (textContent: nothing typed is ever run as HTML).
+// only (never in localStorage or a cookie; reloading the page signs out), sends it as a Bearer header, goes back
+// to the login form when it expires, and offers "退出登录" (which revokes the token on the server too). Plain DOM, text only (textContent: nothing typed is ever run as HTML).
 "use strict";
 
 window.AccessLineSession = (() => {
@@ -63,7 +63,9 @@ window.AccessLineSession = (() => {
     let role = null;
 
     function logout(message) {
-      const hadFocus = workspace.contains(document.activeElement);
+      const signOut = $("sign-out");
+      const hadFocus = workspace.contains(document.activeElement) || document.activeElement === signOut;
+      if (signOut) signOut.hidden = true;
       token = null;
       user = null;
       role = null;
@@ -96,8 +98,24 @@ window.AccessLineSession = (() => {
       panel.hidden = true;
       workspace.hidden = false;
       $("who").textContent = `已登录：${user}`;
+      signOutButton().hidden = false;
       await options.onLogin();
     });
+
+    function signOutButton() {
+      let button = $("sign-out");
+      if (!button) {
+        button = el("button", "退出登录", "secondary");
+        button.id = "sign-out";
+        button.type = "button";
+        $("who").after(button);
+        button.addEventListener("click", async () => {
+          await request("/api/auth/logout", { method: "POST" });
+          logout("您已退出登录。");
+        });
+      }
+      return button;
+    }
 
     /** Fetch with the Bearer token; JSON-encodes an object body. Never throws: answers { ok, status, data }. */
     async function request(path, init = {}) {

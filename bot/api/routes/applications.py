@@ -17,7 +17,9 @@ from bot.api.deps import CurrentUser, cipher, db_session, require_roles
 from bot.core.security import FieldCipher
 from bot.core.spreadsheet import safe_row
 from bot.services import applications
-from bot.services.applications import Benefit, Region, TransitionNotAllowed
+from bot.services.application_schema import BenefitKey as Benefit
+from bot.services.application_schema import RegionName as Region
+from bot.services.applications import TransitionNotAllowed
 from bot.storage.models import Application, AuditEntry
 
 router = APIRouter(prefix="/api/applications", tags=["applications"])
@@ -87,8 +89,7 @@ def export_csv(
     buffer = io.StringIO()
     buffer.write("\ufeff")  # so that spreadsheet programs read UTF-8
     views = [applications.masked_view(a, fields) for a in rows]
-    columns = list(views[0]) if views else ["reference"]
-    writer = csv.DictWriter(buffer, fieldnames=columns)
+    writer = csv.DictWriter(buffer, fieldnames=applications.csv_columns(), extrasaction="ignore")
     writer.writeheader()
     writer.writerows(safe_row(view) for view in views)  # a town "=HYPERLINK(…)" stays text
     filters = {"status": status, "benefit": benefit, "region": region, "count": len(views)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Literal
 
@@ -24,18 +25,19 @@ DATABASE_DOWN = {"detail": "database unavailable", "retry": True}
 
 
 @router.post("/applications", status_code=201)
-def submit_application(
-    body: Submission, session: Session = Depends(db_session), fields: FieldCipher = Depends(cipher)
+async def submit_application(
+    body: Submission, request: Request, session: Session = Depends(db_session), fields: FieldCipher = Depends(cipher)
 ) -> JSONResponse:
     """Store a confirmed application once (idempotent on `idempotency_key`); answer its reference."""
     try:
-        application, created = applications.submit(session, fields, body)
+        application, created = await asyncio.to_thread(applications.submit, session, fields, body)
     except InvalidApplication as exc:
         return JSONResponse(status_code=422, content={"detail": str(exc), "field": exc.field})
     except OperationalError:
         log.error("database unavailable while submitting an application")
         return JSONResponse(status_code=503, content=DATABASE_DOWN)
     log.info("application %s %s (%s)", application.reference, "created" if created else "replayed", body.benefit)
+    await request.app.state.tracker_expiry.mark(body.sender_id)  # the tracker holds what was just submitted
     return JSONResponse(
         status_code=201 if created else 200,
         content={"reference": application.reference, "status": application.status, "created": created},
@@ -46,6 +48,9 @@ class StatusQuery(BaseModel):
     sender_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
     reference: str = Field(max_length=32)
     phone_last4: str = Field(max_length=8)
+    client: str | None = Field(
+        default=None, max_length=100, description="the client tag the gateway sent with the turn (metadata.client)"
+    )
 
 
 @router.post("/applications/status")
@@ -55,16 +60,23 @@ async def application_status(
     session: Session = Depends(db_session),
     fields: FieldCipher = Depends(cipher),
 ) -> JSONResponse:
-    """The status for a matching reference + phone pair; a neutral "not found" otherwise, rate-limited."""
-    limiter = request.app.state.status_limiter
-    if await limiter.blocked(body.sender_id):
+    """The status for a matching reference + phone pair; a neutral "not found" otherwise. Wrong answers are counted
+    per conversation, per reference and per client (address, or the WeChat/phone conversation), so neither a new
+    conversation id nor a new reference buys more guesses; a tag that is missing, forged or stale counts for one
+    shared "unverified" client."""
+    limits = request.app.state.status_limits
+    client = request.app.state.client_tags.verify(body.client, body.sender_id) or "unverified"
+    subjects = {"sender": body.sender_id, "reference": body.reference.strip(), "client": client}
+    if await limits.blocked(subjects):
         return JSONResponse(content={"found": False, "blocked": True})
     try:
-        application = applications.find_for_resident(session, fields, body.reference, body.phone_last4)
+        application = await asyncio.to_thread(
+            applications.find_for_resident, session, fields, body.reference, body.phone_last4
+        )
     except OperationalError:
         return JSONResponse(status_code=503, content=DATABASE_DOWN)
     if application is None:
-        await limiter.record_failure(body.sender_id)
+        await limits.record_failure(subjects)
         return JSONResponse(content={"found": False, "blocked": False})
     return JSONResponse(
         content={

@@ -60,6 +60,22 @@ class TicketCollector:
         turns.add_metric([], chat_turns)
         rate.add_metric([], since_start / chat_turns if chat_turns else 0.0)
         yield from (waiting, oldest, first, created, turns, rate)
+        yield from _sip_metrics(getattr(state, "sip", None))
+
+
+def _sip_metrics(endpoint):  # noqa: ANN001, ANN202 - the SIP endpoint or None
+    """Phone calls (docs/telephony.md): active calls, RTP streams on the media clock, counters since start."""
+    if endpoint is None:
+        return
+    stats = endpoint.stats()
+    active = GaugeMetricFamily("accessline_sip_active_calls", "SIP calls in progress")
+    active.add_metric([], stats["active_calls"])
+    streams = GaugeMetricFamily("accessline_sip_rtp_streams", "RTP streams on the media clock")
+    streams.add_metric([], stats["rtp_streams"])
+    events = CounterMetricFamily("accessline_sip_events", "SIP calls and refused datagrams", labels=["kind"])
+    for kind in ("calls", "dropped_not_allowed", "dropped_oversize", "malformed"):
+        events.add_metric([kind], stats[kind])
+    yield from (active, streams, events)
 
 
 def _aware(moment: datetime) -> datetime:

@@ -1,11 +1,14 @@
 """/api/operator/* and /ws/operator — the hotline operators' console API.
 
-Operators see personal data (contact phone, linked application) only for the tickets they hold; every view of a
-ticket is audited.
+Operators see personal data (summary slots, transcript, messages, contact phone, linked application) only for the
+tickets they hold; every view of a ticket is audited. The console socket carries message texts only to the holder.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from datetime import datetime, timezone
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, WebSocket, WebSocketDisconnect
@@ -14,10 +17,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.api.deps import CurrentUser, cipher, db_session, require_roles
-from bot.core.security import FieldCipher, decode_access_token
+from bot.core.security import FieldCipher
 from bot.escalation.tickets import PRIORITY_RANK
 from bot.services import applications
-from bot.storage.models import Application, AuditEntry, CannedResponse, Ticket, TicketMessage
+from bot.services.accounts import Account, account_for_token, still_valid
+from bot.storage.models import Application, AuditEntry, CannedResponse, Ticket
 
 router = APIRouter(prefix="/api/operator", tags=["operator"])
 socket_router = APIRouter()
@@ -73,22 +77,12 @@ def ticket_detail(
     session: Session = Depends(db_session),
     fields: FieldCipher = Depends(cipher),
 ) -> dict:
-    """Summary, transcript and messages; contact phone and linked application only for the holder."""
+    """The queue card for everybody; summary slots, transcript, messages, contact phone and the linked application
+    only for the operator holding the ticket (`withheld` says the rest was left out)."""
     ticket = _ticket(session, ticket_id)
     holder = ticket.status == "assigned" and ticket.operator == user.username
-    messages = session.scalars(
-        select(TicketMessage).where(TicketMessage.ticket_id == ticket.id).order_by(TicketMessage.id)
-    )
     detail = {
-        **request.app.state.escalation.ticket_card(session, ticket),
-        "summary": ticket.summary,
-        "transcript": ticket.transcript,
-        "messages": [
-            {"id": m.id, "author": m.author, "operator": m.operator, "text": m.text, "at": m.at.isoformat()}
-            for m in messages
-        ],  # fmt: skip
-        "outcome": ticket.outcome,
-        "holder": holder,
+        **request.app.state.escalation.ticket_detail(session, ticket, holder=holder),
         "contact_phone": fields.decrypt(ticket.contact_phone_enc) if holder else None,
         "application": None,
     }
@@ -185,23 +179,77 @@ def add_canned(body: CannedIn, user: CurrentUser = Depends(editors), session: Se
     return {"id": canned.id, "title": canned.title, "text": canned.text}
 
 
+class SocketClosed(Exception):
+    """The console went away."""
+
+
+def _account(state, token: str) -> Account | None:  # noqa: ANN001 - the app state
+    with state.sessions() as session:
+        return account_for_token(session, state.secrets["jwt_secret"], token)
+
+
+def _valid(state, account: Account) -> bool:  # noqa: ANN001
+    with state.sessions() as session:
+        return still_valid(session, account)
+
+
+async def _hello(socket: WebSocket) -> Account | None:
+    """The first message must carry the token, within the hello timeout; answer the operator's account."""
+    state = socket.app.state
+    try:
+        hello = await asyncio.wait_for(socket.receive_json(), state.settings.operator_hello_timeout_seconds)
+    except asyncio.TimeoutError:
+        await socket.close(code=4408, reason="no token sent in time")
+        return None
+    token = str(hello.get("token", "")) if isinstance(hello, dict) else ""
+    account = await asyncio.to_thread(_account, state, token[:4096])
+    if account is None or account.role not in CONSOLE_ROLES:
+        await socket.send_json({"type": "error", "detail": "请先以客服身份登录。"})
+        await socket.close(code=4401)
+        return None
+    return account
+
+
+async def _drain(socket: WebSocket) -> None:
+    """Read (and ignore) what the page sends until it disconnects."""
+    while True:
+        message = await socket.receive()
+        if message["type"] == "websocket.disconnect":
+            raise SocketClosed
+
+
 @socket_router.websocket("/ws/operator")
 async def operator_socket(socket: WebSocket) -> None:
-    """Real-time console updates. The first message must be {"token": "<bearer token>"} (never in the URL)."""
+    """Real-time console updates. The first message must be {"token": "<bearer token>"} (never in the URL), sent
+    within OPERATOR_HELLO_TIMEOUT_SECONDS. The socket closes (4401) when the token expires, or when its user signs out,
+    is deactivated or removed (checked every OPERATOR_SOCKET_RECHECK_SECONDS)."""
     await socket.accept()
-    hub = socket.app.state.hub
+    state = socket.app.state
+    hub = state.hub
+    receiver: asyncio.Task | None = None
     try:
-        hello = await socket.receive_json()
-        claims = decode_access_token(socket.app.state.secrets["jwt_secret"], str(hello.get("token", "")))
-        if not claims or claims.get("role") not in CONSOLE_ROLES:
-            await socket.send_json({"type": "error", "detail": "请先以客服身份登录。"})
-            await socket.close(code=4401)
+        account = await _hello(socket)
+        if account is None:
             return
-        await hub.add_console(socket)
-        await socket.send_json({"type": "ready", "operator": claims["sub"]})
+        await hub.add_console(socket, account.username)
+        await socket.send_json({"type": "ready", "operator": account.username})
+        receiver = asyncio.create_task(_drain(socket))
         while True:
-            await socket.receive_text()  # keep-alive pings from the page; nothing else is expected
-    except (WebSocketDisconnect, ValueError, RuntimeError):
+            left = (account.expires_at - datetime.now(timezone.utc)).total_seconds()
+            wait = min(max(left, 0.0), state.settings.operator_socket_recheck_seconds)
+            done, _ = await asyncio.wait({receiver}, timeout=wait)
+            if done:
+                return  # the page went away
+            if not await asyncio.to_thread(_valid, state, account):
+                break
+        hub.remove_console(socket)
+        await socket.send_json({"type": "expired", "detail": "登录已过期，请重新登录。"})
+        await socket.close(code=4401, reason="token expired or revoked")
+    except (WebSocketDisconnect, SocketClosed, ValueError, RuntimeError):
         pass
     finally:
         hub.remove_console(socket)
+        if receiver is not None:
+            receiver.cancel()
+            with contextlib.suppress(asyncio.CancelledError, SocketClosed, WebSocketDisconnect, RuntimeError):
+                await receiver

@@ -15,11 +15,14 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 from starlette.datastructures import UploadFile
 
+from bot.api.conversation_access import ConversationRefused, admit, hand_over_key, presented_key, refused
+from bot.api.deps import client_address
 from bot.api.routes.chat import render_messages
 from bot.api.schemas import ErrorResponse, Handoff, Message
 from bot.dialogue.client import DialogueUnavailable
 from bot.services import messages
 from bot.services.chat import TextTooLong
+from bot.services.client_tags import web_client
 from bot.services.request_limits import limit
 from bot.text.normalize import normalize_text
 from voice.audio import FORMATS, Audio, AudioTooLong, InvalidAudio, decode_audio
@@ -78,6 +81,7 @@ class TurnResponse(BaseModel):
     handoff: Handoff | None = None
     audio: SpeechAudio | None = None
     tts_engine: str | None = None
+    conversation_key: str | None = Field(default=None, description="as in POST /api/chat: issued on the first turn")
     audio_unavailable: str | None = None
 
 
@@ -246,11 +250,12 @@ def _speak(request: Request, text: str, rate: int, reply_format: str) -> tuple[S
 
 
 async def voice_reply(
-    request_state, sender_id: str, utterance: str | None, repeat: bool = False
+    request_state, sender_id: str, utterance: str | None, repeat: bool = False, client: str | None = None
 ) -> tuple[list[Message], dict | None, str]:
     """Run one turn through the chat pipeline (channel "voice") and return (messages, handoff, spoken text).
 
-    `utterance` None means nothing usable was heard or pressed; `repeat` replays the last reply."""
+    `utterance` None means nothing usable was heard or pressed; `repeat` replays the last reply. `client`: the
+    HTTP client of /turn (None for the telephone gateway, which owns its conversations)."""
     menus: KeypadMenus = request_state.keypad
     if repeat:
         last = menus.last(sender_id)
@@ -258,7 +263,7 @@ async def voice_reply(
         return [Message(text=spoken)], None, spoken
     if utterance is None:
         return [Message(text=NOT_HEARD)], None, NOT_HEARD
-    turn = await request_state.chat_service.handle(sender_id, utterance, channel="voice")
+    turn = await request_state.chat_service.handle(sender_id, utterance, channel="voice", client=client)
     rendered = render_messages(turn)
     buttons = [b for m in rendered for b in (m.buttons or [])]
     spoken = spoken_reply([m.text for m in rendered], [b.title for b in buttons])
@@ -291,18 +296,31 @@ TURN_BODY = {
 @router.post(
     "/turn",
     response_model=TurnResponse,
-    responses={**_ERRORS, 422: {"description": "invalid request"}},
+    responses={**_ERRORS, 403: {"model": ErrorResponse}, 422: {"description": "invalid request"}},
     openapi_extra=TURN_BODY,
 )
-async def turn(request: Request) -> TurnResponse | JSONResponse:
+async def turn(request: Request, response: Response) -> TurnResponse | JSONResponse:
     """One turn for a caller: audio (multipart `file` or JSON base64 `audio`), keypad `digits`, or `text`.
-    The bot's reply comes back as messages and as audio (WAV, or 8 kHz µ-law for telephone lines)."""
+    The bot's reply comes back as messages and as audio (WAV, or 8 kHz µ-law for telephone lines).
+    Like POST /api/chat, later turns need the X-Conversation-Key header (the key comes with the first reply)."""
     await limit(request, "voice")  # per address before the body is read, per conversation once it is known
     given = await _turn_input(request)
     if isinstance(given, JSONResponse):
         return given
+    await request.app.state.request_limiter.check("voice", None, given.request.sender_id)
+    try:
+        issued = await admit(request, given.request.sender_id, presented_key(request))
+    except ConversationRefused:
+        return refused()
+    answer = await _turn(request, given)
+    if isinstance(answer, TurnResponse):
+        answer.conversation_key = issued
+    hand_over_key(answer if isinstance(answer, JSONResponse) else response, issued)
+    return answer
+
+
+async def _turn(request: Request, given: TurnInput) -> TurnResponse | JSONResponse:
     body = given.request
-    await request.app.state.request_limiter.check("voice", None, body.sender_id)
     if sum(x is not None for x in (body.text, body.digits, given.audio)) != 1:
         return _error(422, "请只给出一种输入：录音、按键或文字。", fields=["audio", "digits", "text"])
     recognition: Recognition | None = None
@@ -323,7 +341,8 @@ async def turn(request: Request) -> TurnResponse | JSONResponse:
     else:
         utterance = body.text or None
     try:
-        rendered, handoff, spoken = await voice_reply(request.app.state, body.sender_id, utterance, repeat)
+        client = web_client(client_address(request))
+        rendered, handoff, spoken = await voice_reply(request.app.state, body.sender_id, utterance, repeat, client)
     except TextTooLong as exc:
         return _error(413, str(exc))
     except DialogueUnavailable as exc:

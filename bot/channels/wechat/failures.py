@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.core.security import FieldCipher
 from bot.escalation import tickets
 from bot.storage.models import AuditEntry, Ticket, TicketMessage
 
@@ -23,8 +24,9 @@ REASONS = {45015: "超过48小时回复期限，或居民已取消关注", 45047
 class FailureLog:
     """Counts failures by error code and writes them down."""
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], cipher: FieldCipher) -> None:
         self._sessions = sessions
+        self._cipher = cipher
         self.counts: Counter[int] = Counter()
 
     def record(self, sender_id: str, errcode: int, errmsg: str, kind: str) -> None:
@@ -36,13 +38,13 @@ class FailureLog:
                 details = {"errcode": errcode, "errmsg": errmsg[:200], "kind": kind}
                 session.add(AuditEntry(actor="wechat", action="wechat.push_failed", target=sender_id, details=details))
                 if kind == "operator":
-                    self._note_on_ticket(session, sender_id, errcode, errmsg)
+                    self._note_on_ticket(session, self._cipher, sender_id, errcode, errmsg)
                 session.commit()
         except SQLAlchemyError:
             log.warning("wechat push failure could not be stored (database unavailable)")
 
     @staticmethod
-    def _note_on_ticket(session: Session, sender_id: str, errcode: int, errmsg: str) -> None:
+    def _note_on_ticket(session: Session, cipher: FieldCipher, sender_id: str, errcode: int, errmsg: str) -> None:
         ticket = session.scalar(
             select(Ticket).where(Ticket.sender_id == sender_id).order_by(Ticket.created_at.desc()).limit(1)
         )
@@ -51,7 +53,8 @@ class FailureLog:
         reason = REASONS.get(errcode, f"微信返回错误{errcode}")
         session.add(
             TicketMessage(
-                ticket_id=ticket.id, author="bot", text=NOT_DELIVERED.format(reason=reason), at=tickets.now(),
+                ticket_id=ticket.id, author="bot", text_enc=cipher.encrypt(NOT_DELIVERED.format(reason=reason)),
+                at=tickets.now(),
                 seen_by_resident=True,  # a note for the operator, never sent to the resident
             )
         )  # fmt: skip

@@ -53,7 +53,7 @@ def build_wechat(state: Any, settings: Settings) -> WeChatEndpoint | None:
         crypto = MessageCrypto(settings.wechat_token, settings.wechat_encoding_aes_key, settings.wechat_app_id or "")
     directory = Directory(store, state.secrets["data_key"], state.secrets["wechat_key"])  # separate HMAC key
     channel = WeChatChannel(
-        state, store, directory, api, FailureLog(state.sessions),
+        state, store, directory, api, FailureLog(state.sessions, state.cipher),
         settings.wechat_reply_budget_seconds, settings.wechat_dedupe_ttl_seconds,
     )  # fmt: skip
     state.hub.add_resident_listener(channel.resident_notified)

@@ -1,0 +1,372 @@
+"""One turn of the application form, as a pure function of the slots and the message (no Rasa; the form validation
+action in actions/intake_form.py runs it and turns its result into events and messages).
+
+Every message is read for every field still needed; the bot then confirms what it took from a long sentence and
+asks only for what is missing. A question is answered and the same question asked again; "取消" ends everything
+and keeps nothing; "电话错了，是…" corrects a field at any time; naming another benefit switches and keeps what was
+said; the read-back must be confirmed before anything is submitted.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from actions import intake_texts as texts
+from actions.intake_understand import Heard, Listener
+from actions.readback import readback_messages, spoken_value
+from bot.rules.benefits import FORM_NAME, BenefitTable, detect_benefit, load_table
+from bot.rules.field_values import NO_CARD, yes_or_no
+from bot.rules.id_card import validate_id_number
+from bot.rules.places import normalise_address, region_of_id
+
+__all__ = ["FORM_NAME", "Incoming", "Turn", "form_slots", "hidden_slots", "step"]
+
+REJECT_INTENTS = frozenset({"request_human", "complaint", "danger"})
+HIDDEN = ("has_card", "relation_clue", "speaker_name", "speaker_phone", "region_from_id", "intake_misses",
+          "intake_pending_faq", "intake_turns", "application_token", "submission_pending")  # fmt: skip
+NAME_KINDS = ("name",)
+MAX_MISSES_BEFORE_HELP = 2
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """The resident's message and what the NLU made of it."""
+
+    text: str
+    intent: str | None = None
+    confidence: float = 0.0
+    faq_key: str | None = None  # the FAQ answer chosen, only when the NLU understood a policy question
+
+
+@dataclass
+class Turn:
+    """What the form does: slot updates, messages ({"text", "buttons"} or {"faq": key}), the next question."""
+
+    slots: dict[str, Any] = field(default_factory=dict)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    requested: str | None = None
+    outcome: str | None = None  # None (asking) | confirmed | cancelled | no_consent | reject
+
+    def say(self, text: str, buttons: tuple[str, ...] | list[str] = ()) -> None:
+        self.messages.append({"text": text, "buttons": [{"title": b, "payload": b} for b in buttons]})
+
+
+def form_slots(table: BenefitTable | None = None) -> tuple[str, ...]:
+    return (table or load_table()).all_form_fields
+
+
+def hidden_slots() -> tuple[str, ...]:
+    return HIDDEN
+
+
+def needed_fields(table: BenefitTable, slots: dict[str, Any]) -> tuple[str, ...]:
+    """The fields of the current benefit that apply now (proxy fields only for family members …)."""
+    spec = table.benefit(slots.get("benefit"))
+    if spec is None:
+        return ("benefit",)
+    keys = [k for k in spec.form_fields if table.fields[k].applies(slots)]
+    if slots.get("has_card") is False and "card_number" in keys:
+        keys.remove("card_number")  # "没有" answered the card question
+    return tuple(keys)
+
+
+def next_field(table: BenefitTable, slots: dict[str, Any]) -> str | None:
+    """The first field still missing; a relation that only the ID number's sex digit can settle waits for it."""
+    waiting = []
+    for key in needed_fields(table, slots):
+        if key == "card_number" and slots.get("has_card") is False:
+            continue
+        if key == "proxy_relation" and slots.get("relation_clue") and not slots.get("id_number"):
+            waiting.append(key)
+            continue
+        if slots.get(key) in (None, ""):
+            return key
+    return waiting[0] if waiting else None
+
+
+def _settle(table: BenefitTable, slots: dict[str, Any]) -> None:
+    """Fill what follows from what is known: whose name/phone, the relation by the applicant's sex, the child's
+    birth date and the region from the ID number, no card."""
+    if slots.get("card_number") == NO_CARD:
+        slots["card_number"], slots["has_card"] = None, False
+    elif slots.get("card_number"):
+        slots["has_card"] = True
+    for_self = slots.get("for_self")
+    if for_self is not None:
+        for spoken, own, proxy in (("speaker_name", "applicant_name", "proxy_name"),
+                                   ("speaker_phone", "phone", "proxy_phone")):  # fmt: skip
+            if slots.get(spoken):
+                target = own if for_self else proxy
+                if not slots.get(target):
+                    slots[target] = slots[spoken]
+                slots[spoken] = None
+    if for_self is True:
+        for key in ("proxy_name", "proxy_relation", "proxy_phone", "relation_clue"):
+            slots[key] = None
+    check = validate_id_number(slots.get("id_number") or "")
+    clue = slots.get("relation_clue")
+    if clue and check.ok:
+        slots["proxy_relation"] = clue["male"] if check.sex == "男" else clue["female"]
+        slots["relation_clue"] = None
+    town, address = slots.get("town"), slots.get("address")
+    if town and address and town not in address:
+        slots["address"] = normalise_address(address, town)  # the stored address starts with the town
+    if check.ok:
+        if "child_birth_date" in needed_fields(table, slots) and check.birth_date:
+            slots["child_birth_date"] = check.birth_date.isoformat()
+        if not slots.get("region") and region_of_id(check.value):
+            slots["region"], slots["region_from_id"] = region_of_id(check.value), True
+
+
+def _apply(table: BenefitTable, slots: dict[str, Any], heard: Heard, turn: Turn) -> list[str]:
+    """Put what was heard into the slots; return the fields newly learned (for the "记下了" echo)."""
+    learned = []
+    for key, value in heard.facts.items():
+        if key not in table.fields and key not in HIDDEN:
+            continue
+        if key == "region" and slots.get("region_from_id") and value != slots.get("region"):
+            slots["region_from_id"] = None  # where they live beats where the ID was issued
+        elif slots.get(key) not in (None, "") and key not in heard.corrected:
+            continue
+        if key == "proxy_relation":
+            slots["relation_clue"] = None  # said outright: no guess to settle later
+        if key == "id_number" and slots.get("card_number") and not str(slots["card_number"]).startswith(value):
+            slots["card_number"] = None  # the card must start with the (new) ID number
+        slots[key] = value
+        if key in table.fields:
+            learned.append(key)
+    _settle(table, slots)
+    return learned
+
+
+def _echo(table: BenefitTable, slots: dict[str, Any], keys: list[str]) -> str | None:
+    if "address" in keys and str(slots.get("town") or "-") in str(slots.get("address") or ""):
+        keys = [k for k in keys if k != "town"]  # the address says the town already
+    parts = []
+    for key in keys:
+        spec = table.fields[key]
+        said = spoken_value(table, key, slots)
+        if said is None or spec.kind in ("consent", "confirm"):
+            continue
+        parts.append(f"{spec.label}{said}" if spec.kind != "for_self" else said)
+    return texts.NOTED.format(facts="、".join(parts)) if parts else None
+
+
+def _ask(table: BenefitTable, slots: dict[str, Any], key: str, turn: Turn, lead: list[str]) -> None:
+    """Ask for `key` (the read-back for `confirmed`), after the lead sentences, in one message when short."""
+    turn.requested = key
+    spec = table.fields[key]
+    if key == "confirmed":
+        for text in lead:
+            turn.say(text)
+        for text in readback_messages(table, needed_fields(table, slots), slots):
+            turn.say(text)
+        turn.say(spec.question, spec.buttons)
+        return
+    question = spec.ask(slots.get("for_self"))
+    if key == "card_number" and slots.get("has_card") is True:
+        question = "请说一下残疾人证号，20位，前18位和身份证号一样。"
+    if lead and lead[-1].endswith("？"):
+        question = ""  # the last sentence already asks (e.g. "申请人是您的丈夫还是妻子？")
+    buttons = spec.buttons
+    if key == "benefit":
+        buttons = tuple(b.name for b in table.benefits.values())
+    turn.say("".join([*lead, question]), buttons)
+
+
+def _misses(slots: dict[str, Any], key: str, turn: Turn) -> int:
+    misses = dict(slots.get("intake_misses") or {})
+    misses[key] = misses.get(key, 0) + 1
+    turn.slots["intake_misses"] = misses
+    slots["intake_misses"] = misses
+    return misses[key]
+
+
+def _answer_question(
+    table: BenefitTable,
+    slots: dict[str, Any],
+    incoming: Incoming,
+    turn: Turn,
+    needs_region: Callable[[str], bool],
+    hotline: Callable[[str | None], str],
+) -> bool:
+    """Answer a question asked in the middle; False when the region must be asked first (kept for later)."""
+    for help_answer in table.questions:
+        if any(word in incoming.text for word in help_answer.words):
+            turn.say(help_answer.answer)
+            return True
+    if incoming.intent == "check_status":
+        turn.say(texts.IN_FORM_STATUS)
+        return True
+    faq_key = incoming.faq_key if incoming.intent == "faq" else None
+    benefit = table.benefit(slots.get("benefit"))
+    if not faq_key and benefit and benefit.faq and detect_benefit(incoming.text) == benefit.key:
+        faq_key = benefit.faq  # a question about the benefit being applied for ("托养对岁数有要求没")
+    if faq_key:
+        if needs_region(faq_key) and not slots.get("region"):
+            slots["intake_pending_faq"] = faq_key
+            turn.say(texts.REGION_FIRST)
+            return False
+        turn.messages.append({"faq": faq_key})
+        return True
+    turn.say(texts.CANNOT_ANSWER.format(hotline=hotline(slots.get("region"))))
+    return True
+
+
+def _asks_a_question(incoming: Incoming, heard: Heard, requested: str) -> bool:
+    """A policy question the NLU understood, in a message that answered nothing, is a question even without 吗/？."""
+    if heard.question or incoming.intent not in ("faq", "check_status", "out_of_scope") or incoming.confidence < 0.5:
+        return heard.question
+    answered = requested in heard.facts and requested not in ("pi_consent", "confirmed")
+    taken = [k for k in heard.facts if k not in ("pi_consent", "confirmed")]
+    if incoming.intent in ("check_status", "out_of_scope"):
+        return not taken and not answered and incoming.confidence >= 0.7
+    return bool(incoming.faq_key) and not answered and not taken and len(incoming.text) > 4
+
+
+def _cleared(table: BenefitTable) -> dict[str, Any]:
+    return {key: None for key in (*table.all_form_fields, *HIDDEN) if key != "region"}
+
+
+def step(
+    slots_in: dict[str, Any],
+    incoming: Incoming,
+    *,
+    table: BenefitTable | None = None,
+    needs_region: Callable[[str], bool] = lambda key: False,
+    hotline: Callable[[str | None], str] = lambda region: "残联",
+) -> Turn:
+    """One message during the application form (`requested_slot` None = the form is just starting)."""
+    table = table or load_table()
+    slots = dict(slots_in)
+    requested = slots.get("requested_slot")
+    turn = Turn()
+    if requested and incoming.intent in REJECT_INTENTS and incoming.confidence >= 0.6:
+        turn.outcome = "reject"  # hand-over, complaint, danger: the rules take it from here
+        return turn
+    listener = Listener(table, slots, lambda state: needed_fields(table, state))
+    heard = listener.hear(incoming.text, requested)
+    if requested and incoming.intent == "cancel_application" and incoming.confidence >= 0.8 and not heard.facts:
+        heard.cancel = heard.cancel or len(incoming.text) <= 20  # the NLU's word for a short message
+    if requested and _asks_a_question(incoming, heard, requested):
+        heard.question = True
+        first_clause = re.split(r"[\s，,。！!；;]", incoming.text.strip(), maxsplit=1)[0]
+        if yes_or_no(first_clause) is None:
+            for key in ("pi_consent", "confirmed"):
+                heard.facts.pop(key, None)  # a question is not a yes (but "同意是同意，先问一句…" is both)
+    if heard.cancel and not heard.facts.get(requested or ""):
+        turn.slots = _cleared(table)
+        turn.say(texts.CANCELLED)
+        turn.outcome = "cancelled"
+        return turn
+    lead: list[str] = []
+    if heard.switch_to:
+        slots["benefit"] = heard.switch_to
+        slots["confirmed"] = None
+        lead.append(texts.SWITCHED.format(benefit=table.name_of(heard.switch_to)))
+    if requested == "pi_consent" and heard.facts.get("pi_consent") is False:
+        turn.slots = _cleared(table)
+        turn.say(texts.NO_CONSENT.format(hotline=hotline(slots.get("region"))))
+        turn.outcome = "no_consent"
+        return turn
+    before = dict(slots)
+    learned = _apply(table, slots, heard, turn)
+    if requested == "confirmed":
+        return _readback_turn(table, slots, slots_in, incoming, heard, learned, turn, needs_region, hotline)
+
+    requested_filled = bool(requested) and slots.get(requested) not in (None, "")
+    answered_too = requested_filled and requested in learned and requested != "pi_consent"
+    if requested and requested != "benefit" and heard.question and not answered_too:
+        if _answer_question(table, slots, incoming, turn, needs_region, hotline):
+            lead.append(texts.RESUME)
+    elif requested and not requested_filled and requested != "benefit":
+        problem = heard.problems.get(requested)
+        if not learned or problem:
+            misses = _misses(slots, requested, turn)
+            if not (requested == "card_number" and slots.get("has_card") is True and not problem):
+                lead.append(problem or texts.SAY_AGAIN)
+            if table.fields[requested].kind in NAME_KINDS and misses >= MAX_MISSES_BEFORE_HELP:
+                lead.append(texts.SPELL_NAME)
+            elif misses >= MAX_MISSES_BEFORE_HELP + 1:
+                lead.append(texts.OFFER_PERSON)
+    for key, message in heard.problems.items():
+        if key != requested and key not in learned and message not in lead:
+            lead.insert(0, message)
+    pending = slots.get("intake_pending_faq")
+    if pending and slots.get("region"):
+        turn.messages.append({"faq": pending})
+        slots["intake_pending_faq"] = None
+        lead.append(texts.RESUME)
+
+    new_keys = [k for k in learned if k not in ("pi_consent", "confirmed", "benefit")]
+    if requested == "pi_consent" and slots.get("pi_consent"):
+        earlier = [k for k in needed_fields(table, slots) if before.get(k) not in (None, "")]
+        echo_keys = [k for k in earlier if k not in ("pi_consent", "benefit")] + new_keys
+    elif len(new_keys) > 1 or (new_keys and new_keys != [requested]):
+        echo_keys = new_keys
+    else:
+        echo_keys = []
+    echo = _echo(table, slots, list(dict.fromkeys(echo_keys))) if slots.get("pi_consent") else None
+    if echo:
+        lead.insert(0, echo)
+    if requested in (None, "benefit") and table.benefit(slots.get("benefit")) and not heard.switch_to:
+        lead.insert(0, texts.START.format(benefit=table.name_of(slots["benefit"])))
+    key = "region" if slots.get("intake_pending_faq") and not slots.get("region") else next_field(table, slots)
+    _finish(slots, slots_in, turn)
+    if key is None:
+        turn.outcome = "confirmed"
+        return turn
+    _ask(table, slots, key, turn, lead)
+    return turn
+
+
+def _readback_turn(
+    table: BenefitTable, slots: dict[str, Any], slots_in: dict[str, Any], incoming: Incoming, heard: Heard,
+    learned: list[str], turn: Turn, needs_region: Callable[[str], bool], hotline: Callable[[str | None], str],
+) -> Turn:  # fmt: skip
+    lead: list[str] = []
+    changed = [k for k in learned if k != "confirmed" and slots_in.get(k) != slots.get(k)]
+    cleared = [k for k in heard.corrected if k not in heard.facts]
+    for key in cleared:
+        slots[key] = None
+        if key == "card_number":
+            slots["has_card"] = None
+    if changed or cleared or heard.switch_to:
+        if changed:
+            lead.append(texts.FIXED)
+        lead.extend(heard.problems.values())
+        key = next_field(table, slots)
+        slots["confirmed"] = None
+        _finish(slots, slots_in, turn)
+        _ask(table, slots, key or "confirmed", turn, lead)
+        return turn
+    slots["confirmed"] = None
+    answer = yes_or_no(incoming.text) if not heard.question else None
+    if answer is True:
+        slots["confirmed"] = True
+        _finish(slots, slots_in, turn)
+        turn.outcome = "confirmed"
+        return turn
+    if heard.question:
+        if _answer_question(table, slots, incoming, turn, needs_region, hotline):
+            lead.append(texts.RESUME)
+        turn.say("".join([*lead, table.fields["confirmed"].question]), table.fields["confirmed"].buttons)
+    elif answer is False:
+        turn.say(texts.WHICH_IS_WRONG)
+    else:
+        turn.say(texts.CONFIRM_OR_FIX, table.fields["confirmed"].buttons)
+    turn.requested = "confirmed"
+    _finish(slots, slots_in, turn)
+    return turn
+
+
+def _finish(slots: dict[str, Any], slots_in: dict[str, Any], turn: Turn) -> None:
+    """Every slot whose value changed becomes a slot update."""
+    for key, value in slots.items():
+        if key == "requested_slot":
+            continue
+        if slots_in.get(key) != value:
+            turn.slots[key] = value

@@ -1,0 +1,340 @@
+"""Understand one resident message during an application (pure functions, no Rasa).
+
+Mixed initiative: every message is searched for every field the form still needs — the benefit, for whom and the
+family relation, the applicant's and the family member's names ("我爸叫李长顺，我是他闺女李秀芬"), ID and card
+numbers, phones (whose?), the address with its town and region, the household status, the device wanted and the
+benefit's own choices — besides the answer to the question asked. Corrections ("电话错了，是…") may come at any
+time. Values are checked by bot/rules/field_values.py; what cannot be used is reported, never stored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.rules.benefits import BenefitTable, FieldSpec, detect_benefit
+from bot.rules.disability_card import validate_disability_card
+from bot.rules.field_values import (
+    NO_CARD,
+    Parsed,
+    choice_in,
+    looks_like_question,
+    parse_answer,
+    parse_place,
+)
+from bot.rules.id_card import validate_id_number
+from bot.rules.kinship import I_AM_THEIR, MY_RELATIVE, relation_clue, sex_from_pronoun
+from bot.rules.names import name_at
+from bot.rules.phone import validate_phone
+from bot.rules.places import find_town
+from bot.rules.regions import detect_region
+from bot.rules.spoken_numbers import number_spans
+
+CANCEL = re.compile(
+    r"取消|不办了|不申请了|不弄了|不填了|不整了|不搞了|不要了|别填了|不想办了|不想弄了|先不办|先不弄|"
+    r"不想申请了|退出|算了吧|算了不|不办啦|不整啦|不弄啦|停止申请|以后再说|改天再说|下次再办|不用了|不用办了|"
+    r"不要办了|别办了|别弄了|撤销|撤回|那就算了|不申请啦|不想要了|不办咧|不弄咧|不整咧|甭办了|甭弄了|^算了[。！!，,]*$|"
+    r"不提交|别提交|先不提交|不交了|不报了|不报名了|不去了|不需要了|不想填了|不填啦"
+)
+SWITCH = re.compile(r"改|换|还是|不要.{0,6}要|不办.{0,6}办|改主意|重新选|申请|办")
+STRONG_QUESTION = re.compile(
+    r"吗|？|\?|怎么|为什么|为啥|多少|能不能|是不是|多久|多长时间|咋办|咋整|啥时候|什么时候|谁能|谁可以|"
+    r"干啥|干什么|做甚|有没有|中不中|行不行|要不要|需要|怎样|如何|"
+    r"(?:能|可以|有|是|中|行|会|要|用|给|算)[\u4e00-\u9fff]{0,8}不[？?。！!]*$|呢[？?。]*$|了没[？?。]*$|"
+    r"([\u4e00-\u9fff])不\1|有[\u4e00-\u9fff]{0,8}没(?:有)?(?:[？?。\s]|$)|问一句|问一下|问问|请问|想问|打听|"
+    r"甚(?!至)|啥(?!也)|几(?:点|时|号|天|个|岁|年|月|分)"
+)
+SELF_CUES = re.compile(r"(?:我|俺)(?:自己|本人)|给自己|为自己|自己申请|自己办|本人申请|"
+                       r"(?:我|俺)是(?:个)?(?:一级|二级|三级|四级)?[\u4e00-\u9fff]{0,3}残疾|"
+                       r"(?:我|俺)(?:的)?(?:耳朵|眼睛|腿|腰|手|脚)|(?:我|俺)(?:听不见|看不见|瘫|坐轮椅)|"
+                       r"(?:我|俺)(?:有|开的是|开)(?:一辆|辆)?(?:残疾人)?(?:那个)?(?:机动)?轮椅车")  # fmt: skip
+_SPEAKER_NAME = re.compile(
+    r"(?:我|俺)(?:叫|名叫|名字叫|名字是|姓名是|的名字是)|(?:我|俺)是(?=[\u4e00-\u9fff]{2,4}(?:[，,。\s]|$))"
+)
+_APPLICANT_NAME = re.compile(r"(?:他|她|申请人|老人|孩子|娃|老人家)(?:的)?(?:叫|名叫|名字叫|名字是|姓名是|姓名叫)")
+_RELATIVE_NAMING = re.compile("(" + "|".join(sorted(MY_RELATIVE, key=len, reverse=True)) + ")" +
+                              r"(?:叫|名叫|名字叫|名字是|姓名是)")  # fmt: skip
+_I_AM_THEIR_NAMED = re.compile(r"(?:我|俺)是(?:他|她|它|人家|申请人|孩子)?(?:的)?(" +
+                               "|".join(sorted(I_AM_THEIR, key=len, reverse=True)) + r")[，,\s]?")  # fmt: skip
+_FIELD_NAME = re.compile(r"(?:姓名|名字)(?:是|叫|：|:)\s*")
+_MY_WORDS = re.compile(r"(?:我|俺)(?:的)?(?:电话|手机|号码|联系方式)|打我|联系我|找我|给我打")
+_THEIR_WORDS = re.compile(r"(?:他|她|申请人|老人|孩子|娃|" + "|".join(sorted(MY_RELATIVE, key=len, reverse=True)) +
+                          r")(?:的)?(?:电话|手机|号码|联系方式)")  # fmt: skip
+_ADDRESS_LEAD = re.compile(r"(?:家住在|家住|住在|住址是|地址是|住址|地址|家在|住)(?!院|不|得|着|了|哪)[：:\s]*")
+_CLAUSE_END = re.compile(r"[，,。！!？?；;]|想申请|想办|要申请|申请|家里是|家是|电话|手机|身份证")
+_ERROR_CUE = r"(?:说)?(?:错了|不对|写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的)"
+_NEW_VALUE = re.compile(r"^(?:了)?[，,\s]*(?:应该是|正确的是|改成|改为|换成|是|为|：|:)?\s*(.+)$")
+
+
+@dataclass
+class Heard:
+    """What one message said: checked facts, problems with values that could not be used, and controls."""
+
+    facts: dict[str, Any] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+    corrected: set[str] = field(default_factory=set)
+    cancel: bool = False
+    question: bool = False
+    switch_to: str | None = None
+
+    def take(self, key: str, parsed: Parsed, *, override: bool = True) -> None:
+        if parsed.value is None:
+            if parsed.message:
+                self.problems.setdefault(key, parsed.message)
+            self.facts.update({k: v for k, v in parsed.also.items() if k not in self.facts})
+            return
+        if override or key not in self.facts:
+            self.facts[key] = parsed.value
+        self.problems.pop(key, None)
+        for also_key, value in parsed.also.items():
+            self.facts.setdefault(also_key, value)
+
+
+def correction(text: str, table: BenefitTable, benefit_fields: tuple[str, ...]) -> tuple[str, str | None] | None:
+    """(field, new value text or None) for "电话错了，是…"; the field named first in the sentence wins."""
+    found: list[tuple[int, int, str, int]] = []
+    for key in benefit_fields:
+        spec = table.fields[key]
+        for word in (spec.label, *spec.also_called):
+            for match in re.finditer(re.escape(word) + r"(?:号码|号)?" + _ERROR_CUE, text):
+                found.append((match.start(), -len(word), key, match.end()))
+    if not found:
+        return None
+    _, _, key, end = min(found)
+    match = _NEW_VALUE.match(text[end:])
+    value = match.group(1).strip(" 。.!！") if match else ""
+    return key, value or None
+
+
+def compact(text: str) -> str:
+    """The text without spaces between Chinese characters (written sign-language order, dictation pauses)."""
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text)
+
+
+def is_cancel(text: str) -> bool:
+    """ "算了不办了", "取消" … (a question about cancelling is not a cancellation)."""
+    return bool(CANCEL.search(text)) and not re.search(r"怎么取消|能取消吗|可以取消吗", text)
+
+
+def _sentence_choice(spec: FieldSpec, text: str) -> str | None:
+    """A choice named inside a sentence: only distinctive words count (not a bare 有 / 没有)."""
+    generic = {
+        "有",
+        "有的",
+        "没有",
+        "没",
+        "无",
+        "不是",
+        "还没买",
+        "考了",
+        "没考",
+        "在家",
+        "在家里",
+        "家里照顾",
+        "半天",
+        "全天",
+        "托管",
+        "集中",
+    }
+    trimmed = FieldSpec(spec.key, spec.kind, spec.label, spec.question,
+                        choices=tuple(type(c)(c.value, tuple(w for w in c.words if w not in generic and len(w) >= 2))
+                                      for c in spec.choices))  # fmt: skip
+    return choice_in(trimmed, text)
+
+
+class Listener:
+    """Reads messages for one application form (the table, the benefit's fields, the slots so far)."""
+
+    def __init__(
+        self, table: BenefitTable, slots: dict[str, Any], needed: Callable[[dict[str, Any]], tuple[str, ...]]
+    ) -> None:
+        self.table = table
+        self.slots = slots
+        self._needed_for = needed  # slots → every field of their benefit that applies
+        self.needed = needed(slots)
+
+    def hear(self, text: str, requested: str | None) -> Heard:
+        heard = Heard()
+        words = compact(text)  # "我 妈妈 腿 不好" → "我妈妈腿不好" (numbers keep their spaces: they separate groups)
+        heard.cancel = is_cancel(words)
+        self._benefit(words, heard)
+        benefit = heard.switch_to or heard.facts.get("benefit")
+        if benefit:
+            self.needed = self._needed_for({**self.slots, "benefit": benefit})
+        fixed = correction(text, self.table, tuple(self.table.fields))
+        if fixed is not None:
+            key, value = fixed
+            heard.corrected.add(key)
+            if value:
+                heard.take(key, parse_answer(self.table.fields[key], value, {**self.slots, **heard.facts}))
+        if requested and not heard.corrected and requested != "benefit":
+            spec = self.table.fields[requested]
+            heard.take(requested, parse_answer(spec, text, {**self.slots, **heard.facts}))
+        self._relations(words, heard)
+        self._names(words, heard)
+        self._numbers(text, heard, requested)
+        self._places(words, heard, requested)
+        self._household(words, heard, requested)
+        self._choices(words, heard, requested)
+        heard.question = bool(STRONG_QUESTION.search(text)) or (
+            looks_like_question(text) and requested not in heard.facts
+        )
+        for key in [k for k in heard.problems if k in heard.facts]:
+            del heard.problems[key]
+        return heard
+
+    # -- the pieces ----------------------------------------------------------------------------------------------
+    def _missing(self, key: str, heard: Heard) -> bool:
+        return self.slots.get(key) in (None, "") and key not in heard.facts
+
+    def _benefit(self, text: str, heard: Heard) -> None:
+        found = detect_benefit(text)
+        current = self.slots.get("benefit")
+        if found is None or found == current:
+            return
+        if current is None:
+            heard.facts["benefit"] = found
+        elif SWITCH.search(text) and not STRONG_QUESTION.search(text):
+            if found == "assistive_devices" and "device" in self.needed:
+                return  # a device named while applying for devices is the device, not a switch
+            heard.switch_to = found
+
+    def _relations(self, text: str, heard: Heard) -> None:
+        if self.slots.get("for_self") is not None and self.slots.get("proxy_relation"):
+            return
+        found = relation_clue(text)
+        if found is not None and self.slots.get("for_self") is not True:
+            clue = found[0]
+            heard.facts.setdefault("for_self", False)
+            id_sex = self._applicant_sex(heard)
+            resolved = clue.resolve(id_sex or sex_from_pronoun(text))
+            if resolved and self._missing("proxy_relation", heard):
+                heard.facts["proxy_relation"] = resolved
+            if clue.male != clue.female and not id_sex:
+                # 他/她 is a guess (speech recognition writes 他 for both): the ID number's sex digit decides
+                heard.facts.setdefault("relation_clue", {"male": clue.male, "female": clue.female})
+        elif found is None and self.slots.get("for_self") is None and SELF_CUES.search(text):
+            heard.facts.setdefault("for_self", True)
+
+    def _applicant_sex(self, heard: Heard) -> str | None:
+        check = validate_id_number(heard.facts.get("id_number") or self.slots.get("id_number") or "")
+        return check.sex if check.ok else None
+
+    def _names(self, text: str, heard: Heard) -> None:
+        for match in _RELATIVE_NAMING.finditer(text):
+            name = name_at(text, match.end())
+            if name and self._missing("applicant_name", heard):
+                heard.facts["applicant_name"] = name
+        match = _APPLICANT_NAME.search(text)
+        if match and (name := name_at(text, match.end())) and self._missing("applicant_name", heard):
+            heard.facts["applicant_name"] = name
+        speaker = None
+        for pattern in (_I_AM_THEIR_NAMED, _SPEAKER_NAME):
+            for match in pattern.finditer(text):
+                speaker = speaker or name_at(text, match.end())
+        if speaker is None and (match := _FIELD_NAME.search(text)):
+            name = name_at(text, match.end())
+            if name and self._missing("applicant_name", heard) and "applicant_name" not in heard.facts:
+                heard.facts["applicant_name"] = name
+        if speaker and speaker != heard.facts.get("applicant_name", self.slots.get("applicant_name")):
+            for_self = heard.facts.get("for_self", self.slots.get("for_self"))
+            target = "proxy_name" if for_self is False else "applicant_name" if for_self is True else "speaker_name"
+            if self._missing(target, heard):
+                heard.facts[target] = speaker
+
+    def _numbers(self, text: str, heard: Heard, requested: str | None) -> None:
+        for start, _end, digits in number_spans(text):
+            before = text[max(0, start - 10) : start]
+            if len(digits) == 18 and "id_number" not in heard.facts:
+                check = validate_id_number(digits)
+                if check.ok:
+                    if self._missing("id_number", heard) or "id_number" in heard.corrected:
+                        heard.facts["id_number"] = check.value
+                    heard.problems.pop("id_number", None)
+                elif requested != "card_number":
+                    heard.problems.setdefault("id_number", check.message)
+            elif len(digits) == 20 and "card_number" not in heard.facts:
+                id_number = heard.facts.get("id_number") or self.slots.get("id_number")
+                card = validate_disability_card(digits, id_number=id_number)
+                if card.ok and self._missing("card_number", heard):
+                    heard.facts["card_number"] = card.value
+                    heard.problems.pop("card_number", None)
+                    if not id_number:  # the card number starts with the ID number
+                        heard.facts["id_number"] = card.value[:18]
+                        heard.problems.pop("id_number", None)
+                elif not card.ok:
+                    heard.problems.setdefault("card_number", card.message)
+            elif (
+                digits.startswith(("1", "0", "86"))
+                and 7 <= len(digits) <= 13
+                and requested not in ("phone", "proxy_phone", "id_number", "card_number")
+            ):
+                self._phone(digits, before, text, heard)
+            elif re.search(r"身份证|证号", before) and requested != "id_number" and "id_number" not in heard.facts:
+                heard.problems.setdefault("id_number", f"身份证号应该是18位，您说的是{len(digits)}位。请再说一遍。")
+        if self.slots.get("card_number") is None and "card_number" not in heard.facts:
+            if re.search(r"没有(?:残疾人?证|证)|没办(?:残疾人?证|证)|还没(?:办|有)(?:残疾人?证|证)|无证", text):
+                heard.facts["card_number"] = NO_CARD
+
+    def _phone(self, digits: str, before: str, text: str, heard: Heard) -> None:
+        check = validate_phone(digits)
+        if not check.ok:
+            heard.problems.setdefault("phone", check.message)
+            return
+        for_self = heard.facts.get("for_self", self.slots.get("for_self"))
+        if _THEIR_WORDS.search(before) or for_self is True:
+            key = "phone"
+        elif _MY_WORDS.search(before) or for_self is False:
+            key = "proxy_phone" if for_self is False else "speaker_phone"
+        else:
+            key = "speaker_phone"
+        if self._missing(key, heard):
+            heard.facts[key] = check.value
+
+    def _places(self, text: str, heard: Heard, requested: str | None) -> None:
+        if requested != "address" and self._missing("address", heard):
+            said = None
+            for match in _ADDRESS_LEAD.finditer(text):  # the last one wins: "原来住…，现在住…"
+                rest = text[match.end() :]
+                stop = _CLAUSE_END.search(rest)
+                span = rest[: stop.start()] if stop else rest
+                parsed = parse_place(span, {**self.slots, **heard.facts})
+                said = parsed if parsed.value is not None else said
+            if said is not None:
+                heard.take("address", said, override=False)
+            else:
+                found = find_town(text)
+                if found and found[1]:
+                    rest = text[found[2] :]
+                    stop = _CLAUSE_END.search(rest)
+                    span = rest[: stop.start()] if stop else rest
+                    parsed = parse_place(span, {**self.slots, **heard.facts})
+                    if parsed.value is not None:
+                        heard.take("address", parsed, override=False)
+        if self._missing("town", heard) and (found := find_town(text)) and found[1]:
+            heard.facts["town"] = found[0]
+        if self._missing("region", heard):
+            region = detect_region(text) or (found[1] if (found := find_town(text)) else None)
+            if region:
+                heard.facts["region"] = region
+
+    def _household(self, text: str, heard: Heard, requested: str | None) -> None:
+        if requested == "household" or not self._missing("household", heard):
+            return
+        if re.search(r"不是低保|没有低保|不吃低保|不是特困|都不是", text):
+            return
+        for word, status in (("低保边缘", "低保边缘"), ("特困", "特困"), ("五保", "特困"), ("低保", "低保")):
+            if word in text and not STRONG_QUESTION.search(text):
+                heard.facts["household"] = status
+                return
+
+    def _choices(self, text: str, heard: Heard, requested: str | None) -> None:
+        for key in self.needed:
+            spec = self.table.fields[key]
+            if key == requested or spec.kind not in ("choice", "device") or not self._missing(key, heard):
+                continue
+            value = _sentence_choice(spec, text)
+            if value is not None:
+                heard.facts[key] = value

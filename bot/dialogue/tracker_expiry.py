@@ -1,0 +1,64 @@
+"""How long Rasa keeps a conversation that held personal data in Redis.
+
+Rasa's RedisTrackerStore (3.6) keeps each conversation under one key, `<prefix>:tracker:<sender_id>` (just
+`tracker:<sender_id>` when the prefix is not alphanumeric), and sets its expiry to `record_exp` on every save, that is
+on every turn and every event appended through the HTTP API. Once a conversation held personal data (a typed ID or
+phone number, a submitted application, a hand-over) the gateway remembers that (a marker key that lives as long as
+the tracker could) and, after each turn, cuts the tracker's expiry down to `tracker_personal_data_seconds`: such a
+conversation is forgotten that long after its last message instead of after a week. Without Redis, Rasa keeps
+conversations in its own memory and nothing here applies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+log = logging.getLogger(__name__)
+
+RASA_TRACKER_PREFIX = "tracker:"  # rasa.core.tracker_store.DEFAULT_REDIS_TRACKER_STORE_KEY_PREFIX
+
+
+def rasa_tracker_key(key_prefix: str, sender_id: str) -> str:
+    """The Redis key of a conversation, exactly as RedisTrackerStore forms it."""
+    if key_prefix and key_prefix.isalnum():
+        return f"{key_prefix}:{RASA_TRACKER_PREFIX}{sender_id}"
+    return RASA_TRACKER_PREFIX + sender_id
+
+
+class TrackerExpiry:
+    """Marks conversations that held personal data and keeps their Rasa tracker short-lived."""
+
+    def __init__(
+        self, redis, rasa_key_prefix: str, gateway_prefix: str, personal_seconds: int, marker_seconds: int
+    ) -> None:  # noqa: ANN001 - redis.asyncio.Redis or None
+        self._redis = redis
+        self._rasa_prefix = rasa_key_prefix
+        self._gateway_prefix = gateway_prefix
+        self.personal_seconds = personal_seconds
+        self._marker_seconds = marker_seconds
+
+    def _marker(self, sender_id: str) -> str:
+        return f"{self._gateway_prefix}:personal:{hashlib.sha256(sender_id.encode()).hexdigest()[:32]}"
+
+    async def mark(self, sender_id: str) -> None:
+        """This conversation held personal data: shorten its tracker's life now and after every later turn."""
+        if self._redis is None:
+            return
+        try:
+            await self._redis.set(self._marker(sender_id), 1, ex=self._marker_seconds)
+            await self._redis.expire(rasa_tracker_key(self._rasa_prefix, sender_id), self.personal_seconds)
+        except Exception as exc:  # noqa: BLE001 - Redis down: the tracker keeps Rasa's own expiry
+            log.warning("tracker expiry not shortened: %s", type(exc).__name__)
+
+    async def after_turn(self, sender_id: str) -> None:
+        """Rasa just saved the tracker (and reset its expiry): cut it down again if the conversation is marked."""
+        if self._redis is None:
+            return
+        try:
+            marker = self._marker(sender_id)
+            if await self._redis.exists(marker):
+                await self._redis.expire(rasa_tracker_key(self._rasa_prefix, sender_id), self.personal_seconds)
+                await self._redis.expire(marker, self._marker_seconds)  # as long as the conversation goes on
+        except Exception as exc:  # noqa: BLE001
+            log.warning("tracker expiry not checked: %s", type(exc).__name__)

@@ -1,0 +1,346 @@
+"""Read one answer to one application question, by the field's kind (config/benefits.yml), in plain Chinese.
+
+`parse_answer(field, text, slots)` returns Parsed(value, message, also): `value` is None when the answer cannot be
+used and `message` then says why and what to say instead; `also` holds other fields the same answer settled (an
+address also gives the town and the region; "没有" to the card question settles that there is no card).
+Used by the action server (to understand answers) and by the gateway (to check a submission again).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from bot.rules.benefits import FieldSpec, detect_benefit
+from bot.rules.disability_card import validate_disability_card
+from bot.rules.id_card import validate_id_number
+from bot.rules.kinship import relation_answer
+from bot.rules.names import is_name, spelled_name
+from bot.rules.phone import validate_phone
+from bot.rules.places import find_town, has_detail, normalise_address, region_in
+from bot.rules.regions import canonical_region
+
+NO_VALUE = "none"  # an optional field answered "没有" / "不知道": asked no more, stored as empty
+NO_CARD = NO_VALUE  # the has_card slot is False; card_number stays empty
+DONT_KNOW = re.compile(
+    r"^(?:嗯+|啊)?[，,\s]*(?:不知道|不清楚|说不好|说不上来|还没想好|没想好|都行|随便|都可以|看着办|你们看着|"
+    r"不确定|不好说|再说吧|没想过)"
+)
+YES = ("同意", "可以", "好的", "好", "是的", "是", "对", "行", "嗯", "确认", "确定", "愿意", "没问题", "提交", "没错",
+       "中", "得嘞", "妥", "成", "要得", "ok", "OK", "当然", "对的", "对对", "正确", "都对", "没毛病", "好嘞",
+       "嗯嗯")  # fmt: skip
+NO = ("不同意", "不愿意", "不行", "不可以", "不是", "不对", "不要", "拒绝", "不", "没有", "错", "不中", "不成", "甭")
+QUESTION_MARKERS = ("吗", "怎么", "什么", "哪", "多少", "能不能", "是不是", "?", "？", "为啥", "为什么", "咋", "谁",
+                    "干嘛", "做甚", "有没有", "行不行", "中不中", "可不可以", "会不会", "要不要")  # fmt: skip
+HOUSEHOLDS = (("低保边缘", "低保边缘"), ("边缘", "低保边缘"), ("低收入", "低保边缘"), ("特困", "特困"),
+              ("五保", "特困"), ("低保", "低保"), ("吃低保", "低保"))  # fmt: skip
+NOT_POOR = ("都不是", "不是", "没有", "都没有", "无", "普通", "一般", "都不", "啥也不是", "甚也不是", "不吃低保")
+_LEAD_NAME = re.compile(
+    r"^(?:嗯+|呃|啊|那个|就是|我想想)?[，,\s]*(?:(?:我|俺|他|她|娃|孩子|老人|申请人|我爸|我妈|俺爹|俺娘)?的?"
+    r"(?:大名|小名|名字|姓名|名儿)?(?:叫|是)|姓名|名字|大名|名叫)?[：:\s]*"
+)
+_TRIM = " 。.!！,，~～、"
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: Any
+    message: str | None = None
+    also: dict[str, Any] = field(default_factory=dict)
+
+
+def looks_like_question(text: str) -> bool:
+    return any(marker in text for marker in QUESTION_MARKERS)
+
+
+def yes_or_no(text: str) -> bool | None:
+    """True for yes, False for no, None when unclear (questions are never taken as an answer).
+
+    Negative words are checked first (不同意 contains 同意); one-character words (是, 对, 好 …) count only at the
+    start of a short answer, so "这是干什么用的" is not a yes."""
+    clean = text.strip(_TRIM)
+    if not clean or looks_like_question(clean):
+        return None
+    lead = re.sub(r"^(?:嗯+|啊|那个|好吧|我也|俺也|我|俺)[，,\s]*", "", clean)
+    if any(lead.startswith(word) for word in NO):
+        return False
+    for word in YES:
+        at = clean.find(word)
+        if len(word) > 1 and at > 0 and clean[at - 1] in "不别没甭莫":
+            return None  # "先不提交", "别确认": not a yes
+        if len(word) > 1 and (lead.startswith(word) or (at >= 0 and len(clean) <= 10)):
+            return True  # a long message counts only when it starts with the yes ("同意，你问吧")
+        if len(word) == 1 and lead.startswith(word) and len(clean) <= 6:
+            return True
+    return None
+
+
+def parse_consent(text: str) -> Parsed:
+    answer = yes_or_no(text)
+    return Parsed(answer, None if answer is not None else "请说“同意”或“不同意”。")
+
+
+def parse_for_self(text: str) -> Parsed:
+    if any(word in text for word in ("自己", "本人", "我本人", "我的", "给我办", "给我申请", "是我")):
+        return Parsed(True)
+    clue = relation_answer(text)
+    if clue is not None or any(word in text for word in ("家人", "帮", "代", "替", "别人", "家里人")):
+        return Parsed(False)
+    return Parsed(None, "请说“给自己”或“帮家人”。")
+
+
+def _name_in(piece: str) -> str | None:
+    candidate = _LEAD_NAME.sub("", piece.strip(_TRIM), count=1).strip(_TRIM).rstrip("啊呀吧呢哈嘛哦的了哟")
+    return candidate if is_name(candidate, known_surname=False) else None
+
+
+def read_name(text: str) -> str | None:
+    """The name in an answer to a name question: "王秀英", "嗯 我叫何翠萍", "大名叫王拴柱 拴马的拴 柱子的柱" (the name,
+    then how it is written), "王建军 俺哥说…" (the name first), or spelled out ("木子李 长短的长 顺利的顺")."""
+    raw = text.strip(_TRIM)
+    whole = _name_in(re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", raw))
+    if whole:
+        return whole
+    spelled = spelled_name(raw)
+    if spelled:
+        return spelled
+    pieces = [p for p in re.split(r"[\s，,。；;、]+", raw) if p]
+    return _name_in(pieces[0]) if pieces else None
+
+
+def parse_name(text: str) -> Parsed:
+    name = read_name(text)
+    if name is None:
+        return Parsed(None, "没听清名字。请只说名字，比如“王秀英”。")
+    return Parsed(name)
+
+
+def parse_relation(text: str, sex: str | None) -> Parsed:
+    clue = relation_answer(text)
+    if clue is None:
+        return Parsed(None, "申请人是您的什么人？比如父亲、母亲、儿子、女儿、老伴。")
+    relation = clue.resolve(sex)
+    if relation is None:  # 老伴 / 孩子 before the ID number: its sex digit will tell
+        return Parsed(None, None, {"relation_clue": {"male": clue.male, "female": clue.female}})
+    return Parsed(relation)
+
+
+def parse_phone(text: str, slots: dict[str, Any], same_as: str | None) -> Parsed:
+    if same_as and slots.get(same_as) and any(w in text for w in ("同上", "一样", "相同", "就是这个", "就这个")):
+        return Parsed(slots.get(same_as))
+    check = validate_phone(text)
+    return Parsed(check.value) if check.ok else Parsed(None, check.message)
+
+
+def parse_id_number(text: str) -> Parsed:
+    check = validate_id_number(text)
+    return Parsed(check.value) if check.ok else Parsed(None, check.message)
+
+
+def parse_card(text: str, slots: dict[str, Any]) -> Parsed:
+    """A card number, or "没有" (no card: the value NO_CARD). "有" alone asks for the number."""
+    clean = text.strip(_TRIM)
+    if re.search(r"没有|没办|还没|无证|没证|没得|木有|没\b", clean) or clean in ("无", "没", "不有"):
+        return Parsed(NO_CARD)
+    check = validate_disability_card(text, id_number=slots.get("id_number"))
+    if check.ok:
+        return Parsed(check.value)
+    if check.value == "" and (clean.startswith("有") or yes_or_no(clean)):
+        return Parsed(None, "请说一下残疾人证号，20位，前18位和身份证号一样。", {"has_card": True})
+    return Parsed(None, check.message)
+
+
+def parse_place(text: str, slots: dict[str, Any]) -> Parsed:
+    """An address: also gives the town and the region when they are in it. It starts at the town named, or after
+    the last "住在 / 搬到 / 地址是" (what comes before is the story)."""
+    clean = text.strip(_TRIM)
+    leads = list(
+        re.finditer(r"(?:家住在|家住|住在|现在住|现住|搬到了|搬到|住址是|地址是|住址|地址|家在|住)[：:\s]*", clean)
+    )
+    if leads:
+        clean = clean[leads[-1].end() :]
+    found_town = find_town(clean)
+    if found_town and found_town[2] > 0 and found_town[1]:
+        clean = clean[found_town[2] :]
+    clean = re.split(r"[，,。！!？?；;]", clean)[0].strip(_TRIM) or clean
+    if looks_like_question(clean) or not (3 <= len(clean) <= 100) or re.search(r"\d{7}", clean):
+        return Parsed(None, "请说一下详细地址，比如哪个村、哪个小区、门牌号。")
+    also: dict[str, Any] = {}
+    found = find_town(clean)
+    if found:
+        also["town"] = found[0]
+        if found[1]:
+            also["region"] = found[1]
+    region = region_in(clean)
+    if region:
+        also["region"] = region
+    if not has_detail(clean):
+        return Parsed(None, "请再说一下详细地址，比如哪个村、哪个小区、门牌号。", also)
+    return Parsed(normalise_address(clean, also.get("town") or slots.get("town")), None, also)
+
+
+def parse_town(text: str) -> Parsed:
+    clean = text.strip(_TRIM)
+    found = find_town(clean)
+    if found:
+        return Parsed(found[0], None, {"region": found[1]} if found[1] else {})
+    if looks_like_question(clean) or not (2 <= len(clean) <= 12) or not re.fullmatch(r"[\u4e00-\u9fff]+", clean):
+        return Parsed(None, "请说一下乡镇或街道的名字，比如“阜宁镇”“潞华街道”。")
+    return Parsed(clean)
+
+
+def parse_region(text: str) -> Parsed:
+    region = canonical_region(text) or region_in(text)
+    return Parsed(region, None if region else "目前只能办理绥芬河市和潞城区的申请。请说“绥芬河市”或“潞城区”。")
+
+
+def parse_household(text: str) -> Parsed:
+    for word, status in HOUSEHOLDS:
+        if word in text and not re.search(r"不是" + word + "|不吃" + word, text):
+            return Parsed(status)
+    if any(word in text for word in NOT_POOR):
+        return Parsed("无")
+    return Parsed(None, "请说“低保”“低保边缘”“特困”或“都不是”。")
+
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+              "九": 9, "幺": 1}  # fmt: skip
+
+
+def _cn_number(token: str) -> int | None:
+    """Arabic digits, or Chinese numerals up to 99 (十二, 二十一) or digit by digit (二零二零)."""
+    if token.isdigit():
+        return int(token)
+    if "十" in token:
+        tens, _, ones = token.partition("十")
+        return (_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    if token and all(ch in _CN_DIGITS for ch in token):
+        return int("".join(str(_CN_DIGITS[ch]) for ch in token))
+    return None
+
+
+_DATE = re.compile(r"([0-9零〇一二两三四五六七八九幺]{4})\s*[年\-./]\s*([0-9一二三四五六七八九十]{1,3})\s*[月\-./]"
+                   r"\s*([0-9一二三四五六七八九十]{1,3})")  # fmt: skip
+
+
+def parse_date(text: str, today: date | None = None) -> Parsed:
+    today = today or date.today()
+    match = _DATE.search(text.replace("号", "日"))
+    parts = [_cn_number(g) for g in match.groups()] if match else []
+    try:
+        born = date(parts[0], parts[1], parts[2]) if len(parts) == 3 and None not in parts else None
+    except ValueError:
+        born = None
+    if born is None:
+        return Parsed(None, "没听清日期。请按“2020年5月1日”这样说年、月、日。")
+    if born > today or born.year < today.year - 30:
+        return Parsed(None, "这个出生日期不对，请再说一遍。")
+    return Parsed(born.isoformat())
+
+
+def choice_in(spec: FieldSpec, text: str) -> str | None:
+    """The choice whose word appears in the text (longest word first; negated words do not count)."""
+    best: tuple[int, str] | None = None
+    for choice in spec.choices:
+        for word in choice.words:
+            if word in text and (best is None or len(word) > best[0]):
+                negated = not word.startswith(("没", "不", "无")) and re.search(rf"(?:没有|不要|不是|没){word}", text)
+                if not negated:
+                    best = (len(word), choice.value)
+    return best[1] if best else None
+
+
+def _overlap_choice(spec: FieldSpec, text: str) -> str | None:
+    """The one choice sharing a two-character piece with the answer ("寄宿制" ~ 寄宿 → 集中照护), if only one does."""
+    pieces = {text[i : i + 2] for i in range(len(text) - 1)}
+    scores = sorted(
+        (
+            (len({p for p in pieces for w in (c.value, *c.words) if len(w) >= 2 and p in w}), c.value)
+            for c in spec.choices
+        ),
+        reverse=True,
+    )
+    if scores and scores[0][0] > 0 and (len(scores) == 1 or scores[0][0] > scores[1][0]):
+        return scores[0][1]
+    return None
+
+
+def parse_choice(spec: FieldSpec, text: str) -> Parsed:
+    value = choice_in(spec, text.strip(_TRIM))
+    if value is not None:
+        return Parsed(value)
+    clean = text.strip(_TRIM)
+    if spec.optional and DONT_KNOW.match(clean):
+        return Parsed(NO_VALUE)
+    overlap = _overlap_choice(spec, clean) if not spec.open_choice else None
+    if overlap is not None:
+        return Parsed(overlap)
+    if spec.open_choice and 1 <= len(clean) <= 12 and re.fullmatch(r"[\u4e00-\u9fff]+", clean):
+        if not looks_like_question(clean) and not DONT_KNOW.match(clean):
+            return Parsed(re.sub(r"^(?:想要|要|想)(?:个|一个|一台|一副)?", "", clean) or clean)
+    options = "、".join(f"“{c.value}”" for c in spec.choices[:4])
+    return Parsed(None, f"请说{options}。" if not spec.open_choice else f"请说一下想要什么，比如{options}。")
+
+
+def parse_confirm(text: str) -> Parsed:
+    answer = yes_or_no(text)
+    return Parsed(answer)
+
+
+def parse_benefit(text: str) -> Parsed:
+    benefit = detect_benefit(text)
+    return Parsed(benefit, None if benefit else "您想申请哪一项？可以说项目的名字，比如“护理补贴”。")
+
+
+def id_sex(slots: dict[str, Any]) -> str | None:
+    check = validate_id_number(slots.get("id_number") or "")
+    return check.sex if check.ok else None
+
+
+_SELF_CORRECTION = re.compile(r"(?:哎|哦|噢|啊)?(?:不对不对|不对|说错了|错了|搞错了|应该是|更正一下|我改一下|改成)")
+
+
+def parse_answer(spec: FieldSpec, text: str, slots: dict[str, Any]) -> Parsed:
+    """Read `text` as the answer to the question of field `spec`; when the resident corrects themself in the same
+    message ("店上镇东坡村… 哎不对 现在住微子镇…"), what follows the last correction counts."""
+    parts = [p for p in _SELF_CORRECTION.split(text) if p.strip(_TRIM)]
+    if len(parts) > 1 and spec.kind not in ("consent", "confirm", "for_self"):
+        later = _parse_one(spec, parts[-1], slots)
+        if later.value is not None:
+            return later
+    return _parse_one(spec, text, slots)
+
+
+def _parse_one(spec: FieldSpec, text: str, slots: dict[str, Any]) -> Parsed:
+    kind = spec.kind
+    if kind == "consent":
+        return parse_consent(text)
+    if kind == "for_self":
+        return parse_for_self(text)
+    if kind == "name":
+        return parse_name(text)
+    if kind == "relation":
+        return parse_relation(text, id_sex(slots))
+    if kind == "phone":
+        return parse_phone(text, slots, "phone" if spec.key == "proxy_phone" else "proxy_phone")
+    if kind == "id_number":
+        return parse_id_number(text)
+    if kind == "disability_card":
+        return parse_card(text, slots)
+    if kind == "address":
+        return parse_place(text, slots)
+    if kind == "town":
+        return parse_town(text)
+    if kind == "region":
+        return parse_region(text)
+    if kind == "household":
+        return parse_household(text)
+    if kind == "date":
+        return parse_date(text)
+    if kind in ("choice", "device"):
+        return parse_choice(spec, text)
+    if kind == "confirm":
+        return parse_confirm(text)
+    return parse_benefit(text)

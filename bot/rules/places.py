@@ -1,0 +1,107 @@
+"""Where an applicant lives: town (乡镇/街道) and region from an address, region from the ID number's area code.
+
+The gazetteer is config/places.yml. A town the gazetteer does not know is still read when it ends in 镇, 乡 or
+街道 (the region is then asked)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.rules.regions import detect_region
+
+PLACES_FILE = Path(__file__).resolve().parents[2] / "config" / "places.yml"
+_TOWN_SUFFIXED = re.compile(r"([\u4e00-\u9fff]{2,5}?(?:街道|镇|乡))")
+_NOT_IN_TOWN_NAMES = set("我你他她俺咱住在是的到了和个那这哪啥甚去回城里上下边们要想给帮办就还也都")
+_DETAIL_MARKS = re.compile(
+    r"[0-9一二三四五六七八九十百]+|村|屯|小区|社区|路|街|巷|胡同|庄|大院|家属院|楼|公寓|花园|新城|宿舍|区|里|湾|沟|坡|"
+    r"岭|营|堡|寨|店|场|厂|站|所|矿|队|门|院|苑|园|府|居|广场|大厦|组|号|排|户|坊|桥|口|台|山|河|城|屋|铺"
+)
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    towns: dict[str, tuple[str, str]]  # spelling → (canonical town, region)
+    id_prefixes: dict[str, str]  # area code → region
+    address_prefixes: tuple[str, ...]
+
+
+@lru_cache(maxsize=2)
+def gazetteer(path: str | None = None) -> Gazetteer:
+    raw = yaml.safe_load(Path(path or PLACES_FILE).read_text(encoding="utf-8"))
+    towns: dict[str, tuple[str, str]] = {}
+    prefixes: dict[str, str] = {}
+    for region, spec in raw["regions"].items():
+        for code in spec.get("id_prefixes") or ():
+            prefixes[str(code)] = region
+        for town, spellings in (spec.get("towns") or {}).items():
+            for spelling in (town, *spellings):
+                towns[spelling] = (town, region)
+    order = sorted(raw.get("address_prefixes") or (), key=len, reverse=True)
+    return Gazetteer(towns, prefixes, tuple(order))
+
+
+def region_of_id(id_number: str | None) -> str | None:
+    """The region whose area code the ID number carries (where it was issued), or None."""
+    return gazetteer().id_prefixes.get((id_number or "")[:6])
+
+
+def find_town(text: str) -> tuple[str, str | None, int, int] | None:
+    """(town, its region or None, start, end) of the first town named in the text."""
+    best: tuple[int, int, str, str | None] | None = None
+    for spelling, (town, region) in gazetteer().towns.items():
+        at = text.find(spelling)
+        if at >= 0 and (best is None or (at, -len(spelling)) < (best[0], -best[1])):
+            best = (at, len(spelling), town, region)
+    if best is not None:
+        return best[2], best[3], best[0], best[0] + best[1]
+    for match in _TOWN_SUFFIXED.finditer(text):
+        name = match.group(1)
+        if not (set(name) & _NOT_IN_TOWN_NAMES) and not name.startswith("乡镇"):
+            return name, None, match.start(1), match.end(1)
+    return None
+
+
+def strip_region_prefix(text: str) -> str:
+    """Drop the province, city and region names said before the town ("绥芬河市阜宁镇…" → "阜宁镇…")."""
+    changed = True
+    while changed:
+        changed = False
+        if any(text.startswith(spelling) for spelling in gazetteer().towns):
+            break  # 绥芬河镇… is a town, not the region's name
+        for prefix in gazetteer().address_prefixes:
+            if text.startswith(prefix):
+                text = text[len(prefix) :].lstrip("，, 的")
+                changed = True
+    return text
+
+
+def has_detail(text: str) -> bool:
+    """True when an address says more than the town (a village, street, building or number)."""
+    found = find_town(text)
+    rest = text[found[3] :] if found else text
+    return bool(_DETAIL_MARKS.search(rest))
+
+
+def normalise_address(text: str, town: str | None) -> str:
+    """The stored address: without the region names in front, starting with the town."""
+    address = strip_region_prefix(re.sub(r"\s+", "", text.strip(" ，,。.!！")))
+    found = find_town(address)
+    if found and found[2] == 0:
+        address = found[0] + address[found[3] :]  # canonical spelling of the town
+    elif town and not address.startswith(town):
+        address = town + address
+    return address
+
+
+def region_in(text: str) -> str | None:
+    """The region named in the text, directly or through one of its towns."""
+    region = detect_region(text)
+    if region:
+        return region
+    found = find_town(text)
+    return found[1] if found else None

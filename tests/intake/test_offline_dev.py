@@ -1,0 +1,22 @@
+"""The development scripts through the form's turn logic in-process (no Rasa, no NLU): every one must end right.
+
+A fast regression check of the understanding and the dialogue; the measure that counts is the blind set against
+the whole stack (test_blind.py)."""
+
+from pathlib import Path
+
+from tests.intake.metrics import ROOT
+from tests.intake.offline import run_offline
+from tests.intake.schema import FormSchema
+from tests.intake.scripts import load_scripts
+
+DEV_SCRIPTS = Path(__file__).resolve().parents[1] / "data" / "intake_dev" / "scripts.yml"
+
+
+def test_every_development_script_ends_right_in_process() -> None:
+    schema = FormSchema.load(ROOT)
+    results = [run_offline(script, schema) for script in load_scripts(DEV_SCRIPTS)]
+    wrong = {r.id: (r.outcome, r.mismatches, r.invalid) for r in results if not r.exact or r.invalid}
+    assert not wrong
+    stored = [r for r in results if r.outcome == "stored"]
+    assert sorted(r.turns - r.facts for r in stored)[len(stored) // 2] <= 3
