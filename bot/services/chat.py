@@ -65,6 +65,8 @@ class ChatService:
         `client` is who sent it, for a turn that came over HTTP from a web client (its address; the route has
         checked the conversation key). Channels that authenticate their residents themselves (WeChat, the
         telephone gateway) pass nothing: the conversation is then theirs and no web client can take it over."""
+        if len(text) > 4 * self._max_chars:  # bound the CPU work: normalisation only shortens by dropping spacing
+            raise TextTooLong(self._max_chars)
         clean = normalize_text(text)
         if not clean:
             return ChatTurn([BotMessage(text=messages.ASK_AGAIN)])

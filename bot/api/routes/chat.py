@@ -15,6 +15,7 @@ from bot.dialogue.client import DialogueUnavailable
 from bot.services import messages
 from bot.services.chat import ChatTurn, TextTooLong
 from bot.services.client_tags import web_client
+from bot.services.request_limits import limit
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -26,6 +27,7 @@ router = APIRouter(prefix="/api", tags=["chat"])
         403: {"model": ErrorResponse, "description": "the conversation belongs to another client (wrong key)"},
         413: {"model": ErrorResponse},
         422: {"model": ErrorResponse},
+        429: {"model": ErrorResponse},
         503: {"model": ErrorResponse},
     },
 )
@@ -36,6 +38,7 @@ async def chat(
     x_conversation_key: str | None = Header(default=None, max_length=256, description=KEY_HEADER_DOC),
 ) -> ChatResponse | JSONResponse:
     """Send the resident's text to the assistant (or to the operator holding the conversation)."""
+    await limit(request, "chat", body.sender_id)
     try:
         issued = await admit(request, body.sender_id, x_conversation_key)
     except ConversationRefused:

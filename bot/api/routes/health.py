@@ -18,7 +18,7 @@ async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", responses={503: {"description": "not ready: {status, checks, down}"}})
 async def readyz(request: Request) -> JSONResponse:
     """Rasa, the action server, the database and Redis (when configured) are all reachable."""
     state = request.app.state

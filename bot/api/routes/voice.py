@@ -18,13 +18,14 @@ from starlette.datastructures import UploadFile
 from bot.api.conversation_access import ConversationRefused, admit, hand_over_key, presented_key, refused
 from bot.api.deps import client_address
 from bot.api.routes.chat import render_messages
-from bot.api.schemas import Handoff, Message
+from bot.api.schemas import ErrorResponse, Handoff, Message
 from bot.dialogue.client import DialogueUnavailable
 from bot.services import messages
 from bot.services.chat import TextTooLong
 from bot.services.client_tags import web_client
+from bot.services.request_limits import limit
 from bot.text.normalize import normalize_text
-from voice.audio import Audio, AudioTooLong, InvalidAudio, decode_audio
+from voice.audio import FORMATS, Audio, AudioTooLong, InvalidAudio, decode_audio
 from voice.keypad import KeypadMenus
 from voice.normalize import normalize_for_speech
 from voice.speech import concatenate, spoken_reply, synthesize_sentences
@@ -33,7 +34,6 @@ from voice.stt import EngineUnavailable, Recognition
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/voice", tags=["voice"])
 
-MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # 60 s of 44.1 kHz stereo WAV fits; the duration is checked after decoding
 NO_SPEECH_INPUT = "语音识别暂时不可用。请直接输入文字，或者用电话按键选择。"
 HINT = "use text (POST /api/chat, or `text` here) or keypad digits (`digits`)"
 NOT_HEARD = "对不起，我没有听清。请再说一遍，或者用电话按键选择。按零转人工。"
@@ -89,9 +89,22 @@ def _error(status: int, detail: str, **extra: object) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": detail, **extra})
 
 
-@router.post("/tts", responses={200: {"content": {"audio/wav": {}, "audio/basic": {}}}, 503: {}})
+@router.post(
+    "/tts",
+    responses={
+        200: {
+            "content": {
+                "audio/wav": {"schema": {"type": "string", "format": "binary"}},
+                "audio/basic": {"schema": {"type": "string", "format": "binary"}},
+            }
+        },
+        429: {"model": ErrorResponse},
+        503: {"model": ErrorResponse},
+    },
+)
 async def tts(body: TtsRequest, request: Request) -> Response:
     """Normalise the text for speech (hotline numbers digit by digit with 幺, years, percentages) and speak it."""
+    await limit(request, "voice")
     engine = request.app.state.tts
     available = engine.availability()
     if not available.ok:
@@ -104,20 +117,22 @@ async def tts(body: TtsRequest, request: Request) -> Response:
 
 
 async def _read_upload(request: Request) -> tuple[bytes, str | None, dict[str, str]]:
-    """(audio bytes, declared format, other form fields) from a multipart form or a raw body."""
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
-        raise AudioTooLong(f"upload larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    """(audio bytes, declared format, other form fields) from a multipart form or a raw body.
+
+    The edge middleware already refused bodies over the route's limit (VOICE_MAX_UPLOAD_BYTES) unread."""
+    limit = request.app.state.settings.voice_max_upload_bytes
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         form = await request.form()
         upload = form.get("file")
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
-        data = await upload.read() if isinstance(upload, UploadFile) else b""
+        data = await upload.read(limit + 1) if isinstance(upload, UploadFile) else b""
+        if len(data) > limit:
+            raise AudioTooLong(f"upload larger than {limit} bytes")
         return data, fields.get("format") or request.query_params.get("format"), fields
     data = await request.body()
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise AudioTooLong(f"upload larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    if len(data) > limit:
+        raise AudioTooLong(f"upload larger than {limit} bytes")
     return data, request.query_params.get("format") or _CONTENT_TYPES.get(content_type), {}
 
 
@@ -148,13 +163,34 @@ async def _recognise(request: Request, data: bytes, fmt: str | None) -> Recognit
         return _error(503, NO_SPEECH_INPUT, reason=str(exc), hint=HINT)
 
 
+AUDIO_FORMAT = {"type": "string", "enum": list(FORMATS), "description": "needed for headerless audio"}
+STT_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"file": {"type": "string", "format": "binary"}, "format": AUDIO_FORMAT},
+                    "required": ["file"],
+                }
+            },
+            "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+        },
+    },
+    "parameters": [{"name": "format", "in": "query", "required": False, "schema": AUDIO_FORMAT}],
+}
+_ERRORS = {status: {"model": ErrorResponse} for status in (400, 413, 429, 503)}
+
+
 @router.post(
     "/stt",
-    responses={400: {}, 413: {}, 503: {}},
-    openapi_extra={"description": "multipart `file` (+ `format`), or the raw audio as body with ?format=…"},
+    responses={**_ERRORS, 200: {"description": "{text, keywords, engine, full_transcript}"}},
+    openapi_extra=STT_BODY,
 )
 async def stt(request: Request) -> JSONResponse:
     """Recognise speech: WAV, 8/16 kHz PCM, G.711 µ-law/A-law, AMR-NB; at most 60 s."""
+    await limit(request, "voice")
     try:
         data, fmt, _fields = await _read_upload(request)
     except AudioTooLong as exc:
@@ -235,14 +271,43 @@ async def voice_reply(
     return rendered, turn.handoff, spoken
 
 
-@router.post("/turn", response_model=TurnResponse, responses={400: {}, 403: {}, 413: {}, 422: {}, 503: {}})
+TURN_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": TurnRequest.model_json_schema()},
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "file": {"type": "string", "format": "binary"},
+                        "sender_id": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"},
+                        "format": AUDIO_FORMAT,
+                        "reply_format": {"type": "string", "enum": ["wav", "ulaw8k"]},
+                    },
+                    "required": ["file", "sender_id"],
+                }
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/turn",
+    response_model=TurnResponse,
+    responses={**_ERRORS, 403: {"model": ErrorResponse}, 422: {"description": "invalid request"}},
+    openapi_extra=TURN_BODY,
+)
 async def turn(request: Request, response: Response) -> TurnResponse | JSONResponse:
     """One turn for a caller: audio (multipart `file` or JSON base64 `audio`), keypad `digits`, or `text`.
     The bot's reply comes back as messages and as audio (WAV, or 8 kHz µ-law for telephone lines).
     Like POST /api/chat, later turns need the X-Conversation-Key header (the key comes with the first reply)."""
+    await limit(request, "voice")  # per address before the body is read, per conversation once it is known
     given = await _turn_input(request)
     if isinstance(given, JSONResponse):
         return given
+    await request.app.state.request_limiter.check("voice", None, given.request.sender_id)
     try:
         issued = await admit(request, given.request.sender_id, presented_key(request))
     except ConversationRefused:
