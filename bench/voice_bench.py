@@ -120,7 +120,7 @@ def turn_rows() -> list[str]:
         for round_ in range(4):
             for i, question in enumerate(QUESTIONS):
                 with connect(url, open_timeout=10) as ws:
-                    ws.send(json.dumps({"sender_id": f"vbws{round_}x{i}"}))
+                    ws.send(json.dumps({"sender_id": f"vbws{round_}x{i}", "token": stack.voice_ws_token}))
                     ws.recv(timeout=10)
                     started = time.perf_counter()
                     ws.send(json.dumps({"event": "text", "text": question}))

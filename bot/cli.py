@@ -1,4 +1,5 @@
-"""Administration commands: `python -m bot.cli create-user NAME --role staff` (password read from stdin)."""
+"""Administration commands: `python -m bot.cli create-user NAME --role staff` (password read from stdin);
+`python -m bot.cli reencrypt` (every personal field under the newest ACCESSLINE_DATA_KEY, after a rotation)."""
 
 from __future__ import annotations
 
@@ -45,13 +46,34 @@ def create_user(username: str, role: str, password: str, database_url: str) -> N
     engine.dispose()
 
 
+def reencrypt_all() -> int:
+    """Rotate every encrypted field of the configured database to the first data key."""
+    from bot.core.security import FieldCipher
+    from bot.storage.reencrypt import reencrypt
+
+    settings = get_settings()
+    keys = settings.keys()
+    migrate.upgrade(settings.effective_database_url)
+    engine = make_engine(settings.effective_database_url)
+    try:
+        counts = reencrypt(engine, FieldCipher(keys.data_keys, keys.lookup_key))
+    finally:
+        engine.dispose()
+    for table, count in counts.items():
+        print(f"{table}: {count} rows re-encrypted")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.cli")
     commands = parser.add_subparsers(dest="command", required=True)
     create = commands.add_parser("create-user", help="create a user or reset its password (password on stdin)")
     create.add_argument("username")
     create.add_argument("--role", choices=ROLES, required=True)
+    commands.add_parser("reencrypt", help="re-encrypt personal fields under the newest data key (after rotation)")
     args = parser.parse_args(argv)
+    if args.command == "reencrypt":
+        return reencrypt_all()
     try:
         create_user(args.username, args.role, _read_password(), get_settings().effective_database_url)
     except ValueError as exc:

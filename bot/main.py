@@ -13,6 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
+from bot.api.errors import install_error_handlers
+from bot.api.middleware.setup import install_edge
 from bot.api.routes import applications, auth, chat, health, internal, metrics, operator, voice
 from bot.api.routes import faq as faq_routes
 from bot.api.routes import insights as insights_routes
@@ -23,6 +25,7 @@ from bot.channels.sip.setup import start_sip, stop_sip
 from bot.channels.wechat.setup import build_wechat, close_wechat
 from bot.core.config import PROJECT_ROOT, Settings, get_settings
 from bot.core.logging import configure_logging
+from bot.core.redaction import register_secrets
 from bot.core.security import FieldCipher
 from bot.dialogue.client import RasaClient
 from bot.escalation.delivery import TicketStreams
@@ -34,6 +37,7 @@ from bot.rules.routing import RoutingTable
 from bot.services import messages
 from bot.services.chat import ChatService
 from bot.services.rate_limit import FailureLimiter
+from bot.services.request_limits import Limits, RequestLimiter
 from bot.staff.service import build_editor
 from bot.storage import migrate
 from bot.storage.db import make_engine, make_session_factory
@@ -64,14 +68,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         configure_logging(settings.log_level)
+        keys = settings.keys()  # ENVIRONMENT=production stops here, before anything is written, on generated secrets
         _describe_backends(settings)
         migrate.upgrade(settings.effective_database_url)
         app.state.faq_editor = build_editor(settings)  # also finishes an nlu_data write a crash cut short
         app.state.settings = settings
         app.state.started_at = datetime.now(timezone.utc)
         app.state.chat_turns = 0
-        app.state.secrets = settings.secrets()
-        app.state.cipher = FieldCipher(app.state.secrets["data_key"])
+        app.state.secrets = keys.as_state()
+        register_secrets([*app.state.secrets.values(), *keys.data_keys, *settings.credentials()])
+        app.state.cipher = FieldCipher(keys.data_keys, keys.lookup_key)
         app.state.engine = make_engine(settings.effective_database_url)
         app.state.sessions = make_session_factory(app.state.engine)
         app.state.dialogue = RasaClient(
@@ -113,6 +119,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.training.start()
         stop_delivery = asyncio.Event()
         delivery = asyncio.create_task(delivery_loop(app.state.escalation, stop_delivery))
+        app.state.request_limiter = RequestLimiter(
+            app.state.redis,
+            f"{settings.redis_key_prefix}:rate",
+            {
+                "chat": Limits(settings.chat_rate_per_address, settings.chat_rate_per_sender),
+                "voice": Limits(settings.voice_rate_per_address, settings.voice_rate_per_sender),
+            },
+        )
         app.state.status_limiter = FailureLimiter(
             app.state.redis,
             settings.status_query_max_failures,
@@ -137,7 +151,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Chat API of the accessible assistant for disabled residents.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url="/docs" if settings.docs_enabled else None,  # API_DOCS; off in production unless asked for
+        redoc_url="/redoc" if settings.docs_enabled else None,
+        openapi_url="/openapi.json" if settings.docs_enabled else None,
     )
+
+    install_edge(app, settings)
+    install_error_handlers(app)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -70,7 +70,8 @@ def stack(trained_model: Path, redis_prefix: str, tmp_path_factory: pytest.TempP
         database_url=f"sqlite:///{workdir / 'accessline.db'}",
         runtime_dir=workdir,
         log_dir=workdir / "logs",
-        extra_env={"ESCALATION_CONFIG": str(ALWAYS_OPEN)},
+        # The whole suite talks from one address: only the per-conversation limits apply to the shared stack.
+        extra_env={"ESCALATION_CONFIG": str(ALWAYS_OPEN), "CHAT_RATE_PER_ADDRESS": "0", "VOICE_RATE_PER_ADDRESS": "0"},
     )
     running = Stack(config)
     try:

@@ -24,9 +24,15 @@ class Handoff(BaseModel):
     position: int = Field(description="place in the queue; 0 once an operator holds the conversation")
 
 
+MAX_RAW_TEXT_CHARS = 8000  # hard bound before any work; the configured limit (MAX_TEXT_CHARS) applies after clean-up
+
+
 class ChatRequest(BaseModel):
     sender_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="1–64 chars of A-Za-z0-9_-")
-    text: str = Field(description="What the resident typed or said")
+    text: str = Field(
+        max_length=MAX_RAW_TEXT_CHARS,
+        description="What the resident typed or said. Over MAX_TEXT_CHARS (1000) after normalisation: 413.",
+    )
 
 
 class ChatResponse(BaseModel):

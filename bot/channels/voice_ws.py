@@ -1,8 +1,10 @@
 """Telephony channel: WebSocket /ws/voice for a telephone gateway (SIP/PSTN bridge), 8 kHz G.711 µ-law both ways.
 
 Framing (docs/voice.md):
-  gateway → us  1. text  {"sender_id": "...", "token": "..." (when VOICE_WS_TOKEN is set), "rate": 175}
-                2. binary µ-law frames (160 bytes = 20 ms); the utterance ends with {"event": "end"} or after
+  gateway → us  1. text  {"sender_id": "...", "token": "<VOICE_WS_TOKEN>", "rate": 175} (the token is required
+                   unless VOICE_WS_ALLOW_WITHOUT_TOKEN=true for a gateway on a closed network)
+                2. binary µ-law frames (160 bytes = 20 ms, at most VOICE_WS_MAX_FRAME_BYTES; a larger frame
+                   closes the call with 1009 before it is used); the utterance ends with {"event": "end"} or after
                    0.8 s of silence following speech; {"event": "dtmf", "digits": "1"} and
                    {"event": "text", "text": "..."} are turns too; {"event": "hangup"} ends the call.
   us → gateway  {"event": "ready", ...} once, then per turn {"event": "transcript", ...} (audio turns),
@@ -19,6 +21,7 @@ import logging
 import re
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.websockets import WebSocketState
 
 from bot.api.routes.voice import NO_SPEECH_INPUT, UNKNOWN_KEY, voice_reply
 from bot.api.schemas import Message
@@ -34,7 +37,9 @@ from voice.vad import EndpointDetector
 log = logging.getLogger(__name__)
 router = APIRouter()
 FRAME_BYTES = 160  # 20 ms of 8 kHz µ-law
+MAX_TEXT_FRAME = 4096  # characters of a JSON text frame; events are small
 SENDER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+POLICY, TOO_BIG = 1008, 1009  # WebSocket close codes
 
 
 class CallEnded(Exception):
@@ -109,9 +114,11 @@ class VoiceCall:
         await self.turn(recognition.text or None)
 
     async def on_audio(self, frame: bytes) -> None:
+        """One frame (its size already checked): an utterance never grows past the duration limit."""
+        if len(self.buffer) + len(frame) > self.max_bytes:
+            await self.end_of_utterance()
         self.buffer.extend(frame)
-        ended = self.endpoint.feed(g711.ulaw_to_pcm16(frame))
-        if ended or len(self.buffer) >= self.max_bytes:
+        if self.endpoint.feed(g711.ulaw_to_pcm16(frame)) or len(self.buffer) >= self.max_bytes:
             await self.end_of_utterance()
 
     async def on_event(self, event: dict) -> None:
@@ -133,22 +140,45 @@ class VoiceCall:
             await self.ws.send_json({"event": "error", "detail": f"unknown event {kind!r}"})
 
 
+async def _refuse(websocket: WebSocket, code: int, detail: str) -> None:
+    """An error event the gateway can log, then the close (the reason is cut to what a close frame can carry)."""
+    await websocket.send_json({"event": "error", "detail": detail})
+    await websocket.close(code=code, reason=detail[:120])
+
+
 async def _handshake(websocket: WebSocket) -> VoiceCall | None:
-    """The first frame names the caller (and carries the gateway's token); anything else closes the socket."""
+    """The first frame names the caller and carries the gateway's token; anything else closes the socket."""
     try:
-        first = json.loads(await asyncio.wait_for(websocket.receive_text(), timeout=10))
-    except (asyncio.TimeoutError, json.JSONDecodeError, KeyError, TypeError):
-        await websocket.close(code=1008, reason="first frame must be JSON text with sender_id")
+        raw = await asyncio.wait_for(websocket.receive_text(), timeout=10)
+    except WebSocketDisconnect:
         return None
-    expected = websocket.app.state.settings.voice_ws_token
-    token = str(first.get("token") or "")
-    if expected and not hmac.compare_digest(token.encode(), expected.encode()):
-        await websocket.close(code=1008, reason="bad token")
+    except (asyncio.TimeoutError, KeyError):
+        await _refuse(websocket, POLICY, "first frame must be JSON text with sender_id (within 10 s)")
         return None
-    sender_id = str(first.get("sender_id") or "")
+    if len(raw) > MAX_TEXT_FRAME:
+        await _refuse(websocket, TOO_BIG, "first frame is too large")
+        return None
+    try:
+        first = json.loads(raw)
+    except json.JSONDecodeError:
+        first = None
+    if not isinstance(first, dict):
+        await _refuse(websocket, POLICY, "first frame must be a JSON object with sender_id")
+        return None
+    settings = websocket.app.state.settings
+    expected = settings.voice_ws_token
+    if not expected and not settings.voice_ws_allow_without_token:
+        await _refuse(websocket, POLICY, "voice calls need VOICE_WS_TOKEN on this gateway")
+        return None
+    token = first.get("token")
+    if expected and not (isinstance(token, str) and hmac.compare_digest(token.encode(), expected.encode())):
+        await _refuse(websocket, POLICY, "bad token")
+        return None
+    sender_id = first.get("sender_id")
     rate = first.get("rate", 175)
-    if not SENDER.match(sender_id) or not isinstance(rate, int) or not 80 <= rate <= 450:
-        await websocket.close(code=1008, reason="sender_id must be 1-64 of A-Za-z0-9_-, rate 80-450")
+    valid_rate = isinstance(rate, int) and not isinstance(rate, bool) and 80 <= rate <= 450
+    if not (isinstance(sender_id, str) and SENDER.match(sender_id)) or not valid_rate:
+        await _refuse(websocket, POLICY, "sender_id must be 1-64 of A-Za-z0-9_-, rate 80-450")
         return None
     return VoiceCall(websocket, sender_id, rate)
 
@@ -172,14 +202,21 @@ async def voice_socket(websocket: WebSocket) -> None:
             "keypad": {"0": "转人工", "*": "重听", "1-9": "选项"},
         }
     )
+    max_frame = websocket.app.state.settings.voice_ws_max_frame_bytes
     try:
         while True:
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 break
             if message.get("bytes") is not None:
+                if len(message["bytes"]) > max_frame:  # refused before it is buffered or decoded
+                    await _refuse(websocket, TOO_BIG, f"audio frames are at most {max_frame} bytes")
+                    break
                 await call.on_audio(message["bytes"])
             elif message.get("text") is not None:
+                if len(message["text"]) > MAX_TEXT_FRAME:
+                    await _refuse(websocket, TOO_BIG, f"text frames are at most {MAX_TEXT_FRAME} characters")
+                    break
                 try:
                     event = json.loads(message["text"])
                 except json.JSONDecodeError:
@@ -189,5 +226,5 @@ async def voice_socket(websocket: WebSocket) -> None:
     except (WebSocketDisconnect, CallEnded):
         pass
     finally:
-        if websocket.client_state.name == "CONNECTED":
+        if websocket.application_state == WebSocketState.CONNECTED and websocket.client_state.name == "CONNECTED":
             await websocket.close()

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.core.secrets import Keys, resolve_keys
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -33,10 +35,31 @@ class Settings(BaseSettings):
     escalation_config: Path = PROJECT_ROOT / "config" / "escalation.yml"
 
     max_text_chars: int = 1000
+
+    # Edge limits (docs/security.md): bodies over these are refused with 413 before they are read.
+    max_body_bytes: int = Field(default=256 * 1024, description="body limit of every route without its own")
+    chat_max_body_bytes: int = Field(default=64 * 1024, description="POST /api/chat")
+    staff_max_body_bytes: int = Field(default=2 * 1024 * 1024, description="/api/staff/* (FAQ editor)")
+    voice_max_upload_bytes: int = Field(default=16 * 1024 * 1024, description="/api/voice/stt and /turn audio")
+    # Rate limits per minute (0 = off): per client address and per conversation (sender_id).
+    chat_rate_per_address: int = 600
+    chat_rate_per_sender: int = 60
+    voice_rate_per_address: int = 120
+    voice_rate_per_sender: int = 60
     log_level: str = "INFO"
 
-    # Secrets: set them in production; unset, they are generated once into data/secrets.json.
-    accessline_data_key: str | None = Field(default=None, description="Fernet key for personal fields")
+    environment: Literal["development", "production"] = Field(
+        default="development", description="production: refuse generated secrets, API docs off unless asked for"
+    )
+    api_docs: bool | None = Field(
+        default=None, description="/docs, /redoc, /openapi.json; unset = on in development, off in production"
+    )
+    metrics_token: str | None = Field(default=None, description="/metrics needs `Authorization: Bearer <token>`")
+    metrics_public: bool = Field(default=False, description="/metrics open to all (else token, or loopback only)")
+    # Secrets (bot/core/secrets.py, docs/security.md): in production set ACCESSLINE_MASTER_SECRET and
+    # INTERNAL_API_TOKEN; unset, a master secret is generated once into data/secrets.json.
+    accessline_master_secret: str | None = Field(default=None, description="root of the derived keys (HKDF)")
+    accessline_data_key: str | None = Field(default=None, description="Fernet keys, comma-separated, newest first")
     jwt_secret: str | None = None
     internal_api_token: str | None = Field(default=None, description="shared secret of the action server")
     access_token_minutes: int = 480
@@ -70,6 +93,9 @@ class Settings(BaseSettings):
     wechat_reply_budget_seconds: float = Field(default=4.0, description="answer passively within this, else push")
     wechat_dedupe_ttl_seconds: int = 600
     wechat_max_body_bytes: int = 64 * 1024
+    wechat_timestamp_window_seconds: int = Field(
+        default=300, description="requests whose timestamp is further from our clock are refused; nonces kept as long"
+    )
 
     # Voice (docs/voice.md): engines, model locations (never downloaded), limits.
     tts_engine: Literal["espeak", "paddle"] = Field(default="espeak", description="paddle falls back to espeak")
@@ -85,6 +111,24 @@ class Settings(BaseSettings):
     paddle_worker_url: str = "http://127.0.0.1:8091"
     voice_max_seconds: float = 60.0
     voice_ws_token: str | None = Field(default=None, description="shared secret of the telephony gateway (/ws/voice)")
+    voice_ws_allow_without_token: bool = Field(
+        default=False,
+        description="accept /ws/voice calls without VOICE_WS_TOKEN: only for a telephone gateway on this machine "
+        "or a closed network (anyone reaching /ws/voice can then talk as any conversation)",
+    )
+    voice_ws_max_frame_bytes: int = Field(default=3200, description="largest binary frame (3200 = 400 ms µ-law)")
+
+    def keys(self) -> Keys:
+        """Every key, from the environment, derived from the master secret, or from the embedded default file.
+        Raises InsecureConfiguration when ENVIRONMENT=production would run on generated secrets."""
+        return resolve_keys(
+            master_secret=self.accessline_master_secret,
+            data_key=self.accessline_data_key,
+            jwt_secret=self.jwt_secret,
+            internal_token=self.internal_api_token,
+            secrets_file=self.data_dir / "secrets.json",
+            production=self.environment == "production",
+        )
 
     # Phone calls through the hotline's own PBX (docs/telephony.md): SIP over UDP, G.711 over RTP; unset = off.
     sip_listen: str | None = Field(default=None, description="host:port of the SIP endpoint, e.g. 0.0.0.0:5060")
@@ -108,18 +152,18 @@ class Settings(BaseSettings):
     sip_max_call_seconds: float = Field(default=3600.0, description="hang up calls longer than this")
 
     def secrets(self) -> dict[str, str]:
-        """The three secrets, from the environment or the embedded default file."""
-        from bot.core.security import load_or_create_secrets
+        """The secrets the routes use by name (`app.state.secrets`)."""
+        return self.keys().as_state()
 
-        configured = {
-            "data_key": self.accessline_data_key,
-            "jwt_secret": self.jwt_secret,
-            "internal_token": self.internal_api_token,
-        }
-        if all(configured.values()):
-            return configured  # type: ignore[return-value]
-        stored = load_or_create_secrets(self.data_dir / "secrets.json")
-        return {key: value or stored[key] for key, value in configured.items()}
+    def credentials(self) -> list[str]:
+        """Every other secret the settings hold (for log redaction)."""
+        values = [self.accessline_master_secret, self.rasa_token, self.wechat_token, self.wechat_app_secret,
+                  self.wechat_encoding_aes_key, self.voice_ws_token, self.metrics_token]  # fmt: skip
+        return [v for v in values if v]
+
+    @property
+    def docs_enabled(self) -> bool:
+        return self.api_docs if self.api_docs is not None else self.environment != "production"
 
     @property
     def effective_database_url(self) -> str:

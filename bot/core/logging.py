@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
+from bot.core.redaction import install_record_redaction, redact
 from bot.rules.masking import mask_sensitive
 
 
@@ -18,10 +20,19 @@ class MaskingFilter(logging.Filter):
         return True
 
 
-def configure_logging(level: str = "INFO") -> None:
-    """Send logs to stderr with the masking filter on the root handler."""
+class RedactingFormatter(logging.Formatter):
+    """The formatted line, tracebacks included (an httpx error names its URL), with tokens redacted."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def configure_logging(level: str = "INFO", secrets: Iterable[str | None] = ()) -> None:
+    """Send logs to stderr with the masking filter on the root handler; redact tokens and the given secrets from
+    every record of the process (uvicorn's and httpx's included)."""
+    install_record_redaction(secrets)
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(MaskingFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -2,49 +2,42 @@
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
-import json
 import logging
-import os
-import secrets
+from collections.abc import Sequence
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from cryptography.fernet import Fernet, InvalidToken
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+
+from bot.core.secrets import legacy_lookup_key
 
 log = logging.getLogger(__name__)
 _hasher = PasswordHasher()
 
 
-def load_or_create_secrets(path: Path) -> dict[str, str]:
-    """Embedded default for a single machine: random secrets kept in `data/secrets.json` (mode 0600)."""
-    if path.exists():
-        return json.loads(path.read_text())
-    values = {
-        "data_key": Fernet.generate_key().decode(),
-        "jwt_secret": secrets.token_urlsafe(32),
-        "internal_token": secrets.token_urlsafe(32),
-    }
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(values, handle)
-    log.warning("no secrets configured: generated %s (set ACCESSLINE_DATA_KEY etc. in production)", path)
-    return values
-
-
 class FieldCipher:
-    """Encrypts personal fields at rest (Fernet: AES-128-CBC + HMAC) and makes keyed lookup hashes."""
+    """Encrypts personal fields at rest (Fernet: AES-128-CBC + HMAC) and makes keyed lookup hashes.
 
-    def __init__(self, data_key: str) -> None:
-        self._fernet = Fernet(data_key.encode())
-        raw = base64.urlsafe_b64decode(data_key.encode())
-        self._hash_key = hmac.new(raw, b"accessline-lookup-hash", hashlib.sha256).digest()
+    `data_keys` newest first: the first encrypts, every one decrypts (MultiFernet), so a key can be rotated while
+    old rows are still readable; `rotate` re-encrypts a token under the first key (`python -m bot.cli reencrypt`)."""
+
+    def __init__(self, data_keys: str | Sequence[str], lookup_key: bytes | None = None) -> None:
+        keys = [data_keys] if isinstance(data_keys, str) else list(data_keys)
+        self._fernet = MultiFernet([Fernet(key.encode()) for key in keys])
+        self._hash_key = lookup_key or legacy_lookup_key(keys[-1])
+
+    def rotate(self, token: str | None) -> str | None:
+        """The same value encrypted under the newest key (None stays None)."""
+        if token is None:
+            return None
+        try:
+            return self._fernet.rotate(token.encode()).decode()
+        except InvalidToken as exc:
+            raise ValueError("cannot decrypt field: wrong ACCESSLINE_DATA_KEY?") from exc
 
     def encrypt(self, value: str | None) -> str | None:
         return None if value is None else self._fernet.encrypt(value.encode()).decode()

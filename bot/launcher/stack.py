@@ -62,7 +62,10 @@ def write_endpoints(config: StackConfig) -> Path:
         endpoints["lock_store"] = {"type": "redis", **redis, "key_prefix": config.redis_key_prefix}
     config.runtime_dir.mkdir(parents=True, exist_ok=True)
     path = config.runtime_dir / f"endpoints-{config.rasa_port}.yml"
-    path.write_text(yaml.safe_dump(endpoints, allow_unicode=True))
+    path.unlink(missing_ok=True)  # may hold the Redis password: readable by this user only
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(yaml.safe_dump(endpoints, allow_unicode=True))
     return path
 
 
@@ -78,6 +81,7 @@ class Stack:
         self.config = config
         self.token = os.environ.get("RASA_TOKEN") or secrets.token_urlsafe(24)
         self.internal_token = os.environ.get("INTERNAL_API_TOKEN") or secrets.token_urlsafe(24)
+        self.voice_ws_token = os.environ.get("VOICE_WS_TOKEN") or secrets.token_urlsafe(24)
         self.processes: dict[str, subprocess.Popen] = {}
 
     @property
@@ -115,13 +119,24 @@ class Stack:
             print(">> RASA_WORKERS > 1: a model swapped in by staff retraining (PUT /model) reaches one worker only;"
                   " restart the stack after a retrain", flush=True)  # fmt: skip
         env["SANIC_WORKERS"] = str(workers)
+        env["ACCESSLINE_RASA_TOKEN_FILE"] = str(self.write_token_file())
         python = rasa_executable().with_name("python")  # bot.launcher.rasa_main: Rasa's CLI plus rasa_speedups
         command = [
-            str(python), "-m", "bot.launcher.rasa_main", "run", "--enable-api", "--auth-token", self.token,
+            str(python), "-m", "bot.launcher.rasa_main", "run", "--enable-api",
             "--model", str(self.config.model), "--endpoints", str(write_endpoints(self.config)),
             "--interface", "127.0.0.1", "-p", str(self.config.rasa_port),
         ]  # fmt: skip
         self._spawn("rasa", command, env)
+
+    def write_token_file(self) -> Path:
+        """Rasa's token in a file only this user can read (never on a command line); Rasa deletes it once read."""
+        self.config.runtime_dir.mkdir(parents=True, exist_ok=True)
+        path = self.config.runtime_dir / f"rasa-token-{self.config.rasa_port}"
+        path.unlink(missing_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(self.token)
+        return path
 
     def start_gateway(self) -> None:
         env = (
@@ -132,6 +147,7 @@ class Stack:
                 "RASA_TOKEN": self.token,
                 "ACTION_SERVER_URL": f"http://127.0.0.1:{self.config.actions_port}",
                 "INTERNAL_API_TOKEN": self.internal_token,
+                "VOICE_WS_TOKEN": self.voice_ws_token,
                 "REDIS_KEY_PREFIX": self.config.redis_key_prefix,
                 "PYTHONPATH": str(PROJECT_ROOT),
             }

@@ -47,6 +47,8 @@ class ChatService:
 
     async def handle(self, sender_id: str, text: str, channel: str = "web") -> ChatTurn:
         """Run one turn. Raises TextTooLong, or DialogueUnavailable when Rasa cannot answer."""
+        if len(text) > 4 * self._max_chars:  # bound the CPU work: normalisation only shortens by dropping spacing
+            raise TextTooLong(self._max_chars)
         clean = normalize_text(text)
         if not clean:
             return ChatTurn([BotMessage(text=messages.ASK_AGAIN)])

@@ -18,6 +18,7 @@ from tests.conftest import ALWAYS_OPEN, scoped_redis_prefix
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 INTERNAL = {"X-Internal-Token": "internal-test-secret"}
+METRICS = {"Authorization": "Bearer metrics-test-token"}
 PASSWORD = "correct horse battery"
 
 
@@ -49,6 +50,7 @@ def make_settings(database_url: str, tmp_path, redis_url: str | None = None, pre
         redis_url=redis_url,
         redis_key_prefix=prefix,
         internal_api_token=INTERNAL["X-Internal-Token"],
+        metrics_token=METRICS["Authorization"].removeprefix("Bearer "),
         rasa_url="http://127.0.0.1:9",  # nothing listens: these tests never reach Rasa
         action_server_url="http://127.0.0.1:9",
         escalation_config=ALWAYS_OPEN,

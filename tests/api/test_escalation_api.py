@@ -9,7 +9,7 @@ import redis
 from sqlalchemy import select
 
 from bot.storage.models import AuditEntry, Ticket
-from tests.api.conftest import INTERNAL, REDIS_URL, login
+from tests.api.conftest import INTERNAL, METRICS, REDIS_URL, login
 
 
 def open_ticket(client, sender: str, reason: str = "request", **extra) -> dict:
@@ -132,7 +132,7 @@ def test_transfer_between_hotlines(redis_client) -> None:
 
 def test_metrics_report_queues(redis_client) -> None:
     open_ticket(redis_client, "resident-j")
-    text = redis_client.get("/metrics").text
+    text = redis_client.get("/metrics", headers=METRICS).text
     assert 'accessline_queue_length{queue="12385"} 1.0' in text
     assert "accessline_handoff_rate" in text and "accessline_first_response_seconds_avg" in text
 

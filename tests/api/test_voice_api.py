@@ -1,8 +1,12 @@
 """POST /api/voice/tts through the gateway (espeak-ng, the offline default)."""
 
+import random
 import shutil
+import string
+import tempfile
 import wave
 from io import BytesIO
+from pathlib import Path
 
 import pytest
 
@@ -31,3 +35,27 @@ def test_tts_for_telephone_lines_is_8khz_ulaw(client) -> None:
 )
 def test_bad_requests_are_422(client, body) -> None:
     assert client.post("/api/voice/tts", json=body).status_code == 422
+
+
+@pytest.fixture()
+def letters_dir():
+    """A fresh directory whose path has letters only, so speech normalisation passes it through unchanged."""
+    path = Path(tempfile.gettempdir()) / ("tts_" + "".join(random.choices(string.ascii_lowercase, k=12)))
+    path.mkdir()
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_option_like_text_cannot_read_or_write_files(client, letters_dir) -> None:
+    """Issue 11 item 1: `-f<path>` spoke the file, `--phonout=`/`-w` created files with the gateway's rights."""
+    secret = letters_dir / "secret.txt"
+    secret.write_text("zebra quartz jukebox wizard")
+    attack = client.post("/api/voice/tts", json={"text": f"-f{secret}"})
+    as_file = client.post("/api/voice/tts", json={"text": secret.read_text()})
+    assert attack.status_code == 200 and as_file.status_code == 200
+    assert attack.content != as_file.content
+    for template in ("--phonout={path}", "-w{path}", "-w {path}"):
+        target = letters_dir / "written.out"
+        response = client.post("/api/voice/tts", json={"text": template.format(path=target)})
+        assert response.status_code == 200 and len(response.content) > 1000
+        assert not target.exists(), template

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from bot.channels.wechat.identity import sender_id_for
 from bot.storage.models import Ticket
-from tests.channels.test_wechat_stack import DATA_KEY, post, wechat_gateway  # noqa: F401 (fixture)
+from tests.channels.test_wechat_stack import WECHAT_KEY, post, wechat_gateway  # noqa: F401 (fixture)
 from tests.channels.wechat_client import fixture, new_openid
 from tests.conftest import new_sender
 
@@ -44,7 +44,7 @@ def test_wechat_handoff_ticket_says_wechat(stack, wechat_gateway) -> None:  # no
     response = post(gateway, fixture("text.xml", openid=openid, content="转人工"))
     if response.text != "success":  # answered within the budget (otherwise it is pushed later)
         assert "转接" in fromstring(response.text).findtext("Content")
-    tickets = tickets_of(stack, sender_id_for(openid, DATA_KEY))
+    tickets = tickets_of(stack, sender_id_for(openid, WECHAT_KEY))
     assert [(t.channel, t.reason) for t in tickets] == [("wechat", "request")]
 
 

@@ -78,9 +78,9 @@ def test_wrong_signature_gets_403_and_no_turn(wechat_app) -> None:
 
 def test_secure_mode_official_sample_round_trip(wechat_app) -> None:
     """The official sample message through the route; the encrypted reply is opened with plain primitives."""
-    app = wechat_app(wechat_token=SAMPLE["token"], wechat_app_id=SAMPLE["app_id"])
-    query = signed(SAMPLE["token"], SAMPLE["timestamp"], SAMPLE["nonce"])
-    query |= {"encrypt_type": "aes", "msg_signature": SAMPLE["msg_signature"], "openid": "oyORnuP8q7ou2gfYjqLzSIWZf0rs"}
+    app = wechat_app(wechat_token=SAMPLE["token"], wechat_app_id=SAMPLE["app_id"], wechat_encoding_aes_key=AES_KEY)
+    query = fresh_sample_query()
+    query |= {"encrypt_type": "aes", "openid": "oyORnuP8q7ou2gfYjqLzSIWZf0rs"}
     response = app.client.post("/wechat", params=query, content=SAMPLE_XML)
     assert response.status_code == 200, response.text
     assert [text for _sender, text, _channel in app.chat.calls] == ["abcdteT"]
@@ -103,15 +103,23 @@ def test_secure_mode_official_sample_round_trip(wechat_app) -> None:
     assert inner.findtext("Content") == "收到：abcdteT"
 
 
+def fresh_sample_query() -> dict[str, str]:
+    """The official sample's nonce with today's timestamp (the sample's own, 2014, is stale), signed anew."""
+    query = signed(SAMPLE["token"], nonce=SAMPLE["nonce"])
+    msg_signature = sha1_signature(SAMPLE["token"], query["timestamp"], SAMPLE["nonce"], SAMPLE_ENCRYPT)
+    return query | {"msg_signature": msg_signature}
+
+
 def test_secure_mode_refuses_a_wrong_msg_signature_or_app_id(wechat_app) -> None:
-    query = signed(SAMPLE["token"], SAMPLE["timestamp"], SAMPLE["nonce"]) | {"encrypt_type": "aes"}
-    app = wechat_app(wechat_token=SAMPLE["token"], wechat_app_id=SAMPLE["app_id"])
+    query = fresh_sample_query() | {"encrypt_type": "aes"}
+    app = wechat_app(wechat_token=SAMPLE["token"], wechat_app_id=SAMPLE["app_id"], wechat_encoding_aes_key=AES_KEY)
     bad = app.client.post("/wechat", params=query | {"msg_signature": "f" * 40}, content=SAMPLE_XML)
-    assert bad.status_code == 403
-    other_account = wechat_app(wechat_token=SAMPLE["token"], wechat_app_id=APP_ID.replace("2", "3"))
-    refused = other_account.client.post("/wechat", params=query | {"msg_signature": SAMPLE["msg_signature"]},
-                                        content=SAMPLE_XML)  # fmt: skip
-    assert refused.status_code == 403
+    assert bad.status_code == 403 and bad.text == "invalid msg_signature"
+    other_account = wechat_app(
+        wechat_token=SAMPLE["token"], wechat_app_id=APP_ID.replace("2", "3"), wechat_encoding_aes_key=AES_KEY
+    )
+    refused = other_account.client.post("/wechat", params=query, content=SAMPLE_XML)
+    assert refused.status_code == 403 and "another AppID" not in refused.text
     assert app.chat.calls == [] and other_account.chat.calls == []
 
 

@@ -6,6 +6,7 @@ SQLite file and Redis key prefix, so they disturb no other test)."""
 from __future__ import annotations
 
 import dataclasses
+import secrets
 from collections.abc import Callable, Iterator
 
 import httpx
@@ -14,16 +15,19 @@ from cryptography.fernet import Fernet
 from defusedxml.ElementTree import fromstring
 
 from bot.channels.wechat.identity import sender_id_for
+from bot.core.secrets import LABELS, derive
 from bot.launcher.stack import Stack
 from bot.text.normalize import normalize_text
-from tests.channels.conftest import AES_KEY, TOKEN
+from tests.channels.conftest import TOKEN
 from tests.channels.fake_wechat import APP_ID, APP_SECRET, FakeWeChatServer
 from tests.channels.wechat_client import fixture, new_openid, signed
 from tests.conftest import free_port
 from tests.knowledge import fact_cases
 
 pytestmark = pytest.mark.stack
-DATA_KEY = Fernet.generate_key().decode()  # the gateways' key, so the test can find the conversation id
+DATA_KEY = Fernet.generate_key().decode()
+MASTER = secrets.token_urlsafe(48)  # the gateways' master secret, so the test can find the conversation id
+WECHAT_KEY = derive(MASTER, LABELS["wechat_key"]).hex()
 CASE = next(c for c in fact_cases() if c["intent"] == "faq/severe_care_subsidy" and c["region"] == "潞城区")
 
 
@@ -36,8 +40,9 @@ def wechat_gateway(stack, fake_wechat: FakeWeChatServer, redis_prefix, tmp_path_
             workdir = tmp_path_factory.mktemp("wechat-gateway")
             env = stack.config.extra_env | {
                 "WECHAT_TOKEN": TOKEN, "WECHAT_APP_ID": APP_ID, "WECHAT_APP_SECRET": APP_SECRET,
-                "WECHAT_ENCODING_AES_KEY": AES_KEY, "WECHAT_API_BASE": fake_wechat.base_url,
+                "WECHAT_API_BASE": fake_wechat.base_url,
                 "WECHAT_REPLY_BUDGET_SECONDS": str(budget), "TRAINING_RUNNER": "false", "ACCESSLINE_DATA_KEY": DATA_KEY,
+                "ACCESSLINE_MASTER_SECRET": MASTER,
             }  # fmt: skip
             config = dataclasses.replace(
                 stack.config, port=free_port(), database_url=f"sqlite:///{workdir / 'wechat.db'}",
@@ -95,7 +100,7 @@ def test_slow_turn_falls_back_to_the_customer_service_push(stack, wechat_gateway
     pushed = wechat_api.state.wait_for_sent(openid)
     assert len(pushed) == 1
     check_facts(pushed[0])
-    sender_id = sender_id_for(openid, DATA_KEY)
+    sender_id = sender_id_for(openid, WECHAT_KEY)
     turns = user_turns(stack, sender_id)
     assert turns == [normalize_text(CASE["question"])], "exactly one bot turn for three deliveries"
     assert wechat_api.state.sent_to(openid) == pushed

@@ -3,12 +3,17 @@ independent of the channel's own code)."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import itertools
+import os
+import struct
 import time
 import uuid
 from pathlib import Path
 from string import Template
+
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 FIXTURES = Path(__file__).resolve().parents[1] / "data" / "wechat"
 _msg_ids = itertools.count(int(time.time()) * 1000)
@@ -29,6 +34,20 @@ def fixture(name: str, **values: object) -> str:
 
 def sha1_sorted(*parts: str) -> str:
     return hashlib.sha1("".join(sorted(parts)).encode()).hexdigest()
+
+
+def encrypted(token: str, aes_key: str, app_id: str, message: str) -> tuple[dict[str, str], str]:
+    """(query, body) of a secure-mode delivery, made with plain primitives: AES-256-CBC, key = base64(key + "="),
+    IV = key[:16], 16 random bytes + length + message + AppID, PKCS#7 to 32 bytes; msg_signature over the Encrypt."""
+    key = base64.b64decode(aes_key + "=")
+    body = message.encode()
+    plain = os.urandom(16) + struct.pack(">I", len(body)) + body + app_id.encode()
+    plain += bytes([32 - len(plain) % 32]) * (32 - len(plain) % 32)
+    encryptor = Cipher(algorithms.AES(key), modes.CBC(key[:16])).encryptor()
+    encrypt = base64.b64encode(encryptor.update(plain) + encryptor.finalize()).decode()
+    query = signed(token)
+    query |= {"encrypt_type": "aes", "msg_signature": sha1_sorted(token, query["timestamp"], query["nonce"], encrypt)}
+    return query, f"<xml><ToUserName><![CDATA[gh_test]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>"
 
 
 def signed(token: str, timestamp: str | None = None, nonce: str | None = None) -> dict[str, str]:

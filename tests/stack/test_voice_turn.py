@@ -107,7 +107,7 @@ def test_telephone_websocket_audio_and_keypad_turns(stack) -> None:
     url = stack.url.replace("http://", "ws://") + "/ws/voice"
     ulaw = EspeakEngine().synthesize(normalize_for_speech("我要转人工")).to_ulaw_8k()
     with connect(url, open_timeout=10) as ws:
-        ws.send(json.dumps({"sender_id": new_sender()}))
+        ws.send(json.dumps({"sender_id": new_sender(), "token": stack.voice_ws_token}))
         ready = json.loads(ws.recv(timeout=10))
         assert ready["event"] == "ready" and ready["frame_bytes"] == 160 and ready["speech_input_available"]
         for start in range(0, len(ulaw), 160):
@@ -132,7 +132,7 @@ def test_websocket_refuses_a_bad_first_frame(stack) -> None:
 
     url = stack.url.replace("http://", "ws://") + "/ws/voice"
     with connect(url, open_timeout=10) as ws:
-        ws.send(json.dumps({"sender_id": "not valid!"}))
+        ws.send(json.dumps({"sender_id": "not valid!", "token": stack.voice_ws_token}))
         with pytest.raises(ConnectionClosed) as closed:
             ws.recv(timeout=10)
     assert closed.value.rcvd.code == 1008

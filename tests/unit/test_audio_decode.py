@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import struct
 import subprocess
+import tracemalloc
+import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.audio_fixtures import long_amr
+from voice import audio as audio_module
 from voice import g711
 from voice.audio import Audio, AudioTooLong, InvalidAudio, decode_audio, sniff_format
 
@@ -107,3 +113,82 @@ def test_more_than_sixty_seconds_is_refused() -> None:
     with pytest.raises(AudioTooLong, match="at most 60 s"):
         decode_audio(b"\x00\x00" * 8000 * 61, "pcm8k")
     assert decode_audio(b"\x00\x00" * 8000 * 60, "pcm8k").seconds == 60
+
+
+def test_amr_bomb_is_refused_within_a_bounded_memory(tmp_path) -> None:
+    """Issue 11 item 2: 20 minutes of AMR (under 1 MB) used to be decoded whole (19 MB of samples, several copies)
+    before the 60 s check. Now decoding stops at the limit, so the peak stays near 60 s of samples."""
+    data = long_amr(tmp_path, 1200)
+    assert len(data) < 1_000_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(AudioTooLong):
+            decode_audio(data, max_seconds=60)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    full_decode = 1200 * 8000 * 2
+    assert peak < full_decode / 4, f"peak {peak} bytes"
+
+
+def test_amr_decoding_stops_at_the_limit(tmp_path, monkeypatch) -> None:
+    """Count the frames the decoder produced: the limit and one frame, never the whole file."""
+    data = long_amr(tmp_path, 1200)
+    produced: list[int] = []
+    original = audio_module.amr_frames
+
+    def counting(raw: bytes):
+        for frame in original(raw):
+            produced.append(len(frame))
+            yield frame
+
+    monkeypatch.setattr(audio_module, "amr_frames", counting)
+    with pytest.raises(AudioTooLong):
+        decode_audio(data, max_seconds=60)
+    assert 60 * 8000 < sum(produced) <= 60 * 8000 + 160
+    assert len(decode_audio(long_amr(tmp_path, 40), max_seconds=60).pcm) == 40 * 8000 * 2
+
+
+@pytest.mark.parametrize("fmt", ["ulaw8k", "alaw8k", "pcm8k", "pcm16k"])
+def test_headerless_audio_over_the_limit_is_refused_before_conversion(fmt, monkeypatch) -> None:
+    def never(_data: bytes) -> bytes:
+        raise AssertionError("converted audio that was already known to be too long")
+
+    monkeypatch.setattr(g711, "ulaw_to_pcm16", never)
+    monkeypatch.setattr(g711, "alaw_to_pcm16", never)
+    with pytest.raises(AudioTooLong):
+        decode_audio(b"\x00" * 32000 * 61, fmt, max_seconds=60)
+
+
+def test_long_wav_is_refused_without_reading_it_all() -> None:
+    wav = tone(61, 8000).to_wav()
+    with pytest.raises(AudioTooLong):
+        decode_audio(wav, max_seconds=60)
+    assert decode_audio(tone(2, 8000).to_wav(), max_seconds=60).seconds == 2
+
+
+@pytest.mark.parametrize("rate", [0, 1, 10_000_000])
+def test_wav_with_an_absurd_sample_rate_is_invalid(rate) -> None:
+    """Issue 11 (low): a WAV declaring 0 Hz crashed with ZeroDivisionError (a 500)."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x01\x00" * 800)
+    data = bytearray(buffer.getvalue())
+    data[24:28] = struct.pack("<I", rate)  # the fmt chunk's sample rate
+    with pytest.raises(InvalidAudio) as error:
+        decode_audio(bytes(data))
+    assert not isinstance(error.value, AudioTooLong) or rate == 1
+
+
+def test_wav_cut_inside_a_stereo_frame_is_decoded_not_crashed() -> None:
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(2)
+        out.setsampwidth(2)
+        out.setframerate(8000)
+        out.writeframes(b"\x01\x00\x02\x00" * 800)
+    data = buffer.getvalue()[:-3]
+    assert decode_audio(data).sample_rate == 8000

@@ -1,6 +1,10 @@
 """The espeak-ng path speaks Mandarin (pinyin phonemes, never an English switch)."""
 
+import random
 import shutil
+import string
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -29,3 +33,43 @@ def test_synthesis_gives_audio_and_rate_changes_duration() -> None:
     slow, fast = engine.synthesize(text, 120), engine.synthesize(text, 300)
     assert slow.sample_rate == 22050 and slow.seconds > 1.0
     assert fast.seconds < slow.seconds * 0.7
+
+
+@pytest.fixture()
+def letters_dir():
+    """A fresh directory under the temp dir whose path has letters only (speech normalisation keeps it intact)."""
+    name = "espeak_" + "".join(random.choices(string.ascii_lowercase, k=12))
+    path = Path(tempfile.gettempdir()) / name
+    path.mkdir()
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_option_like_text_is_spoken_and_never_reads_a_file(letters_dir) -> None:
+    """`-f<path>` used to make espeak-ng speak the file (the gateway's secrets were in reach)."""
+    secret = letters_dir / "secret.txt"
+    secret.write_text("zebra quartz jukebox wizard")
+    engine = EspeakEngine()
+    attack = f"-f{secret}"
+    spoken = engine.synthesize(attack)
+    file_speech = engine.synthesize(secret.read_text())
+    assert spoken.seconds > 0.5 and spoken.pcm != file_speech.pcm
+    phonemes = engine.phonemes(attack)
+    assert phonemes.strip() and phonemes != engine.phonemes(secret.read_text())
+
+
+@pytest.mark.parametrize("template", ["--phonout={path}", "-w{path}", "-w {path}", "--phonout {path}"])
+def test_option_like_text_never_writes_a_file(letters_dir, template) -> None:
+    target = letters_dir / "written.out"
+    engine = EspeakEngine()
+    text = template.format(path=target)
+    assert engine.synthesize(text).seconds > 0.3
+    assert engine.phonemes(text).strip()
+    assert not target.exists()
+
+
+def test_text_with_double_dash_and_newlines_is_all_spoken() -> None:
+    engine = EspeakEngine()
+    one = engine.synthesize("ni3 hao3")
+    more = engine.synthesize("-- ni3 hao3\n--stdin ni3 hao3\n-x")
+    assert more.seconds > one.seconds * 1.5

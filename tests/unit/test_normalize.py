@@ -19,3 +19,9 @@ def test_spaces_are_collapsed_and_trimmed() -> None:
 
 def test_only_invisible_characters_gives_empty_text() -> None:
     assert normalize_text("\u200b \u2060\n") == ""
+
+
+def test_lone_surrogates_are_removed_so_the_text_can_be_encoded() -> None:
+    """Issue 11 (low): WeChat, /ws/voice and recognisers hand over text without pydantic's check."""
+    clean = normalize_text("护\ud800理\udfff补贴")
+    assert clean == "护理补贴" and clean.encode("utf-8")

@@ -1,5 +1,8 @@
 """espeak-ng, the offline default: Mandarin only works as numbered pinyin with voice `cmn-latn-pinyin`
-(plain `-v cmn` reads Chinese characters as English letters), so text goes through pypinyin first."""
+(plain `-v cmn` reads Chinese characters as English letters), so text goes through pypinyin first.
+
+The text is always given on standard input (`--stdin`), never on the command line: a text such as `-f/etc/passwd`
+or `--phonout=PATH` would otherwise be read by espeak-ng as an option (issue 11, item 1)."""
 
 from __future__ import annotations
 
@@ -41,14 +44,17 @@ class EspeakEngine:
             return Availability(False, f"espeak-ng has no {VOICE} voice")
         return Availability(True, f"{path} with voice {VOICE}")
 
+    def _run(self, options: list[str], text: str, timeout: float) -> subprocess.CompletedProcess[bytes]:
+        """espeak-ng with fixed options; the text goes to standard input only."""
+        command = [self._executable, *options, "--stdin"]
+        return subprocess.run(command, input=text.encode(), capture_output=True, timeout=timeout, check=True)
+
     def phonemes(self, text: str) -> str:
         """What espeak-ng will say, as phoneme mnemonics (`espeak-ng -x`), for checks."""
-        command = [self._executable, "-v", VOICE, "-q", "-x", to_numbered_pinyin(text)]
-        return subprocess.run(command, capture_output=True, text=True, timeout=30, check=True).stdout
+        return self._run(["-v", VOICE, "-q", "-x"], to_numbered_pinyin(text), 30).stdout.decode()
 
     def synthesize(self, text: str, rate_wpm: int = 175) -> Audio:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "speech.wav"
-            command = [self._executable, "-v", VOICE, "-s", str(rate_wpm), "-w", str(out), to_numbered_pinyin(text)]
-            subprocess.run(command, capture_output=True, timeout=60, check=True)
+            self._run(["-v", VOICE, "-s", str(int(rate_wpm)), "-w", str(out)], to_numbered_pinyin(text), 60)
             return read_wav(out.read_bytes())

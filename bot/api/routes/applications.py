@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.api.deps import CurrentUser, cipher, db_session, require_roles
 from bot.core.security import FieldCipher
+from bot.core.spreadsheet import safe_row
 from bot.services import applications
 from bot.services.applications import Benefit, Region, TransitionNotAllowed
 from bot.storage.models import Application, AuditEntry
@@ -89,7 +90,7 @@ def export_csv(
     columns = list(views[0]) if views else ["reference"]
     writer = csv.DictWriter(buffer, fieldnames=columns)
     writer.writeheader()
-    writer.writerows(views)
+    writer.writerows(safe_row(view) for view in views)  # a town "=HYPERLINK(…)" stays text
     filters = {"status": status, "benefit": benefit, "region": region, "count": len(views)}
     session.add(AuditEntry(actor=user.username, action="application.export", target="", details=filters))
     session.commit()

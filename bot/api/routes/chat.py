@@ -9,6 +9,7 @@ from bot.api.schemas import Button, ChatRequest, ChatResponse, ErrorResponse, Me
 from bot.dialogue.client import DialogueUnavailable
 from bot.services import messages
 from bot.services.chat import ChatTurn, TextTooLong
+from bot.services.request_limits import limit
 
 router = APIRouter(prefix="/api", tags=["chat"])
 
@@ -16,10 +17,16 @@ router = APIRouter(prefix="/api", tags=["chat"])
 @router.post(
     "/chat",
     response_model=ChatResponse,
-    responses={413: {"model": ErrorResponse}, 422: {"model": ErrorResponse}, 503: {"model": ErrorResponse}},
+    responses={
+        413: {"model": ErrorResponse},
+        422: {"model": ErrorResponse},
+        429: {"model": ErrorResponse},
+        503: {"model": ErrorResponse},
+    },
 )
 async def chat(body: ChatRequest, request: Request) -> ChatResponse | JSONResponse:
     """Send the resident's text to the assistant (or to the operator holding the conversation)."""
+    await limit(request, "chat", body.sender_id)
     service = request.app.state.chat_service
     request.app.state.chat_turns += 1
     try:

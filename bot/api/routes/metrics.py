@@ -1,15 +1,19 @@
-"""GET /metrics — Prometheus text format: queues, waiting and response times, handoff rate."""
+"""GET /metrics — Prometheus text format: queues, waiting and response times, handoff rate.
+
+Not public by default (issue 11, low): with METRICS_TOKEN set a scraper sends `Authorization: Bearer <token>`;
+without it only clients on this machine (loopback) may read; METRICS_PUBLIC=true opens it to all."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import func, select
 
+from bot.core.security import same_secret
 from bot.storage.models import Ticket
 
 router = APIRouter(tags=["health"])
@@ -78,7 +82,25 @@ def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
-@router.get("/metrics", include_in_schema=False)
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def metrics_allowed(request: Request) -> None:
+    """Raises 401/403 unless the settings let this caller read the metrics."""
+    settings = request.app.state.settings
+    if settings.metrics_public:
+        return
+    if settings.metrics_token:
+        given = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if not same_secret(given, settings.metrics_token):
+            raise HTTPException(401, "metrics token required", headers={"WWW-Authenticate": "Bearer"})
+        return
+    host = request.client.host if request.client else ""
+    if not (host in LOOPBACK or host.startswith("127.")):
+        raise HTTPException(403, "metrics are readable from this machine only (or set METRICS_TOKEN)")
+
+
+@router.get("/metrics", include_in_schema=False, dependencies=[Depends(metrics_allowed)])
 def metrics(request: Request) -> Response:
     registry = CollectorRegistry()
     registry.register(TicketCollector(request.app))

@@ -20,6 +20,7 @@ from bot.api.schemas import Handoff, Message
 from bot.dialogue.client import DialogueUnavailable
 from bot.services import messages
 from bot.services.chat import TextTooLong
+from bot.services.request_limits import limit
 from bot.text.normalize import normalize_text
 from voice.audio import Audio, AudioTooLong, InvalidAudio, decode_audio
 from voice.keypad import KeypadMenus
@@ -30,7 +31,6 @@ from voice.stt import EngineUnavailable, Recognition
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/voice", tags=["voice"])
 
-MAX_UPLOAD_BYTES = 16 * 1024 * 1024  # 60 s of 44.1 kHz stereo WAV fits; the duration is checked after decoding
 NO_SPEECH_INPUT = "语音识别暂时不可用。请直接输入文字，或者用电话按键选择。"
 HINT = "use text (POST /api/chat, or `text` here) or keypad digits (`digits`)"
 NOT_HEARD = "对不起，我没有听清。请再说一遍，或者用电话按键选择。按零转人工。"
@@ -88,6 +88,7 @@ def _error(status: int, detail: str, **extra: object) -> JSONResponse:
 @router.post("/tts", responses={200: {"content": {"audio/wav": {}, "audio/basic": {}}}, 503: {}})
 async def tts(body: TtsRequest, request: Request) -> Response:
     """Normalise the text for speech (hotline numbers digit by digit with 幺, years, percentages) and speak it."""
+    await limit(request, "voice")
     engine = request.app.state.tts
     available = engine.availability()
     if not available.ok:
@@ -100,20 +101,22 @@ async def tts(body: TtsRequest, request: Request) -> Response:
 
 
 async def _read_upload(request: Request) -> tuple[bytes, str | None, dict[str, str]]:
-    """(audio bytes, declared format, other form fields) from a multipart form or a raw body."""
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > MAX_UPLOAD_BYTES:
-        raise AudioTooLong(f"upload larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    """(audio bytes, declared format, other form fields) from a multipart form or a raw body.
+
+    The edge middleware already refused bodies over the route's limit (VOICE_MAX_UPLOAD_BYTES) unread."""
+    limit = request.app.state.settings.voice_max_upload_bytes
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type == "multipart/form-data":
         form = await request.form()
         upload = form.get("file")
         fields = {k: v for k, v in form.items() if isinstance(v, str)}
-        data = await upload.read() if isinstance(upload, UploadFile) else b""
+        data = await upload.read(limit + 1) if isinstance(upload, UploadFile) else b""
+        if len(data) > limit:
+            raise AudioTooLong(f"upload larger than {limit} bytes")
         return data, fields.get("format") or request.query_params.get("format"), fields
     data = await request.body()
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise AudioTooLong(f"upload larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+    if len(data) > limit:
+        raise AudioTooLong(f"upload larger than {limit} bytes")
     return data, request.query_params.get("format") or _CONTENT_TYPES.get(content_type), {}
 
 
@@ -151,6 +154,7 @@ async def _recognise(request: Request, data: bytes, fmt: str | None) -> Recognit
 )
 async def stt(request: Request) -> JSONResponse:
     """Recognise speech: WAV, 8/16 kHz PCM, G.711 µ-law/A-law, AMR-NB; at most 60 s."""
+    await limit(request, "voice")
     try:
         data, fmt, _fields = await _read_upload(request)
     except AudioTooLong as exc:
@@ -234,10 +238,12 @@ async def voice_reply(
 async def turn(request: Request) -> TurnResponse | JSONResponse:
     """One turn for a caller: audio (multipart `file` or JSON base64 `audio`), keypad `digits`, or `text`.
     The bot's reply comes back as messages and as audio (WAV, or 8 kHz µ-law for telephone lines)."""
+    await limit(request, "voice")  # per address before the body is read, per conversation once it is known
     given = await _turn_input(request)
     if isinstance(given, JSONResponse):
         return given
     body = given.request
+    await request.app.state.request_limiter.check("voice", None, body.sender_id)
     if sum(x is not None for x in (body.text, body.digits, given.audio)) != 1:
         return _error(422, "请只给出一种输入：录音、按键或文字。", fields=["audio", "digits", "text"])
     recognition: Recognition | None = None

@@ -31,7 +31,8 @@ def signature_ok(expected_parts: tuple[str, ...], given: str | None) -> bool:
     """Constant-time check of a signature WeChat sent."""
     if not given:
         return False
-    return hmac.compare_digest(sha1_signature(*expected_parts), given.lower())
+    # bytes, not str: compare_digest refuses non-ASCII text (a TypeError, i.e. a 500, for `?signature=é`)
+    return hmac.compare_digest(sha1_signature(*expected_parts).encode(), given.lower().encode())
 
 
 class MessageCrypto:
@@ -68,7 +69,7 @@ class MessageCrypto:
         """The message inside; raises CryptoError when it is malformed or its AppID is not ours."""
         try:
             data = base64.b64decode(encrypted, validate=True)
-        except binascii.Error as exc:
+        except (binascii.Error, ValueError) as exc:  # ValueError: non-ASCII text
             raise CryptoError("Encrypt is not valid base64") from exc
         if not data or len(data) % 16:
             raise CryptoError("Encrypt has a wrong length")

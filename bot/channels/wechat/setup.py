@@ -10,6 +10,7 @@ from bot.channels.wechat.api import WeChatAPI
 from bot.channels.wechat.channel import WeChatChannel
 from bot.channels.wechat.crypto import MessageCrypto
 from bot.channels.wechat.failures import FailureLog
+from bot.channels.wechat.freshness import ReplayGuard
 from bot.channels.wechat.identity import Directory
 from bot.channels.wechat.store import MemoryStore, RedisStore, TTLStore
 from bot.core.config import Settings
@@ -19,12 +20,14 @@ log = logging.getLogger(__name__)
 
 @dataclass
 class WeChatEndpoint:
-    """What the /wechat route needs: the token, secure mode, the body limit, and the channel."""
+    """What the /wechat route needs: the token, secure mode (required when set), the body limit, the replay guard
+    and the channel."""
 
     token: str
     crypto: MessageCrypto | None
     max_body_bytes: int
     channel: WeChatChannel
+    guard: ReplayGuard
 
 
 def build_wechat(state: Any, settings: Settings) -> WeChatEndpoint | None:
@@ -48,14 +51,15 @@ def build_wechat(state: Any, settings: Settings) -> WeChatEndpoint | None:
     crypto = None
     if settings.wechat_encoding_aes_key:
         crypto = MessageCrypto(settings.wechat_token, settings.wechat_encoding_aes_key, settings.wechat_app_id or "")
-    data_key = state.secrets["data_key"]
+    directory = Directory(store, state.secrets["data_key"], state.secrets["wechat_key"])  # separate HMAC key
     channel = WeChatChannel(
-        state, store, Directory(store, data_key, data_key), api, FailureLog(state.sessions),
+        state, store, directory, api, FailureLog(state.sessions),
         settings.wechat_reply_budget_seconds, settings.wechat_dedupe_ttl_seconds,
     )  # fmt: skip
     state.hub.add_resident_listener(channel.resident_notified)
-    log.info("wechat: /wechat on (secure mode %s)", "available" if crypto else "off")
-    return WeChatEndpoint(settings.wechat_token, crypto, settings.wechat_max_body_bytes, channel)
+    log.info("wechat: /wechat on (%s)", "secure mode required" if crypto else "plaintext mode: no EncodingAESKey")
+    guard = ReplayGuard(store, settings.wechat_timestamp_window_seconds)
+    return WeChatEndpoint(settings.wechat_token, crypto, settings.wechat_max_body_bytes, channel, guard)
 
 
 async def close_wechat(endpoint: WeChatEndpoint | None) -> None:

@@ -1,0 +1,1 @@
+"""Pure ASGI middleware at the edge of the gateway: body size limits, security headers, rate limits."""
