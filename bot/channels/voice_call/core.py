@@ -28,9 +28,7 @@ from voice.stt import EngineUnavailable
 from voice.vad import EndpointDetector
 
 log = logging.getLogger(__name__)
-NO_SPEECH_INPUT = "语音识别暂时不可用。请直接输入文字，或者用电话按键选择。"
-NOT_HEARD = "对不起，我没有听清。请再说一遍，或者用电话按键选择。按零转人工。"
-UNKNOWN_KEY = "这个按键没有对应的选项。按星号重听，按零转人工。"
+NO_SPEECH_INPUT, NOT_HEARD, UNKNOWN_KEY = texts.NO_SPEECH_INPUT, texts.NOT_HEARD, texts.UNKNOWN_KEY
 GREETING_INTENT = "/greet"
 
 
