@@ -47,7 +47,8 @@ def start_stack(extra_env: dict[str, str] | None = None) -> tuple[Stack, str]:
             database_url=f"sqlite:///{workdir / 'bench.db'}",
             runtime_dir=workdir,
             log_dir=workdir / "logs",
-            extra_env={"CHAT_RATE_PER_ADDRESS": "0", "VOICE_RATE_PER_ADDRESS": "0"} | (extra_env or {}),  # one address
+            # load from one address; the caller's own settings on top
+            extra_env={"CHAT_RATE_PER_ADDRESS": "0", "VOICE_RATE_PER_ADDRESS": "0", **(extra_env or {})},
         )
     )
     stack.start()

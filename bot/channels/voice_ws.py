@@ -10,134 +10,66 @@ Framing (docs/voice.md):
   us → gateway  {"event": "ready", ...} once, then per turn {"event": "transcript", ...} (audio turns),
                 {"event": "messages", "messages": [...], "handoff": ...}, binary µ-law frames of the spoken reply
                 (160 bytes each, first sentence first), and {"event": "reply_end", "seconds": ...}.
-Input half: parse the frames into a turn; output half: messages as JSON plus the reply as µ-law audio."""
+                While a person holds the conversation, the operator's replies arrive the same way (messages, audio,
+                reply_end) without a turn from the gateway.
+Input half: parse the frames and feed the voice call core (bot/channels/voice_call/, shared with SIP calls);
+output half (`WsOutput`): events as JSON, the spoken reply as µ-law frames as fast as they are made."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
 import re
+from typing import Any
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.websockets import WebSocketState
 
-from bot.api.routes.voice import NO_SPEECH_INPUT, UNKNOWN_KEY, voice_reply
-from bot.api.schemas import Message
-from bot.dialogue.client import DialogueUnavailable
-from bot.services import messages
-from bot.services.chat import TextTooLong
+from bot.channels.voice_call.core import CallServices, VoiceCallCore
 from voice import g711
-from voice.audio import Audio
-from voice.speech import sentences
-from voice.stt import EngineUnavailable
-from voice.vad import EndpointDetector
 
 log = logging.getLogger(__name__)
 router = APIRouter()
 FRAME_BYTES = 160  # 20 ms of 8 kHz µ-law
 MAX_TEXT_FRAME = 4096  # characters of a JSON text frame; events are small
 SENDER = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+DIGITS = re.compile(r"^[0-9*#Xx]{1,24}$")  # as /api/voice/turn accepts them
 POLICY, TOO_BIG = 1008, 1009  # WebSocket close codes
 
 
-class CallEnded(Exception):
-    """The gateway hung up."""
+class WsOutput:
+    """The output half for a telephone gateway: JSON events, and the reply as 160-byte µ-law frames sent as fast as
+    they are made (the gateway plays them at 20 ms each, so it alone knows what is still playing)."""
 
+    def __init__(self, websocket: WebSocket) -> None:
+        self.ws = websocket
 
-class VoiceCall:
-    """One call: collects audio, runs turns, streams replies."""
+    @property
+    def playing(self) -> bool:
+        return False
 
-    def __init__(self, websocket: WebSocket, sender_id: str, rate: int) -> None:
-        self.ws, self.sender_id, self.rate = websocket, sender_id, rate
-        self.state = websocket.app.state
-        self.buffer = bytearray()
-        self.endpoint = EndpointDetector()
-        self.max_bytes = int(self.state.settings.voice_max_seconds * 8000)
+    async def event(self, payload: dict[str, Any]) -> None:
+        await self.ws.send_json(payload)
 
-    async def send_reply(self, rendered: list[Message], handoff: dict | None, spoken: str) -> None:
-        """Messages as JSON, then the spoken reply as µ-law frames, synthesised sentence by sentence."""
-        await self.ws.send_json(
-            {"event": "messages", "messages": [m.model_dump() for m in rendered], "handoff": handoff}
-        )
-        engine, total = self.state.tts, 0.0
-        available = engine.availability()
-        if not available.ok:
-            await self.ws.send_json({"event": "reply_end", "seconds": 0.0, "audio_unavailable": available.reason})
-            return
-        for sentence in sentences(spoken):
-            audio: Audio = await asyncio.to_thread(engine.synthesize, sentence, self.rate)
-            ulaw = audio.to_ulaw_8k()
-            total += len(ulaw) / 8000
-            for start in range(0, len(ulaw), FRAME_BYTES):
-                await self.ws.send_bytes(ulaw[start : start + FRAME_BYTES].ljust(FRAME_BYTES, b"\xff"))
-        await self.ws.send_json({"event": "reply_end", "seconds": round(total, 3)})
+    async def play(self, pcm8k: bytes) -> None:
+        ulaw = g711.pcm16_to_ulaw(pcm8k)
+        for start in range(0, len(ulaw), FRAME_BYTES):
+            await self.ws.send_bytes(ulaw[start : start + FRAME_BYTES].ljust(FRAME_BYTES, b"\xff"))
 
-    async def turn(self, utterance: str | None, repeat: bool = False) -> None:
-        try:
-            rendered, handoff, spoken = await voice_reply(self.state, self.sender_id, utterance, repeat)
-        except TextTooLong as exc:
-            rendered, handoff, spoken = [Message(text=str(exc))], None, str(exc)
-        except DialogueUnavailable:
-            rendered, handoff, spoken = [Message(text=messages.UNAVAILABLE)], None, messages.UNAVAILABLE
-        await self.send_reply(rendered, handoff, spoken)
+    def stop_playback(self) -> None:
+        """Frames already sent are the gateway's; a new key stops the rest of the reply from being made."""
 
-    async def end_of_utterance(self) -> None:
-        pcm = g711.ulaw_to_pcm16(bytes(self.buffer))
-        self.buffer.clear()
-        self.endpoint.reset()
-        if not pcm:
-            return
-        engine = self.state.stt
-        available = engine.availability() if engine is not None else None
-        if engine is None or not available.ok:
-            reason = available.reason if available else "speech input is switched off"
-            await self.ws.send_json({"event": "error", "detail": NO_SPEECH_INPUT, "reason": reason})
-            text = NO_SPEECH_INPUT + "按零转人工。"
-            await self.send_reply([Message(text=text)], None, text)
-            return
-        try:
-            recognition = await asyncio.to_thread(engine.transcribe, Audio(pcm, 8000))
-        except EngineUnavailable as exc:
-            await self.ws.send_json({"event": "error", "detail": NO_SPEECH_INPUT, "reason": str(exc)})
-            return
-        await self.ws.send_json(
-            {
-                "event": "transcript",
-                "text": recognition.text,
-                "keywords": recognition.keywords,
-                "engine": recognition.engine,
-                "full_transcript": recognition.full_transcript,
-            }
-        )
-        await self.turn(recognition.text or None)
+    async def wait_played(self) -> None:
+        return None
 
-    async def on_audio(self, frame: bytes) -> None:
-        """One frame (its size already checked): an utterance never grows past the duration limit."""
-        if len(self.buffer) + len(frame) > self.max_bytes:
-            await self.end_of_utterance()
-        self.buffer.extend(frame)
-        if self.endpoint.feed(g711.ulaw_to_pcm16(frame)) or len(self.buffer) >= self.max_bytes:
-            await self.end_of_utterance()
+    def can_transfer(self, queue: str) -> bool:
+        return False  # the gateway's own PBX transfers; here the ticket is the hand-over
 
-    async def on_event(self, event: dict) -> None:
-        kind = event.get("event")
-        if kind == "end":
-            await self.end_of_utterance()
-        elif kind == "dtmf":
-            choice = self.state.keypad.choose(self.sender_id, str(event.get("digits", "")))
-            if choice.text is None and not choice.repeat:
-                await self.send_reply([Message(text=UNKNOWN_KEY)], None, UNKNOWN_KEY)
-            else:
-                await self.turn(choice.text, choice.repeat)
-        elif kind == "text":
-            text = str(event.get("text", "")).strip()
-            await self.turn(text or None)
-        elif kind == "hangup":
-            raise CallEnded
-        else:
-            await self.ws.send_json({"event": "error", "detail": f"unknown event {kind!r}"})
+    async def hand_over(self, handoff: dict[str, Any]) -> bool | None:
+        return None
 
 
 async def _refuse(websocket: WebSocket, code: int, detail: str) -> None:
@@ -146,7 +78,7 @@ async def _refuse(websocket: WebSocket, code: int, detail: str) -> None:
     await websocket.close(code=code, reason=detail[:120])
 
 
-async def _handshake(websocket: WebSocket) -> VoiceCall | None:
+async def _handshake(websocket: WebSocket) -> tuple[str, int] | None:
     """The first frame names the caller and carries the gateway's token; anything else closes the socket."""
     try:
         raw = await asyncio.wait_for(websocket.receive_text(), timeout=10)
@@ -180,17 +112,19 @@ async def _handshake(websocket: WebSocket) -> VoiceCall | None:
     if not (isinstance(sender_id, str) and SENDER.match(sender_id)) or not valid_rate:
         await _refuse(websocket, POLICY, "sender_id must be 1-64 of A-Za-z0-9_-, rate 80-450")
         return None
-    return VoiceCall(websocket, sender_id, rate)
+    return sender_id, rate
 
 
 @router.websocket("/ws/voice")
 async def voice_socket(websocket: WebSocket) -> None:
     """A telephone call: see the module docstring for the framing."""
     await websocket.accept()
-    call = await _handshake(websocket)
-    if call is None:
+    caller = await _handshake(websocket)
+    if caller is None:
         return
-    stt = websocket.app.state.stt
+    sender_id, rate = caller
+    state = websocket.app.state
+    stt = state.stt
     available = stt.availability() if stt is not None else None
     await websocket.send_json(
         {
@@ -202,9 +136,11 @@ async def voice_socket(websocket: WebSocket) -> None:
             "keypad": {"0": "转人工", "*": "重听", "1-9": "选项"},
         }
     )
-    max_frame = websocket.app.state.settings.voice_ws_max_frame_bytes
+    core = VoiceCallCore(CallServices.from_state(state), WsOutput(websocket), sender_id, channel="voice", rate=rate)
+    running = asyncio.create_task(core.run(greet=False))
+    max_frame = state.settings.voice_ws_max_frame_bytes
     try:
-        while True:
+        while not running.done():
             message = await websocket.receive()
             if message["type"] == "websocket.disconnect":
                 break
@@ -212,7 +148,7 @@ async def voice_socket(websocket: WebSocket) -> None:
                 if len(message["bytes"]) > max_frame:  # refused before it is buffered or decoded
                     await _refuse(websocket, TOO_BIG, f"audio frames are at most {max_frame} bytes")
                     break
-                await call.on_audio(message["bytes"])
+                core.audio(g711.ulaw_to_pcm16(message["bytes"]))
             elif message.get("text") is not None:
                 if len(message["text"]) > MAX_TEXT_FRAME:
                     await _refuse(websocket, TOO_BIG, f"text frames are at most {MAX_TEXT_FRAME} characters")
@@ -222,9 +158,34 @@ async def voice_socket(websocket: WebSocket) -> None:
                 except json.JSONDecodeError:
                     await websocket.send_json({"event": "error", "detail": "text frames must be JSON"})
                     continue
-                await call.on_event(event if isinstance(event, dict) else {})
-    except (WebSocketDisconnect, CallEnded):
+                if not await _on_event(websocket, core, event if isinstance(event, dict) else {}):
+                    break
+    except WebSocketDisconnect:
         pass
     finally:
+        core.hang_up()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await asyncio.wait_for(running, 30)
         if websocket.application_state == WebSocketState.CONNECTED and websocket.client_state.name == "CONNECTED":
             await websocket.close()
+
+
+async def _on_event(websocket: WebSocket, core: VoiceCallCore, event: dict) -> bool:
+    """One JSON event from the gateway; False when the call is over."""
+    kind = event.get("event")
+    if kind == "end":
+        core.end_of_speech()
+    elif kind == "dtmf":
+        digits = event.get("digits")
+        if not isinstance(digits, str) or not DIGITS.match(digits):
+            await websocket.send_json({"event": "error", "detail": "digits must be 1-24 of 0-9 * # X"})
+        else:
+            core.keys(digits)
+    elif kind == "text":
+        text = event.get("text")
+        core.text(text.strip() if isinstance(text, str) else "")
+    elif kind == "hangup":
+        return False
+    else:
+        await websocket.send_json({"event": "error", "detail": f"unknown event {kind!r}"})
+    return True

@@ -17,8 +17,9 @@ from starlette.datastructures import UploadFile
 
 from bot.api.conversation_access import ConversationRefused, admit, hand_over_key, presented_key, refused
 from bot.api.deps import client_address
-from bot.api.routes.chat import render_messages
 from bot.api.schemas import ErrorResponse, Handoff, Message
+from bot.channels.voice_call.core import turn_reply
+from bot.channels.voice_call.texts import NO_SPEECH_INPUT, UNKNOWN_KEY
 from bot.dialogue.client import DialogueUnavailable
 from bot.services import messages
 from bot.services.chat import TextTooLong
@@ -26,18 +27,14 @@ from bot.services.client_tags import web_client
 from bot.services.request_limits import limit
 from bot.text.normalize import normalize_text
 from voice.audio import FORMATS, Audio, AudioTooLong, InvalidAudio, decode_audio
-from voice.keypad import KeypadMenus
 from voice.normalize import normalize_for_speech
-from voice.speech import concatenate, spoken_reply, synthesize_sentences
+from voice.speech import concatenate, synthesize_sentences
 from voice.stt import EngineUnavailable, Recognition
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/voice", tags=["voice"])
 
-NO_SPEECH_INPUT = "语音识别暂时不可用。请直接输入文字，或者用电话按键选择。"
 HINT = "use text (POST /api/chat, or `text` here) or keypad digits (`digits`)"
-NOT_HEARD = "对不起，我没有听清。请再说一遍，或者用电话按键选择。按零转人工。"
-UNKNOWN_KEY = "这个按键没有对应的选项。按星号重听，按零转人工。"
 BAD_AUDIO = "这段录音无法识别，请换一种格式再试，或者直接输入文字。"
 _CONTENT_TYPES = {
     "audio/wav": "wav",
@@ -255,20 +252,10 @@ async def voice_reply(
     """Run one turn through the chat pipeline (channel "voice") and return (messages, handoff, spoken text).
 
     `utterance` None means nothing usable was heard or pressed; `repeat` replays the last reply. `client`: the
-    HTTP client of /turn (None for the telephone gateway, which owns its conversations)."""
-    menus: KeypadMenus = request_state.keypad
-    if repeat:
-        last = menus.last(sender_id)
-        spoken = last.spoken if last else NOT_HEARD
-        return [Message(text=spoken)], None, spoken
-    if utterance is None:
-        return [Message(text=NOT_HEARD)], None, NOT_HEARD
-    turn = await request_state.chat_service.handle(sender_id, utterance, channel="voice", client=client)
-    rendered = render_messages(turn)
-    buttons = [b for m in rendered for b in (m.buttons or [])]
-    spoken = spoken_reply([m.text for m in rendered], [b.title for b in buttons])
-    menus.remember(sender_id, spoken, [b.payload for b in buttons])
-    return rendered, turn.handoff, spoken
+    HTTP client of /turn (None for the telephone gateway, which owns its conversations). The same turn as a
+    telephone call's (bot/channels/voice_call/core.py `turn_reply`)."""
+    reply = await turn_reply(request_state, sender_id, utterance, repeat, "voice", client=client)
+    return reply.rendered, reply.handoff, reply.spoken
 
 
 TURN_BODY = {

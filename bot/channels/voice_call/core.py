@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.api.routes.chat import render_messages
-from bot.api.routes.voice import NO_SPEECH_INPUT, NOT_HEARD, UNKNOWN_KEY
 from bot.api.schemas import Message
 from bot.channels.voice_call import texts
 from bot.channels.voice_call.keys import KeyCollector
@@ -29,6 +28,7 @@ from voice.stt import EngineUnavailable
 from voice.vad import EndpointDetector
 
 log = logging.getLogger(__name__)
+NO_SPEECH_INPUT, NOT_HEARD, UNKNOWN_KEY = texts.NO_SPEECH_INPUT, texts.NOT_HEARD, texts.UNKNOWN_KEY
 GREETING_INTENT = "/greet"
 
 
@@ -365,10 +365,13 @@ class VoiceCallCore:
                 self._put("say", Reply(rendered, None, spoken_reply([m.text for m in rendered])))
 
 
-async def turn_reply(services: Any, sender_id: str, utterance: str | None, repeat: bool, channel: str) -> Reply:
+async def turn_reply(
+    services: Any, sender_id: str, utterance: str | None, repeat: bool, channel: str, client: str | None = None
+) -> Reply:
     """One spoken or keypad turn through the chat service: the reply as messages and as spoken text (the texts, then
     the buttons as a keypad menu, which is remembered for the keys). `utterance` None = nothing usable was heard;
-    `repeat` replays the last reply. Raises TextTooLong, or DialogueUnavailable when Rasa cannot answer."""
+    `repeat` replays the last reply; `client` is the HTTP client of /api/voice/turn (None for calls, which own their
+    conversations). Raises TextTooLong, or DialogueUnavailable when Rasa cannot answer."""
     menus = services.keypad
     if repeat:
         last = menus.last(sender_id)
@@ -376,7 +379,7 @@ async def turn_reply(services: Any, sender_id: str, utterance: str | None, repea
         return Reply([Message(text=spoken)], None, spoken)
     if utterance is None:
         return Reply([Message(text=NOT_HEARD)], None, NOT_HEARD)
-    turn = await services.chat_service.handle(sender_id, utterance, channel=channel)
+    turn = await services.chat_service.handle(sender_id, utterance, channel=channel, client=client)
     rendered = render_messages(turn)
     if not rendered and turn.handoff is not None:
         rendered = [Message(text=texts.WITH_OPERATOR)]  # a person holds the conversation: say it was passed on

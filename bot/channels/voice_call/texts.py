@@ -1,6 +1,9 @@
 """What the call core itself says on the phone (plain Chinese, short sentences). Hotline numbers are never written
 here: they come from the routing table (bot/rules/routing.py)."""
 
+NO_SPEECH_INPUT = "语音识别暂时不可用。请直接输入文字，或者用电话按键选择。"
+NOT_HEARD = "对不起，我没有听清。请再说一遍，或者用电话按键选择。按零转人工。"
+UNKNOWN_KEY = "这个按键没有对应的选项。按星号重听，按零转人工。"
 WELCOME = "欢迎来电。"
 TIPS = "您可以直接说，也可以按键。按零转人工，按星号重听。"
 TRANSFERRING = "正在为您转接人工客服，请稍候。"
