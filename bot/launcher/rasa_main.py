@@ -37,7 +37,7 @@ def main() -> None:
     token = take_token()
     install_record_redaction([token])
     if token:
-        sys.argv += ["--auth-token", token]
+        sys.argv.append(f"--auth-token={token}")  # one argument: a token may start with "-"
     applied = apply()
     print(f">> Rasa speed-ups {'applied' if applied else 'not applied'}", file=sys.stderr, flush=True)
     from rasa.__main__ import main as rasa_main
