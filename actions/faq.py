@@ -9,11 +9,12 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import apply_button_for, choose_variation, split_messages
-from actions.escalation import answer_not_understood
-from actions.parse import faq_understood, selected_faq
+from actions.parse import selected_faq
+from actions.understand import chosen_faq, reply_unsure
 from bot.rules.benefits import wants_to_apply
 from bot.rules.regions import canonical_region, detect_region
 from bot.rules.routing import load_routing
+from bot.rules.understanding import judge
 
 
 def region_from_message(tracker: Tracker) -> str | None:
@@ -56,16 +57,20 @@ class ActionAnswerFaq(Action):
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if wants_to_apply((tracker.latest_message or {}).get("text")):
             return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
-        if intent == "faq" and not faq_understood(tracker):
-            return await answer_not_understood(dispatcher, tracker)  # no answer fits: ask again, as the fallback does
+        chosen = chosen_faq(tracker)  # a "您是想问…" button
+        verdict = judge(tracker.latest_message or {}) if intent == "faq" else None
+        if verdict and verdict.kind != "answer":
+            return await reply_unsure(dispatcher, tracker, verdict)  # unsure: offer topics, decline or ask again
         events: list[dict[str, Any]] = []
         mentioned = region_from_message(tracker)
         region = mentioned or tracker.get_slot("region")
         if mentioned and mentioned != tracker.get_slot("region"):
             events.append(SlotSet("region", mentioned))
 
-        if intent == "faq":
-            faq_key = selected_faq(tracker)
+        if chosen:
+            faq_key = chosen
+        elif intent == "faq":
+            faq_key = verdict.faq if verdict else selected_faq(tracker)
         else:  # the user answered the region question, or just told us where they live
             if not mentioned:
                 dispatcher.utter_message(response="utter_region_unknown")
