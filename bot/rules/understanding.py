@@ -30,7 +30,8 @@ SURE_CONFIDENCE = 0.60  # selector alone is trusted at or above this …
 SURE_MARGIN = 0.25  # … when the runner-up is this far behind
 AGREE_CONFIDENCE = 0.20  # selector and e5 nearest example name the same answer: trusted from this confidence
 IN_DOMAIN_MIN = 0.905  # e5: below this best in-domain similarity a message is taken as out of scope …
-OOS_LEAD = 0.0  # … when an out-of-scope example is at least this much nearer than any in-domain one
+OOS_LEAD = 0.0  # … when an out-of-scope example is at least this much nearer than any in-domain one …
+OOS_MIN = 0.87  # … and at least this near (junk such as "qwxz" is near nothing: it is not understood, not declined)
 CLARIFY_MIN = 0.88  # e5: at or above this in-domain similarity an unsure message gets "您是想问…？"
 MAX_CHOICES = 3
 
@@ -99,7 +100,7 @@ def judge(parse: dict[str, Any]) -> Verdict:
     in_domain = float(e5.get("in_domain") or 0.0)
     best_oos = max((sim for label, sim in labels if label in OOS_INTENTS), default=0.0)
     nearest_faq = [label for label, _sim in labels if label.startswith("faq/")]
-    if intent in OOS_INTENTS or (in_domain < IN_DOMAIN_MIN and best_oos >= in_domain + OOS_LEAD):
+    if intent in OOS_INTENTS or (in_domain < IN_DOMAIN_MIN and best_oos >= max(in_domain + OOS_LEAD, OOS_MIN)):
         return Verdict("out_of_scope", oos=_oos_kind(labels, intent))
     runner_up = ranking[1][1] if len(ranking) > 1 else 0.0
     if intent == "faq" and key:
