@@ -24,6 +24,9 @@ find_python310() {
 ensure_env() {  # name, link, pip args...
   local name=$1 link=$2; shift 2
   local dir="$cache/$name"
+  # One builder per environment: parallel checkouts (CI, worktrees) wait for it instead of deleting each other's work.
+  exec 9>"$cache/$name.lock"
+  flock 9
   if [ ! -f "$dir/.complete" ]; then
     echo ">> creating environment $dir (this takes a few minutes the first time)"
     rm -rf "$dir"
@@ -31,6 +34,7 @@ ensure_env() {  # name, link, pip args...
     "$dir/bin/pip" install --progress-bar off "$@"
     touch "$dir/.complete"
   fi
+  flock -u 9
   ln -sfn "$dir" "$link"
 }
 
