@@ -208,12 +208,17 @@ def _signs(text: str) -> list[Danger]:
 
 
 def is_hypothetical(text: str | None) -> bool:
-    """True when the message names a danger only as a condition or a general question ("要是…咋办", "被打了找谁")."""
+    """True when the message names a danger only as a condition or a general question ("要是…咋办", "被打了找谁"),
+    or, naming none the rules know, is itself a conditional question ("要是地震了咋办")."""
     if not text:
         return False
     clean = _clean(text)
     signs = _signs(clean)
-    return bool(signs) and all(_not_happening(clean, sign) for sign in signs)
+    if not signs:
+        return bool(_QUESTION.search(clean)) and any(
+            _inside_condition(clean, m.end()) for m in _CONDITION.finditer(clean)
+        )
+    return all(_not_happening(clean, sign) for sign in signs)
 
 
 def _not_happening(text: str, sign: Danger) -> bool:
