@@ -57,3 +57,11 @@ def test_rules_order_danger_first_and_hypotheticals_to_policy() -> None:
     assert rule_intent("要是地震了残疾人咋办", "danger") == "faq"
     assert rule_intent('/inform_region{"region": "潞城区"}', "inform_region") is None
     assert rule_intent("12385是什么电话", "faq") is None and not wants_person("12385是什么电话")
+
+
+def test_latin_only_messages_get_the_bilingual_redirect() -> None:
+    from bot.rules.latin import LATIN_REPLY, is_latin_only
+
+    assert is_latin_only("hu li bu tie zen me shen qing") and is_latin_only("How do I get a disability card?")
+    assert not is_latin_only("护理补贴 app 怎么用") and not is_latin_only("12385") and not is_latin_only(None)
+    assert "汉字" in LATIN_REPLY and "Chinese" in LATIN_REPLY
