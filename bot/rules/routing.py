@@ -46,6 +46,7 @@ class RoutingTable:
     regions: dict[str, dict[str, str]]
     general_topics: frozenset[str] = field(default_factory=frozenset)
     served: tuple[str, ...] = ()  # the regions this deployment serves (all configured regions when not set)
+    channel_regions: dict[str, str] = field(default_factory=dict)  # a channel that belongs to one region (WeChat)
 
     @classmethod
     def load(cls, path: Path = DEFAULT_CONFIG) -> RoutingTable:
@@ -62,6 +63,7 @@ class RoutingTable:
             regions={k: {kind: str(q) for kind, q in v.items()} for k, v in raw["regions"].items()},
             general_topics=frozenset(raw.get("general_topics") or []),
             served=tuple(raw.get("serves") or (k for k in raw["regions"] if k != "default")),
+            channel_regions={str(k): str(v) for k, v in (raw.get("channel_regions") or {}).items()},
         )
 
     @property

@@ -71,3 +71,29 @@ def test_same_topic_asked_in_a_row_counts_across_region_answers() -> None:
     assert times_asked_in_a_row([*events, _user("faq/b")], "faq/b") == 3
     assert times_asked_in_a_row([*events, _user("faq/a")], "faq/a") == 1
     assert times_asked_in_a_row(events, None) == 0
+
+
+class _Tracker:
+    def __init__(self, latest: dict, events: list[dict], slot: str | None = None) -> None:
+        self.latest_message, self.events, self._slot = latest, events, slot
+
+    def get_slot(self, name: str) -> str | None:
+        return self._slot if name == "region" else None
+
+
+def test_conversation_region_from_this_turn_the_slot_earlier_turns_or_the_channel(tmp_path, monkeypatch) -> None:
+    from actions import region as module
+
+    raw = yaml.safe_load(DEFAULT_CONFIG.read_text())
+    raw["channel_regions"] = {"wechat": "潞城区"}
+    path = tmp_path / "escalation.yml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True))
+    monkeypatch.setattr(module, "load_routing", lambda: RoutingTable.load(path))
+
+    earlier = {"event": "user", "text": "俺家在阜宁镇 嗯", "parse_data": {"text": "俺家在阜宁镇 嗯", "entities": []}}
+    now = {"text": "护理补贴咋领", "metadata": {"channel": "wechat"}}
+    assert module.conversation_region(_Tracker({"text": "我在潞城"}, [earlier], "绥芬河市")) == "潞城区"
+    assert module.conversation_region(_Tracker(now, [], "绥芬河市")) == "绥芬河市"
+    assert module.conversation_region(_Tracker(now, [earlier])) == "绥芬河市", "an earlier turn, even not understood"
+    assert module.conversation_region(_Tracker(now, [])) == "潞城区", "the WeChat account's region"
+    assert module.conversation_region(_Tracker({"text": "护理补贴咋领"}, [])) is None
