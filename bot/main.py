@@ -43,6 +43,7 @@ from bot.services.request_limits import Limits, RequestLimiter
 from bot.staff.service import build_editor
 from bot.storage import migrate
 from bot.storage.db import make_engine, make_session_factory
+from bot.training.broadcast import ModelBroadcast, keep_announced
 from bot.training.rasa_admin import RasaAdmin
 from bot.training.runner import TrainingRunner
 from voice.engines import make_engines
@@ -131,12 +132,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.sessions,
             RasaAdmin(settings.rasa_url, settings.rasa_token),
             app.state.faq_editor.store.locked,
+            broadcast=ModelBroadcast(app.state.redis, settings.redis_key_prefix) if app.state.redis else None,
         )
         if settings.training_runner:
             app.state.training.start()
         stop_delivery = asyncio.Event()
         delivery = asyncio.create_task(delivery_loop(app.state.escalation, stop_delivery))
         relay = asyncio.create_task(fanout_loop(app.state.hub, stop_delivery))
+        announcer = None
+        if app.state.training.broadcast is not None:  # the registry's live model, kept announced to Rasa replicas
+            announcer = asyncio.create_task(keep_announced(app.state.training.broadcast, app.state.sessions,
+                                                           stop_delivery))  # fmt: skip
         app.state.request_limiter = RequestLimiter(
             app.state.redis,
             f"{settings.redis_key_prefix}:rate",
@@ -155,6 +161,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.turn_recorder.close()
         await delivery
         await relay
+        if announcer is not None:
+            await announcer
         await chores
         await app.state.dialogue.close()
         if app.state.redis is not None:

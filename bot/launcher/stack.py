@@ -116,9 +116,12 @@ class Stack:
         if self.config.rasa_workers > workers:
             print(">> RASA_WORKERS > 1 needs REDIS_URL (Rasa's Redis lock store): starting one worker", flush=True)
         if workers > 1:
-            print(">> RASA_WORKERS > 1: a model swapped in by staff retraining (PUT /model) reaches one worker only;"
-                  " restart the stack after a retrain", flush=True)  # fmt: skip
+            print(">> RASA_WORKERS > 1: a model put live reaches one Sanic worker only; scale Rasa by replicas"
+                  " (make cluster, docs/scaling.md), each one worker", flush=True)  # fmt: skip
         env["SANIC_WORKERS"] = str(workers)
+        if self.config.redis_url:  # bot/launcher/model_watch.py: load the model the registry puts live
+            env["ACCESSLINE_MODEL_WATCH_REDIS"] = self.config.redis_url
+            env["REDIS_KEY_PREFIX"] = self.config.redis_key_prefix
         env["ACCESSLINE_RASA_TOKEN_FILE"] = str(self.write_token_file())
         python = rasa_executable().with_name("python")  # bot.launcher.rasa_main: Rasa's CLI plus rasa_speedups
         command = [
