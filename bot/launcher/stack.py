@@ -34,6 +34,11 @@ class StackConfig:
     tracker_expiry_seconds: int = 7 * 24 * 3600
     redis_key_prefix: str = "accessline"
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Behind a load balancer (bot/launcher/cluster.py) each tier calls the next one through it: unset = this stack's
+    # own processes.
+    rasa_url: str | None = None  # what the gateway calls for Rasa
+    actions_url: str | None = None  # what Rasa and the gateway call for the action server
+    gateway_url: str | None = None  # what the action server calls for the gateway
     # Sanic worker processes of the Rasa server (each loads the model: ~560 MiB more per worker). Rasa allows more
     # than one only with the Redis lock store, so without REDIS_URL it stays at one.
     rasa_workers: int = field(default_factory=lambda: int(os.environ.get("RASA_WORKERS") or 1))
@@ -41,7 +46,8 @@ class StackConfig:
 
 def write_endpoints(config: StackConfig) -> Path:
     """Rasa's endpoints file: action server, and Redis tracker + lock store when REDIS_URL is set."""
-    endpoints: dict = {"action_endpoint": {"url": f"http://127.0.0.1:{config.actions_port}/webhook"}}
+    actions = config.actions_url or f"http://127.0.0.1:{config.actions_port}"
+    endpoints: dict = {"action_endpoint": {"url": f"{actions}/webhook"}}
     if config.redis_url:
         url = urlsplit(config.redis_url)
         redis = {
@@ -104,7 +110,7 @@ class Stack:
             "SANIC_HOST": "127.0.0.1",
             "INTERNAL_API_TOKEN": self.internal_token,
             "REDIS_KEY_PREFIX": self.config.redis_key_prefix,
-            "ACCESSLINE_GATEWAY_URL": self.url,
+            "ACCESSLINE_GATEWAY_URL": self.config.gateway_url or self.url,
         }
         command = [str(rasa_executable()), "run", "actions", "--actions", "actions",
                    "-p", str(self.config.actions_port)]  # fmt: skip
@@ -146,9 +152,9 @@ class Stack:
             dict(os.environ)
             | {
                 "PORT": str(self.config.port),
-                "RASA_URL": f"http://127.0.0.1:{self.config.rasa_port}",
+                "RASA_URL": self.config.rasa_url or f"http://127.0.0.1:{self.config.rasa_port}",
                 "RASA_TOKEN": self.token,
-                "ACTION_SERVER_URL": f"http://127.0.0.1:{self.config.actions_port}",
+                "ACTION_SERVER_URL": self.config.actions_url or f"http://127.0.0.1:{self.config.actions_port}",
                 "INTERNAL_API_TOKEN": self.internal_token,
                 "VOICE_WS_TOKEN": self.voice_ws_token,
                 "REDIS_KEY_PREFIX": self.config.redis_key_prefix,
