@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from bot.cli import create_user
 from bot.storage.db import make_engine
+from tests.cluster.processes import GatewayProcess
 from tests.conftest import ALWAYS_OPEN, TEST_REDIS_URL, scoped_redis_prefix
 
 PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -64,3 +65,19 @@ def gateway_env(database_url: str, redis_url: str | None, prefix: str, data_dir:
 def create_operators(database_url: str, *names: str) -> None:
     for name in names:
         create_user(name, "operator", PASSWORD, database_url)
+
+
+@pytest.fixture()
+def gateways(pg_url: str, cluster_prefix: str, tmp_path: Path) -> Iterator[tuple[GatewayProcess, GatewayProcess]]:
+    create_operators(pg_url, "op_a", "op_b")  # also migrates the schema once, before either gateway starts
+    env = gateway_env(pg_url, TEST_REDIS_URL, cluster_prefix, tmp_path)
+    pair = (GatewayProcess("gateway-a", env, tmp_path), GatewayProcess("gateway-b", env, tmp_path))
+    try:
+        for gateway in pair:
+            gateway.start()
+        for gateway in pair:
+            gateway.wait_alive()
+        yield pair
+    finally:
+        for gateway in pair:
+            gateway.stop()

@@ -11,34 +11,15 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import httpx
 import pytest
 from websockets.sync.client import ClientConnection, connect
 
-from tests.cluster.conftest import INTERNAL_TOKEN, PASSWORD, create_operators, gateway_env
+from tests.cluster.conftest import INTERNAL_TOKEN, PASSWORD
 from tests.cluster.processes import GatewayProcess
-from tests.conftest import TEST_REDIS_URL
 
 pytestmark = pytest.mark.timeout(180)
-
-
-@pytest.fixture()
-def gateways(pg_url: str, cluster_prefix: str, tmp_path: Path) -> Iterator[tuple[GatewayProcess, GatewayProcess]]:
-    create_operators(pg_url, "op_a", "op_b")  # also migrates the schema once, before either gateway starts
-    env = gateway_env(pg_url, TEST_REDIS_URL, cluster_prefix, tmp_path)
-    pair = (GatewayProcess("gateway-a", env, tmp_path), GatewayProcess("gateway-b", env, tmp_path))
-    try:
-        for gateway in pair:
-            gateway.start()
-        for gateway in pair:
-            gateway.wait_alive()
-        yield pair
-    finally:
-        for gateway in pair:
-            gateway.stop()
 
 
 def token(gateway: GatewayProcess, username: str) -> str:
