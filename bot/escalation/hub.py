@@ -72,7 +72,8 @@ class Hub:
             await self._fanout.publish(kind, body)
 
     def _first_announcement(self, event: dict[str, Any]) -> bool:
-        """False for a `ticket.new` this gateway already announced (same ticket, queue and status)."""
+        """False for a re-published `ticket.new` (a ticket stored while Redis was away) that this gateway already
+        announced: the gateway it was opened on showed it at once. Other events always go out."""
         if event.get("type") != "ticket.new" or not isinstance(event.get("ticket"), dict):
             return True
         card = event["ticket"]
@@ -81,7 +82,7 @@ class Hub:
         while self._announced and (len(self._announced) > ANNOUNCED_KEEP
                                    or next(iter(self._announced.values())) < now - ANNOUNCED_SECONDS):  # fmt: skip
             self._announced.popitem(last=False)
-        if key in self._announced:
+        if event.get("republished") and key in self._announced:
             return False
         self._announced[key] = now
         return True

@@ -74,7 +74,7 @@ async def republish_undelivered(escalation: EscalationService, settle_seconds: f
             break
         published.append(ticket_id)
     for card in await asyncio.to_thread(_cards, escalation, published):
-        await escalation.hub.broadcast({"type": "ticket.new", "ticket": card})
+        await escalation.hub.broadcast({"type": "ticket.new", "ticket": card, "republished": True})
     return len(published)
 
 
