@@ -25,7 +25,7 @@ from bot.rules.places import normalise_address, region_of_id
 __all__ = ["FORM_NAME", "Incoming", "Turn", "form_slots", "hidden_slots", "step"]
 
 REJECT_INTENTS = frozenset({"request_human", "complaint", "danger"})
-HIDDEN = ("has_card", "relation_clue", "speaker_name", "speaker_phone", "region_from_id", "intake_misses",
+HIDDEN = ("has_card", "address_part", "relation_clue", "speaker_name", "speaker_phone", "region_from_id", "intake_misses",
           "intake_pending_faq", "intake_turns", "application_token", "submission_pending")  # fmt: skip
 NAME_KINDS = ("name",)
 MAX_MISSES_BEFORE_HELP = 2
@@ -112,6 +112,8 @@ def _settle(table: BenefitTable, slots: dict[str, Any]) -> None:
         slots["proxy_relation"] = clue["male"] if check.sex == "男" else clue["female"]
         slots["relation_clue"] = None
     town, address = slots.get("town"), slots.get("address")
+    if address:
+        slots["address_part"] = None
     if town and address and town not in address:
         slots["address"] = normalise_address(address, town)  # the stored address starts with the town
     if check.ok:
@@ -169,6 +171,8 @@ def _ask(table: BenefitTable, slots: dict[str, Any], key: str, turn: Turn, lead:
     question = spec.ask(slots.get("for_self"))
     if key == "card_number" and slots.get("has_card") is True:
         question = "请说一下残疾人证号，20位，前18位和身份证号一样。"
+    if key == "address" and slots.get("address_part"):
+        question = texts.ASK_HOUSE.format(place=slots["address_part"])
     if lead and lead[-1].endswith("？"):
         question = ""  # the last sentence already asks (e.g. "申请人是您的丈夫还是妻子？")
     buttons = spec.buttons

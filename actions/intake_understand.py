@@ -20,6 +20,7 @@ from bot.rules.field_values import (
     NO_CARD,
     Parsed,
     choice_in,
+    house_level,
     looks_like_question,
     parse_answer,
     parse_place,
@@ -63,7 +64,12 @@ _MY_WORDS = re.compile(r"(?:我|俺)(?:的)?(?:电话|手机|号码|联系方式
 _THEIR_WORDS = re.compile(r"(?:他|她|申请人|老人|孩子|娃|" + "|".join(sorted(MY_RELATIVE, key=len, reverse=True)) +
                           r")(?:的)?(?:电话|手机|号码|联系方式)")  # fmt: skip
 _ADDRESS_LEAD = re.compile(r"(?:家住在|家住|住在|住址是|地址是|住址|地址|家在|住)(?!院|不|得|着|了|哪)[：:\s]*")
-_CLAUSE_END = re.compile(r"[，,。！!？?；;]|想申请|想办|要申请|申请|家里是|家是|电话|手机|身份证")
+# Where an address said in passing ends: punctuation, a remark in brackets or Latin letters, or the next clause
+# ("住店上镇东邑村 俺叫王翠萍 他电话…": the spaces are gone by then, so the speaker's next words end it).
+_CLAUSE_END = re.compile(
+    r"[，,。！!？?；;(（]|[A-Za-z]{2,}|想申请|想办|要申请|申请|家里是|家是|电话|手机|身份证|低保|特困|残疾|"
+    r"(?:我|俺|他|她|咱|人家)(?:叫|是|的|们|家|今年|也|就|想|要|给|帮|现在|那|有|没|坐|腿|耳|眼)"
+)
 _ERROR_CUE = r"(?:说)?(?:错了|不对|写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的)"
 _NEW_VALUE = re.compile(r"^(?:了)?[，,\s]*(?:应该是|正确的是|改成|改为|换成|是|为|：|:)?\s*(.+)$")
 
@@ -303,7 +309,7 @@ class Listener:
                 parsed = parse_place(span, {**self.slots, **heard.facts})
                 said = parsed if parsed.value is not None else said
             if said is not None:
-                heard.take("address", said, override=False)
+                self._passing_address(said, heard)
             else:
                 found = find_town(text)
                 if found and found[1]:
@@ -312,13 +318,23 @@ class Listener:
                     span = rest[: stop.start()] if stop else rest
                     parsed = parse_place(span, {**self.slots, **heard.facts})
                     if parsed.value is not None:
-                        heard.take("address", parsed, override=False)
+                        self._passing_address(parsed, heard)
         if self._missing("town", heard) and (found := find_town(text)) and found[1]:
             heard.facts["town"] = found[0]
         if self._missing("region", heard):
             region = detect_region(text) or (found[1] if (found := find_town(text)) else None)
             if region:
                 heard.facts["region"] = region
+
+    def _passing_address(self, parsed: Parsed, heard: Heard) -> None:
+        """An address said in passing: kept only when it reaches a house; "住店上镇东邑村" is kept as the village
+        (its town and region taken) and the address question then asks for the house number."""
+        if house_level(parsed.value):
+            heard.take("address", parsed, override=False)
+        else:
+            heard.facts.setdefault("address_part", parsed.value)
+            for key, value in parsed.also.items():
+                heard.facts.setdefault(key, value)
 
     def _household(self, text: str, heard: Heard, requested: str | None) -> None:
         if requested == "household" or not self._missing("household", heard):
