@@ -24,6 +24,7 @@ from bot.rules.field_values import (
     looks_like_question,
     parse_answer,
     parse_place,
+    swap_in,
 )
 from bot.rules.id_card import validate_id_number
 from bot.rules.kinship import I_AM_THEIR, MY_RELATIVE, relation_clue, sex_from_pronoun
@@ -70,7 +71,7 @@ _CLAUSE_END = re.compile(
     r"[，,。！!？?；;(（]|[A-Za-z]{2,}|想申请|想办|要申请|申请|家里是|家是|电话|手机|身份证|低保|特困|残疾|"
     r"(?:我|俺|他|她|咱|人家)(?:叫|是|的|们|家|今年|也|就|想|要|给|帮|现在|那|有|没|坐|腿|耳|眼)"
 )
-_ERROR_CUE = r"(?:说)?(?:错了|不对|写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的)"
+_ERROR_CUE = r"(?:说)?(?:还是(?:写|填|用|留|记)|改回|写成|填成|记成|应该写|要写|得写|错了|错[。，,\s]|不对|写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的)"
 _NEW_VALUE = re.compile(r"^(?:了)?[，,\s]*(?:应该是|正确的是|改成|改为|换成|是|为|：|:)?\s*(.+)$")
 
 
@@ -109,8 +110,8 @@ def correction(text: str, table: BenefitTable, benefit_fields: tuple[str, ...]) 
     if not found:
         return None
     _, _, key, end = min(found)
-    match = _NEW_VALUE.match(text[end:])
-    value = match.group(1).strip(" 。.!！") if match else ""
+    match = _NEW_VALUE.match(text[end:].lstrip(" 。.，,"))
+    value = match.group(1).strip(" 。.!！，,") if match else ""
     return key, value or None
 
 
@@ -169,11 +170,14 @@ class Listener:
         benefit = heard.switch_to or heard.facts.get("benefit")
         if benefit:
             self.needed = self._needed_for({**self.slots, "benefit": benefit})
-        fixed = correction(text, self.table, tuple(self.table.fields))
+        fixed = correction(words, self.table, tuple(self.table.fields))
         if fixed is not None:
             key, value = fixed
             heard.corrected.add(key)
-            if value:
+            swapped = swap_in(self.slots.get(key), value or "") if isinstance(self.slots.get(key), str) else None
+            if swapped:  # "门牌号错了 不是502 是402"
+                heard.facts[key] = swapped
+            elif value:
                 heard.take(key, parse_answer(self.table.fields[key], value, {**self.slots, **heard.facts}))
         if requested and not heard.corrected and requested != "benefit":
             spec = self.table.fields[requested]

@@ -82,12 +82,22 @@ def parse_consent(text: str) -> Parsed:
     return Parsed(answer, None if answer is not None else "请说“同意”或“不同意”。")
 
 
+_NOT_SELF = re.compile(r"不是(?:给|为|替)?(?:我|俺)?(?:自己|本人|我|俺)|(?:我|俺)?不是(?:给|为)(?:我|俺)|不给(?:我|俺)?自己")
+_SELF = ("自己", "本人", "我本人", "我的", "给我办", "给我申请", "是我")
+_FOR_OTHERS = ("家人", "帮", "代", "替", "别人", "家里人", "邻居", "朋友")
+
+
 def parse_for_self(text: str) -> Parsed:
-    if any(word in text for word in ("自己", "本人", "我本人", "我的", "给我办", "给我申请", "是我")):
-        return Parsed(True)
+    """ "给自己" / "帮我妈"; a story is read for its negation first ("不是 俺不是给自己整 … 俺妈…" is for family)."""
     clue = relation_answer(text)
-    if clue is not None or any(word in text for word in ("家人", "帮", "代", "替", "别人", "家里人")):
+    if _NOT_SELF.search(text):
         return Parsed(False)
+    if any(word in text for word in _SELF) and (clue is None or len(text) <= 12):
+        return Parsed(True)
+    if clue is not None or any(word in text for word in _FOR_OTHERS):
+        return Parsed(False)
+    if any(word in text for word in _SELF):
+        return Parsed(True)
     return Parsed(None, "请说“给自己”或“帮家人”。")
 
 
@@ -227,7 +237,7 @@ def parse_place(text: str, slots: dict[str, Any]) -> Parsed:
     if clauses and first and not has_detail(first) and len(clauses) > 1 and clauses[1] and has_detail(clauses[1]):
         first = first + clauses[1]
     clean = first
-    if looks_like_question(clean) or not (3 <= len(clean) <= 100) or re.search(r"\d{7}", clean):
+    if looks_like_question(clean) or not (3 <= len(clean) <= 100) or re.search(r"\d{7}|不是|错了|不对", clean):
         return Parsed(None, "请说一下详细地址，比如哪个村、哪个小区、门牌号。")
     also: dict[str, Any] = {}
     found = find_town(clean)
@@ -359,6 +369,30 @@ def parse_benefit(text: str) -> Parsed:
 def id_sex(slots: dict[str, Any]) -> str | None:
     check = validate_id_number(slots.get("id_number") or "")
     return check.sex if check.ok else None
+
+
+_PIECE = r"([^\s，,。；;！!？?]{1,12}?)"
+_SWAPS = (
+    re.compile(r"不是\s*" + _PIECE + r"\s*[，,、\s]*(?:而)?(?:是|应该是|改成|换成|改为)\s*" + _PIECE + r"(?=[\s，,。；;！!]|$)"),
+    re.compile(_PIECE + r"\s*不是\s*[，,、\s]*" + _PIECE + r"\s*(?:才|而)?是(?=[\s，,。；;！!]|$)"),
+    re.compile(_PIECE + r"\s*(?:改成|换成|改为)\s*" + _PIECE + r"(?=[\s，,。；;！!]|$)"),
+)
+
+
+def swap_in(current: str | None, said: str) -> str | None:
+    """A correction that names the wrong part and the right one: "不是502 是402", "602 不 是，601 是", "8号改成9号"
+    → the current value with that part replaced; None when the wrong part is not in the current value."""
+    if not current:
+        return None
+    for pattern in _SWAPS:
+        for match in pattern.finditer(said):
+            old, new = match.group(1), match.group(2)
+            old_digits, new_digits = re.findall(r"\d+", old), re.findall(r"\d+", new)
+            if old_digits and new_digits:
+                old, new = old_digits[-1], new_digits[0]
+            if old and new and old != new and current.count(old) == 1:
+                return current.replace(old, new)
+    return None
 
 
 _SELF_CORRECTION = re.compile(r"(?:哎|哦|噢|啊)?(?:不对不对|不对|说错了|错了|搞错了|应该是|更正一下|我改一下|改成)")
