@@ -25,8 +25,8 @@ from bot.rules.places import normalise_address, region_of_id
 __all__ = ["FORM_NAME", "Incoming", "Turn", "form_slots", "hidden_slots", "step"]
 
 REJECT_INTENTS = frozenset({"request_human", "complaint", "danger"})
-HIDDEN = ("has_card", "address_part", "relation_clue", "speaker_name", "speaker_phone", "region_from_id", "intake_misses",
-          "intake_pending_faq", "intake_turns", "application_token", "submission_pending")  # fmt: skip
+HIDDEN = ("has_card", "address_part", "relation_clue", "speaker_name", "speaker_phone", "region_from_id",
+          "intake_misses", "intake_pending_faq", "intake_turns", "application_token", "submission_pending")  # fmt: skip
 NAME_KINDS = ("name",)
 MAX_MISSES_BEFORE_HELP = 2
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.rules.benefits import BenefitTable, FieldSpec, detect_benefit
+from bot.rules.benefits import BenefitTable, FieldSpec, detect_benefit, switch_target
 from bot.rules.disability_card import validate_disability_card
 from bot.rules.field_values import (
     NO_CARD,
@@ -71,7 +71,10 @@ _CLAUSE_END = re.compile(
     r"[，,。！!？?；;(（]|[A-Za-z]{2,}|想申请|想办|要申请|申请|家里是|家是|电话|手机|身份证|低保|特困|残疾|"
     r"(?:我|俺|他|她|咱|人家)(?:叫|是|的|们|家|今年|也|就|想|要|给|帮|现在|那|有|没|坐|腿|耳|眼)"
 )
-_ERROR_CUE = r"(?:说)?(?:还是(?:写|填|用|留|记)|改回|写成|填成|记成|应该写|要写|得写|错了|错[。，,\s]|不对|写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的)"
+_ERROR_CUE = (
+    r"(?:说)?(?:还是(?:写|填|用|留|记)|改回|写成|填成|记成|应该写|要写|得写|错了|错[。，,\s]|不对|"
+    r"写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的)"
+)
 _NEW_VALUE = re.compile(r"^(?:了)?[，,\s]*(?:应该是|正确的是|改成|改为|换成|是|为|：|:)?\s*(.+)$")
 
 
@@ -200,16 +203,21 @@ class Listener:
         return self.slots.get(key) in (None, "") and key not in heard.facts
 
     def _benefit(self, text: str, heard: Heard) -> None:
-        found = detect_benefit(text)
         current = self.slots.get("benefit")
-        if found is None or found == current:
-            return
         if current is None:
-            heard.facts["benefit"] = found
-        elif SWITCH.search(text) and not STRONG_QUESTION.search(text):
-            if found == "assistive_devices" and "device" in self.needed:
-                return  # a device named while applying for devices is the device, not a switch
-            heard.switch_to = found
+            found = detect_benefit(text)
+            if found is not None:
+                heard.facts["benefit"] = found
+            return
+        target = switch_target(text, current)
+        if target is None:
+            found = detect_benefit(text)
+            if found is None or found == current or not SWITCH.search(text) or STRONG_QUESTION.search(text):
+                return
+            target = found
+        if target == "assistive_devices" and "device" in self.needed:
+            return  # a device named while applying for devices is the device, not a switch
+        heard.switch_to = target
 
     def _relations(self, text: str, heard: Heard) -> None:
         if self.slots.get("for_self") is not None and self.slots.get("proxy_relation"):

@@ -82,7 +82,9 @@ def parse_consent(text: str) -> Parsed:
     return Parsed(answer, None if answer is not None else "请说“同意”或“不同意”。")
 
 
-_NOT_SELF = re.compile(r"不是(?:给|为|替)?(?:我|俺)?(?:自己|本人|我|俺)|(?:我|俺)?不是(?:给|为)(?:我|俺)|不给(?:我|俺)?自己")
+_NOT_SELF = re.compile(
+    r"不是(?:给|为|替)?(?:我|俺)?(?:自己|本人|我|俺)|(?:我|俺)?不是(?:给|为)(?:我|俺)|不给(?:我|俺)?自己"
+)
 _SELF = ("自己", "本人", "我本人", "我的", "给我办", "给我申请", "是我")
 _FOR_OTHERS = ("家人", "帮", "代", "替", "别人", "家里人", "邻居", "朋友")
 
@@ -373,7 +375,9 @@ def id_sex(slots: dict[str, Any]) -> str | None:
 
 _PIECE = r"([^\s，,。；;！!？?]{1,12}?)"
 _SWAPS = (
-    re.compile(r"不是\s*" + _PIECE + r"\s*[，,、\s]*(?:而)?(?:是|应该是|改成|换成|改为)\s*" + _PIECE + r"(?=[\s，,。；;！!]|$)"),
+    re.compile(
+        r"不是\s*" + _PIECE + r"\s*[，,、\s]*(?:而)?(?:是|应该是|改成|换成|改为)\s*" + _PIECE + r"(?=[\s，,。；;！!]|$)"
+    ),
     re.compile(_PIECE + r"\s*不是\s*[，,、\s]*" + _PIECE + r"\s*(?:才|而)?是(?=[\s，,。；;！!]|$)"),
     re.compile(_PIECE + r"\s*(?:改成|换成|改为)\s*" + _PIECE + r"(?=[\s，,。；;！!]|$)"),
 )
