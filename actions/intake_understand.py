@@ -265,7 +265,7 @@ class Listener:
     def _numbers(self, text: str, heard: Heard, requested: str | None) -> None:
         for start, _end, digits in number_spans(text):
             before = text[max(0, start - 10) : start]
-            if len(digits) == 18 and "id_number" not in heard.facts:
+            if 18 <= len(digits) <= 19 and "id_number" not in heard.facts:
                 check = validate_id_number(digits)
                 if check.ok:
                     if self._missing("id_number", heard) or "id_number" in heard.corrected:

@@ -119,6 +119,9 @@ def read_name(text: str) -> str | None:
     if spelled:
         return spelled
     pieces = [p for p in re.split(r"[\s，,。；;、]+", raw) if p]
+    han = [p for p in pieces if re.search(r"[\u4e00-\u9fff]", p)]
+    if len(han) == 1 and han[0] != pieces[0]:  # "shen bao guo, 申保国": the one piece in characters
+        return _name_in(han[0])
     return _name_in(pieces[0]) if pieces else None
 
 
