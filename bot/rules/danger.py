@@ -24,6 +24,22 @@ _CALLING = re.compile(
 )
 
 
+# "台阶高出不去", "坐轮椅出不去进不来": a barrier at home (an application for 无障碍改造), not someone trapped.
+_BARRIER = re.compile(
+    r"(?:台阶|门槛|楼梯|轮椅|坡|门(?:太)?窄|楼|高|陡|厕所|旱厕)[^，。,.!！]{0,4}出不去|出不去(?:也)?进不来|进不来(?:也)?出不去"
+)
+# "电话 打 我 听 不 见" (a deaf resident: call me and I cannot hear it): calling, not a beating.
+_CANNOT_TAKE_CALLS = re.compile(r"打(?:我|他|她)?(?:也|了)?(?:听不见|听不到|听不清|接不了|接不到|不接|没人接)")
+
+
+_TRAPPED = re.compile(r"困|锁|关在|关着|堵|烟|火")
+
+
 def is_danger(text: str | None) -> bool:
     """True when the message speaks of danger to someone's life or safety."""
-    return bool(text) and bool(_DANGER.search(_CALLING.sub("", text)))
+    if not text:
+        return False
+    ordinary = _CALLING.sub("", re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text))
+    if not _TRAPPED.search(ordinary):
+        ordinary = _BARRIER.sub("", ordinary)
+    return bool(_DANGER.search(_CANNOT_TAKE_CALLS.sub("", ordinary)))
