@@ -28,6 +28,9 @@ REJECT_INTENTS = frozenset({"request_human", "complaint", "danger"})
 HIDDEN = ("has_card", "address_part", "relation_clue", "speaker_name", "speaker_phone", "region_from_id",
           "intake_misses", "intake_pending_faq", "intake_turns", "application_token", "submission_pending")  # fmt: skip
 NAME_KINDS = ("name",)
+_BEFORE_AGREEING = re.compile(
+    r"(?:同意|确认|提交)(?:之前|以前|前)|先别(?:同意|确认|提交)|等(?:一?下|会儿)再(?:同意|确认)"
+)
 MAX_MISSES_BEFORE_HELP = 2
 
 
@@ -198,7 +201,10 @@ def _answer_question(
     hotline: Callable[[str | None], str],
 ) -> bool:
     """Answer a question asked in the middle; False when the region must be asked first (kept for later)."""
+    asked = slots.get("requested_slot")
     for help_answer in table.questions:
+        if help_answer.when_asked and asked not in help_answer.when_asked:
+            continue
         if any(word in incoming.text for word in help_answer.words):
             turn.say(help_answer.answer)
             return True
@@ -258,7 +264,10 @@ def step(
     if requested and _asks_a_question(incoming, heard, requested):
         heard.question = True
         first_clause = re.split(r"[\s，,。！!；;]", incoming.text.strip(), maxsplit=1)[0]
-        if yes_or_no(first_clause) is None:
+        about_this_question = any(
+            requested in h.when_asked and any(w in incoming.text for w in h.words) for h in table.questions
+        )
+        if yes_or_no(first_clause) is None or about_this_question or _BEFORE_AGREEING.search(incoming.text):
             for key in ("pi_consent", "confirmed"):
                 heard.facts.pop(key, None)  # a question is not a yes (but "同意是同意，先问一句…" is both)
     if heard.cancel and not heard.facts.get(requested or ""):

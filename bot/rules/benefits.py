@@ -109,6 +109,7 @@ class HelpAnswer:
     key: str
     words: tuple[str, ...]
     answer: str
+    when_asked: tuple[str, ...] = ()  # only while these fields are asked (empty: at any step)
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ def parse_table(raw: dict[str, Any]) -> BenefitTable:
     if not benefits:
         raise TableError("no benefits")
     questions = tuple(
-        HelpAnswer(key, _tuple(spec.get("words")), str(spec["answer"]))
+        HelpAnswer(key, _tuple(spec.get("words")), str(spec["answer"]), _tuple(spec.get("when_asked")))
         for key, spec in (raw.get("questions") or {}).items()
     )
     return BenefitTable(fields, benefits, questions)

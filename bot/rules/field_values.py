@@ -167,6 +167,7 @@ def parse_card(text: str, slots: dict[str, Any]) -> Parsed:
     return Parsed(None, check.message)
 
 
+_ASKING = re.compile(r"问一下|问一句|问一嘴|问个事|请问|想问|打听|[？?]$")
 _PLACE_STOP = re.compile(r"[，,。！!？?；;(（]|[A-Za-z]{2,}")
 _AFTER_TOWN_FILLER = re.compile(r"^(?:上|里|那边|这边|那嘎达|那疙瘩|那旮旯|那块|这块|那儿|那里|这里|管|那片|附近)?"
                                 r"(?:的|了|呢|啊|吧|哈|管)*$")  # fmt: skip
@@ -223,6 +224,8 @@ def parse_place(text: str, slots: dict[str, Any]) -> Parsed:
     to the front; it ends before a remark in brackets, words in Latin letters or the next clause (unless the first
     clause is the town alone: "成家川街道，成家川村新村路4号")."""
     clean = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text.strip(_TRIM))
+    if _ASKING.search(clean) or (looks_like_question(clean) and not find_town(clean)):
+        return Parsed(None, "请说一下详细地址，比如哪个村、哪个小区、门牌号。")
     part = slots.get("address_part")
     if part and (whole := complete_address(part, clean)):
         found = find_town(whole)
