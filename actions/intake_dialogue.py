@@ -17,7 +17,7 @@ from typing import Any
 from actions import intake_texts as texts
 from actions.intake_understand import Heard, Listener
 from actions.readback import readback_messages, spoken_value
-from bot.rules.benefits import FORM_NAME, BenefitTable, detect_benefit, load_table
+from bot.rules.benefits import FORM_NAME, BenefitTable, HelpAnswer, detect_benefit, load_table
 from bot.rules.field_values import NO_CARD, yes_or_no
 from bot.rules.id_card import validate_id_number
 from bot.rules.places import normalise_address, region_of_id
@@ -192,6 +192,16 @@ def _misses(slots: dict[str, Any], key: str, turn: Turn) -> int:
     return misses[key]
 
 
+def _help_answer(table: BenefitTable, asked: str | None, text: str) -> HelpAnswer | None:
+    """The table's answer to a question about the application itself ("你是机器人吗", "同意是啥意思"), if any."""
+    for help_answer in table.questions:
+        if help_answer.when_asked and asked not in help_answer.when_asked:
+            continue
+        if any(word in text for word in help_answer.words):
+            return help_answer
+    return None
+
+
 def _answer_question(
     table: BenefitTable,
     slots: dict[str, Any],
@@ -201,13 +211,10 @@ def _answer_question(
     hotline: Callable[[str | None], str],
 ) -> bool:
     """Answer a question asked in the middle; False when the region must be asked first (kept for later)."""
-    asked = slots.get("requested_slot")
-    for help_answer in table.questions:
-        if help_answer.when_asked and asked not in help_answer.when_asked:
-            continue
-        if any(word in incoming.text for word in help_answer.words):
-            turn.say(help_answer.answer)
-            return True
+    help_answer = _help_answer(table, slots.get("requested_slot"), incoming.text)
+    if help_answer is not None:
+        turn.say(help_answer.answer)
+        return True
     if incoming.intent == "check_status":
         turn.say(texts.IN_FORM_STATUS)
         return True
@@ -261,6 +268,8 @@ def step(
     heard = listener.hear(incoming.text, requested)
     if requested and incoming.intent == "cancel_application" and incoming.confidence >= 0.8 and not heard.facts:
         heard.cancel = heard.cancel or len(incoming.text) <= 20  # the NLU's word for a short message
+    if requested and _help_answer(table, requested, incoming.text) and requested not in heard.facts:
+        heard.question = True  # "你这是电脑自动回复的吧": a question the table answers, even without 吗
     if requested and _asks_a_question(incoming, heard, requested):
         heard.question = True
         first_clause = re.split(r"[\s，,。！!；;]", incoming.text.strip(), maxsplit=1)[0]

@@ -182,7 +182,11 @@ class Listener:
             if swapped:  # "门牌号错了 不是502 是402"
                 heard.facts[key] = swapped
             elif value:
-                heard.take(key, parse_answer(self.table.fields[key], value, {**self.slots, **heard.facts}))
+                parsed = parse_answer(self.table.fields[key], value, {**self.slots, **heard.facts})
+                heard.take(key, parsed)
+                if parsed.value is not None:  # a new address brings its own town and region
+                    heard.facts.update({k: v for k, v in parsed.also.items() if k in self.table.fields})
+                    heard.corrected.update(k for k in parsed.also if k in self.table.fields)
         if requested and not heard.corrected and requested != "benefit":
             spec = self.table.fields[requested]
             heard.take(requested, parse_answer(spec, text, {**self.slots, **heard.facts}))

@@ -397,11 +397,13 @@ def swap_in(current: str | None, said: str) -> str | None:
     for pattern in _SWAPS:
         for match in pattern.finditer(said):
             old, new = match.group(1), match.group(2)
+            pairs = [(old, new)]
             old_digits, new_digits = re.findall(r"\d+", old), re.findall(r"\d+", new)
             if old_digits and new_digits:
-                old, new = old_digits[-1], new_digits[0]
-            if old and new and old != new and current.count(old) == 1:
-                return current.replace(old, new)
+                pairs.append((old_digits[-1], new_digits[0]))
+            for wrong, right in pairs:
+                if wrong and right and wrong != right and current.count(wrong) == 1:
+                    return current.replace(wrong, right)
     return None
 
 
