@@ -224,7 +224,7 @@ def parse_place(text: str, slots: dict[str, Any]) -> Parsed:
     to the front; it ends before a remark in brackets, words in Latin letters or the next clause (unless the first
     clause is the town alone: "成家川街道，成家川村新村路4号")."""
     clean = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text.strip(_TRIM))
-    if _ASKING.search(clean) or (looks_like_question(clean) and not find_town(clean)):
+    if _ASKING.search(clean) or (looks_like_question(clean) and not find_town(clean)) or re.search(r"不是|错了", clean):
         return Parsed(None, "请说一下详细地址，比如哪个村、哪个小区、门牌号。")
     part = slots.get("address_part")
     if part and (whole := complete_address(part, clean)):
@@ -245,7 +245,7 @@ def parse_place(text: str, slots: dict[str, Any]) -> Parsed:
     if clauses and first and not has_detail(first) and len(clauses) > 1 and clauses[1] and has_detail(clauses[1]):
         first = first + clauses[1]
     clean = first
-    if looks_like_question(clean) or not (3 <= len(clean) <= 100) or re.search(r"\d{7}|不是|错了|不对", clean):
+    if looks_like_question(clean) or not (3 <= len(clean) <= 100) or re.search(r"\d{7}|不对", clean):
         return Parsed(None, "请说一下详细地址，比如哪个村、哪个小区、门牌号。")
     also: dict[str, Any] = {}
     found = find_town(clean)
