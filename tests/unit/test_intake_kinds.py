@@ -132,3 +132,8 @@ def test_barriers_at_home_name_the_modification_over_a_device_said_in_passing() 
 )
 def test_a_benefit_switch_is_the_benefit_chosen(said: str, current: str, target: str | None) -> None:
     assert switch_target(said, current) == target
+
+
+@pytest.mark.parametrize("said", ["提交", "确认", "对", "取消", "不知道", "邻居", "街坊", "网格员", "亲戚"])
+def test_commands_fillers_and_relation_words_are_never_names(said: str) -> None:
+    assert read_name(said) is None
