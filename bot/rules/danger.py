@@ -29,7 +29,11 @@ _BARRIER = re.compile(
     r"(?:台阶|门槛|楼梯|轮椅|坡|门(?:太)?窄|楼|高|陡|厕所|旱厕)[^，。,.!！]{0,4}出不去|出不去(?:也)?进不来|进不来(?:也)?出不去"
 )
 # "电话 打 我 听 不 见" (a deaf resident: call me and I cannot hear it): calling, not a beating.
-_CANNOT_TAKE_CALLS = re.compile(r"打(?:我|他|她)?(?:也|了)?(?:听不见|听不到|听不清|接不了|接不到|不接|没人接)")
+# … and "就打我的 幺五两洞…" (call my number): 打 + whose + a number or the end, never "打我的头".
+_CANNOT_TAKE_CALLS = re.compile(
+    r"打(?:我|他|她)?(?:也|了)?(?:听不见|听不到|听不清|接不了|接不到|不接|没人接)|"
+    r"打(?:我|俺|他|她)(?:的|家的)(?=$|[\s，,。！!]|号|电话|手机|座机|吧|就行|也行|[0-9零洞一幺二两三四五六七拐八九])"
+)
 
 
 _TRAPPED = re.compile(r"困|锁|关在|关着|堵|烟|火")
