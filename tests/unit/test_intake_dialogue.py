@@ -223,3 +223,14 @@ def test_at_read_back_only_the_wrong_part_of_the_address_is_said() -> None:
     reply = chat.say("别的都对 就是门牌号错了 不是502 是402")
     assert chat.slots["address"] == "绥芬河镇新华社区青云路108号2单元402" and "402" in reply
     assert chat.asking == "confirmed"
+
+
+def test_dropping_one_benefit_for_another_is_a_switch_not_a_cancel() -> None:
+    chat = started("我要申请无障碍改造，给我自己")
+    chat.say("同意")
+    chat.say("王德福")
+    reply = chat.say("我改主意了 改造那个先不整了 先给我整个轮椅吧")
+    assert chat.last.outcome is None and chat.slots["benefit"] == "assistive_devices"
+    assert chat.slots["applicant_name"] == "王德福" and "辅助器具" in reply
+    chat.say("算了 不办了")
+    assert chat.last.outcome == "cancelled"
