@@ -167,6 +167,7 @@ def parse_card(text: str, slots: dict[str, Any]) -> Parsed:
     return Parsed(None, check.message)
 
 
+_FILLERS = re.compile(r"那嘎达|那疙瘩|那旮旯|那块儿|那个|这个|就是|那边的|那边")
 _ASKING = re.compile(r"问一下|问一句|问一嘴|问个事|请问|想问|打听|[？?]$")
 _PLACE_STOP = re.compile(r"[，,。！!？?；;(（]|[A-Za-z]{2,}")
 _AFTER_TOWN_FILLER = re.compile(r"^(?:上|里|那边|这边|那嘎达|那疙瘩|那旮旯|那块|这块|那儿|那里|这里|管|那片|附近)?"
@@ -240,10 +241,15 @@ def parse_place(text: str, slots: dict[str, Any]) -> Parsed:
     found_town = find_town(clean)
     if found_town and found_town[2] > 0 and found_town[1]:
         clean = clean[found_town[2] :]
+    clean = _FILLERS.sub("", clean)
     clauses = [c.strip(_TRIM) for c in _PLACE_STOP.split(clean)]
     first = clauses[0] if clauses and clauses[0] else clean
-    if clauses and first and not has_detail(first) and len(clauses) > 1 and clauses[1] and has_detail(clauses[1]):
-        first = first + clauses[1]
+    following = clauses[1] if len(clauses) > 1 else ""
+    other_town = find_town(following) if following else None
+    same_town = other_town is None or other_town[0] == ((find_town(first) or ("",))[0])
+    if following and has_detail(following) and same_town:
+        if not has_detail(first) or (not house_level(first) and house_level(following)):
+            first = first + following  # "成家川街道，成家川村4号", "…西关社区，育才路5号院3号楼"
     clean = first
     if looks_like_question(clean) or not (3 <= len(clean) <= 100) or re.search(r"\d{7}|不对", clean):
         return Parsed(None, "请说一下详细地址，比如哪个村、哪个小区、门牌号。")

@@ -97,7 +97,18 @@ _TRAILING_DIGITS = re.compile(r"(?<=[号元室栋幢层楼排户\d])([零〇洞�
 def _numeral_value(token: str) -> str | None:
     """二十七 → 27, 二零幺 → 201, 十 → 10; None when it is not a plain number."""
     if "百" in token:
-        return None
+        hundreds, _, rest = token.partition("百")
+        if len(hundreds) != 1 or hundreds not in _CN or "百" in rest:
+            return None
+        rest = rest.removeprefix("零").removeprefix("〇")
+        if not rest:
+            return str(int(_CN[hundreds]) * 100)
+        below = _numeral_value(rest if "十" in rest or len(rest) > 1 else rest)
+        if below is None or int(below) > 99:
+            return None
+        if "十" not in rest and not token.partition("百")[2].startswith(("零", "〇")):
+            below = str(int(below) * 10)  # 一百五 = 150
+        return str(int(_CN[hundreds]) * 100 + int(below))
     if "十" in token:
         tens, _, ones = token.partition("十")
         if len(tens) > 1 or len(ones) > 1:

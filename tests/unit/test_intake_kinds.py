@@ -22,6 +22,9 @@ SON_ID = "14040619880505125" + id_check_digit("14040619880505125")  # ends in X
         ("辛安泉镇石梁村东街7号（村委会往东走）", "辛安泉镇石梁村东街7号"),  # a remark in brackets
         ("合室乡西流村6号 (No. 6, Xiliu)", "合室乡西流村6号"),  # Latin letters
         ("成家川 街道，成家川村 新村路 4号", "成家川街道成家川村新村路4号"),  # the town alone, then the rest
+        ("就在成家川街道那个西关社区，育才路5号院3号楼2单元101", "成家川街道西关社区育才路5号院3号楼2单元101"),
+        ("在阜宁那嘎达 建设村三组12号", "阜宁镇建设村三组12号"),  # fillers dropped
+        ("黄牛蹄乡 黄牛蹄村 一百零五号", "黄牛蹄乡黄牛蹄村105号"),
     ],
 )
 def test_an_address_is_stored_as_written_on_papers(said: str, stored: str) -> None:
