@@ -109,3 +109,15 @@ def test_unknown_region_is_told_the_one_line_every_region_has(tmp_path) -> None:
     assert table.fill_hotlines("{hotline}", "绥芬河市", one_line=True) == "12385残疾人服务热线"
     assert "（绥芬河市）" in table.fill_hotlines("{hotline}", None), "without one_line each region's line is listed"
     assert _table(tmp_path, ["潞城区"]).common_line() is None
+
+
+def test_a_restatement_with_other_words_or_not_what_i_asked_counts() -> None:
+    def ranked(chosen: str, *others: str, text: str = "问题") -> dict:
+        ranking = [{"intent_response_key": k, "confidence": 0.3} for k in (chosen, *others)]
+        selector = {"faq": {"response": {"intent_response_key": chosen, "confidence": 0.5}, "ranking": ranking}}
+        return {"event": "user", "text": text, "parse_data": {"intent": {"name": "faq"}, "response_selector": selector}}
+
+    events = [ranked("faq/a", "faq/b"), ranked("faq/b", "faq/a"), ranked("faq/a", "faq/c")]
+    assert times_asked_in_a_row(events, "faq/a") == 3, "the answer moved between close topics"
+    assert times_asked_in_a_row([ranked("faq/c"), ranked("faq/a")], "faq/a") == 1
+    assert times_asked_in_a_row([ranked("faq/a"), ranked("faq/a", text="我问的是这个")], "faq/a") == 3
