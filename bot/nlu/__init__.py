@@ -1,1 +1,1 @@
-"""Custom Rasa NLU components (loaded by the Rasa server; the rules they apply live in bot/rules/)."""
+"""Custom Rasa NLU components (imported only inside the Rasa process; the rules they apply live in bot/rules/)."""

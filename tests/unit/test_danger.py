@@ -191,3 +191,31 @@ def test_model_only_danger_gets_every_number() -> None:
     first = first_replies(None)[0]
     assert all(number in first for number in ("110", "120", "119", "12356"))
     assert all(number in EMERGENCY_MESSAGE for number in ("110", "120", "119"))
+
+
+# Written by the intake owner from the application dialogues (spaced ASR text, phone numbers read out, home barriers).
+@pytest.mark.parametrize(
+    "text",
+    ["门被锁了 我 出 不 去", "他 打 我", "家里着火了 坐轮椅出不去", "困在楼道里出不去了", "他打我的头", "我爸晕倒了"],
+)
+def test_spaced_and_short_danger_from_dialogues(text) -> None:
+    assert is_danger(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "有事打我电话13800138000",
+        "平时打零工，他腿不好",
+        "打我这个就行",
+        "俺坐轮椅好几年了 家里门槛贼高 出不去进不来",
+        "家里台阶高出不去 想申请无障碍改造",
+        "电话 打 我 听 不 见，发 短信 可以",
+        "就打我的 幺五两洞 四五三拐 幺六九",
+        "打俺的吧",
+        "",
+        None,
+    ],
+)
+def test_application_answers_are_not_danger(text) -> None:
+    assert not is_danger(text)
