@@ -26,7 +26,7 @@ eval: envs  ## NLU evaluation on the held-out split -> docs/nlu-eval.md
 
 bench: envs  ## latency and throughput -> docs/benchmarks.md
 	@$(GW) -m bench.chat_latency && $(GW) -m bench.intake_latency && $(GW) -m bench.voice_bench && $(GW) -m bench.login_timing \
-		&& $(GW) -m bench.sip_bench
+		&& $(GW) -m bench.sip_bench && $(GW) -m bench.cluster_bench
 
 intake: envs  ## regenerate the Rasa form files from config/benefits.yml (the table of benefits and fields)
 	@$(GW) scripts/gen_intake.py
