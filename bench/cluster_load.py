@@ -113,6 +113,7 @@ class Findings:
     twice: list[str] = field(default_factory=list)  # a text found more than once in one history
     out_of_order: list[str] = field(default_factory=list)
     other_errors: list[str] = field(default_factory=list)  # a status that is neither 200 nor "say it again"
+    silent: list[str] = field(default_factory=list)  # answered 200 with no message at all
 
 
 def check(made: list[Conversation], tracker: Callable[[str], dict]) -> Findings:
@@ -124,6 +125,8 @@ def check(made: list[Conversation], tracker: Callable[[str], dict]) -> Findings:
         found.said_again += len(conversation.said_again)
         found.other_errors += [f"{conversation.sender}:{t.status}" for t in conversation.turns
                                if t.status != 200 and t.status not in SAY_AGAIN_STATUSES]  # fmt: skip
+        found.silent += [f"{conversation.sender}:{t.text}" for t in conversation.turns
+                         if t.status == 200 and not t.answer]  # fmt: skip
         events = tracker(conversation.sender).get("events") or []
         history = [e.get("text") for e in events if e.get("event") == "user"]  # what the gateway passed on
         for text in set(history):
