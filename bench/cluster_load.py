@@ -69,10 +69,10 @@ def speak(base_url: str, conversation: Conversation, texts: list[str], stop: thr
             except httpx.HTTPError:
                 status, response = 599, None
             turn = Turn(text, status, time.monotonic() - started)
+            if response is not None:  # a new conversation's key comes with every answer, errors included
+                conversation.key = conversation.key or response.headers.get("X-Conversation-Key")
             if response is not None and status == 200:
-                body = response.json()
-                conversation.key = conversation.key or body.get("conversation_key")
-                turn.answer = "\n".join(m["text"] for m in body["messages"])
+                turn.answer = "\n".join(m["text"] for m in response.json()["messages"])
             conversation.turns.append(turn)
             time.sleep(pause)
 

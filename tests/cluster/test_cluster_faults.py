@@ -101,6 +101,7 @@ def ask_for_person(cluster: Cluster, sender: str, results: list[int]) -> None:
             headers = {"X-Conversation-Key": key} if key else {}
             response = client.post("/api/chat", json={"sender_id": sender, "text": "我要找人工客服"}, headers=headers)
             results.append(response.status_code)
+            key = key or response.headers.get("X-Conversation-Key")  # sent with errors too
             if response.status_code == 200:
                 return
             time.sleep(1)
