@@ -213,7 +213,8 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="accessline-cluster-bench-"))
     ports = {tier: [free_port(), free_port()] for tier in ("gateway", "rasa", "actions")}
     env = {"CHAT_RATE_PER_ADDRESS": "0", "CHAT_RATE_PER_SENDER": "0", "LOG_LEVEL": "WARNING"}
-    config = ClusterConfig(model=startup_model(database_url), redis_url=private.url, database_url=database_url,
+    model = Path(os.environ["BENCH_MODEL"]) if os.environ.get("BENCH_MODEL") else startup_model(database_url)
+    config = ClusterConfig(model=model, redis_url=private.url, database_url=database_url,
                            front_port=free_port(), runtime_dir=workdir, ports=ports, extra_env=env)  # fmt: skip
     cluster = Cluster(config)
     client = redis.Redis.from_url(private.url)
