@@ -1,16 +1,18 @@
-"""Hand the conversation to a hotline operator: ask the gateway for a ticket, tell the resident, pause the bot."""
+"""Hand the conversation to a hotline operator: ask the gateway for a ticket (with the slots and transcript this
+server already holds) and tell the resident what will really happen."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, FollowupAction
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.gateway_client import post, resident_channel
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.parse import selected_faq
+from bot.escalation.transcript import MAX_LINES, filled_slots, transcript_from_events
 from bot.rules.benefits import wants_to_apply
 from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE
 
@@ -29,41 +31,41 @@ def _last_topic(tracker: Tracker) -> str | None:
 
 
 def handoff_messages(reply: dict[str, Any]) -> list[str]:
-    """Tell the resident where they are in the queue, or what happens outside office hours."""
-    queue_name = reply.get("queue_name", "人工客服")
-    position = reply["handoff"]["position"]
-    if not reply.get("delivered"):
-        lead = f"已经为您登记转接{queue_name}。现在排队系统有故障，着急的话请直接拨打电话。"
-    elif not reply.get("open_now"):
-        return [
-            f"现在不是{queue_name}的工作时间。已经为您登记，工作人员上班后会看到。",
-            "想让工作人员上班后给您回电，请说一个电话号码，这个号码只用于回电。不用的话，说“取消”。",
-        ]
-    elif position <= 1:
-        lead = f"正在为您转接{queue_name}人工客服，马上就到您。"
-    else:
-        lead = f"正在为您转接{queue_name}人工客服，前面还有{position - 1}位，大约等{reply['wait_minutes']}分钟。"
-    return [lead, "您可以直接把要办的事说出来，客服会看到。不想等了，说“取消”就行。"]
+    """What the gateway says will really happen (queue place and wait, or office hours and a call-back)."""
+    words = reply.get("words")
+    if isinstance(words, list) and words:
+        return [w for w in words if isinstance(w, str) and w]
+    return [FALLBACK_WORDS]
 
 
-async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[dict[str, Any]]:
-    """Create the ticket through the gateway; pause the bot only when a ticket exists."""
-    payload = {
+FALLBACK_WORDS = "已经为您登记转接人工客服。着急的话请直接拨打12385残疾人服务热线，或12345政务服务便民热线。"
+UNAVAILABLE_WORDS = "对不起，现在转不了人工。请直接拨打12385残疾人服务热线，或12345政务服务便民热线。"
+
+
+def ticket_request(tracker: Tracker, reason: str) -> dict[str, Any]:
+    """The ticket request with what this action server already holds: the slots and the transcript, taken from
+    the tracker Rasa sent with the action call (so the gateway never has to read the tracker back mid-turn)."""
+    return {
         "sender_id": tracker.sender_id,
         "reason": reason,
         "channel": resident_channel(tracker),
         "topic": selected_faq(tracker) or _last_topic(tracker),
-        "last_user_text": ((tracker.latest_message or {}).get("text") or "")[:1000],
+        "slots": filled_slots(tracker.current_slot_values()),
+        "transcript": transcript_from_events(tracker.events)[-MAX_LINES:],
     }
-    reply = await post("/internal/tickets", payload)
+
+
+async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[dict[str, Any]]:
+    """Create the ticket through the gateway and say what will happen. The bot is not paused here: the gateway
+    decides per message who answers (the operator once one is there; the bot while the line is closed, and in an
+    emergency until an operator joins)."""
+    reply = await post("/internal/tickets", ticket_request(tracker, reason))
     if reply.unavailable or "handoff" not in reply.body:
-        dispatcher.utter_message(
-            text="对不起，现在转不了人工。请直接拨打12385残疾人服务热线，或12345政务服务便民热线。"
-        )
+        dispatcher.utter_message(text=UNAVAILABLE_WORDS)
         return []
     for text in handoff_messages(reply.body):
         dispatcher.utter_message(text=text)
-    return [ConversationPaused()]
+    return []
 
 
 class ActionEscalate(Action):
@@ -77,8 +79,11 @@ class ActionEscalate(Action):
         reason = REASON_OF_INTENT.get(intent or "", "request")
         if reason == "danger":
             dispatcher.utter_message(text=EMERGENCY_MESSAGE)  # the very first thing said
-            events = await escalate(CollectingDispatcher(), tracker, reason)
+            said = CollectingDispatcher()
+            events = await escalate(said, tracker, reason)
             dispatcher.utter_message(text=EMERGENCY_FOLLOW_UP)
+            for message in said.messages:  # the gateway's words: the bot stays until an operator joins
+                dispatcher.utter_message(text=message.get("text"))
             return events
         if (
             reason == "complaint"

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.dialogue.client import BotMessage, RasaClient
 from bot.dialogue.tracker_expiry import TrackerExpiry
+from bot.escalation.promises import EMERGENCY_STAY, Handoff
 from bot.escalation.service import EscalationService
 from bot.insights.recorder import TurnRecorder
 from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE, is_danger
@@ -58,6 +59,7 @@ class ChatService:
         self._tags = tags  # who sent the turn, signed, for the actions to pass back (status-query limits)
         self._expiry = expiry  # conversations that held personal data leave Redis sooner
         self._conversations = conversations
+        self.turns = 0  # every channel's turns (web, WeChat, voice, phone), counted here once (metrics)
 
     async def handle(self, sender_id: str, text: str, channel: str = "web", client: str | None = None) -> ChatTurn:
         """Run one turn. Raises TextTooLong, or DialogueUnavailable when Rasa cannot answer.
@@ -65,6 +67,7 @@ class ChatService:
         `client` is who sent it, for a turn that came over HTTP from a web client (its address; the route has
         checked the conversation key). Channels that authenticate their residents themselves (WeChat, the
         telephone gateway) pass nothing: the conversation is then theirs and no web client can take it over."""
+        self.turns += 1
         if len(text) > 4 * self._max_chars:  # bound the CPU work: normalisation only shortens by dropping spacing
             raise TextTooLong(self._max_chars)
         clean = normalize_text(text)
@@ -83,24 +86,34 @@ class ChatService:
         return turn
 
     async def _turn(self, sender_id: str, clean: str, channel: str, client: str) -> ChatTurn:
-        if is_danger(clean) and self._escalation.open_handoff(sender_id) is None:
+        handoff = await self._escalation.handoff_for(sender_id)
+        if handoff is None and is_danger(clean):
             result = await self._escalation.escalate_danger(sender_id, clean, channel)
             replies = [BotMessage(text=EMERGENCY_MESSAGE), BotMessage(text=EMERGENCY_FOLLOW_UP)]
+            replies += [BotMessage(text=t) for t in result.get("words") or []]
             return ChatTurn(replies, result["handoff"])
-
-        if self._escalation.open_handoff(sender_id) is not None:
+        if handoff is not None:
             if CANCEL_HANDOFF.match(clean):
                 await self._escalation.cancel(sender_id)
                 return ChatTurn([BotMessage(text=messages.HANDOFF_CANCELLED)])
-            phone = await self._escalation.schedule_callback(sender_id, clean)
-            if phone:
-                return ChatTurn([BotMessage(text=messages.CALLBACK_SCHEDULED.format(phone=phone))])
-            handoff = await self._escalation.resident_message(sender_id, clean)
-            return ChatTurn([], handoff.as_dict() if handoff else None, self._escalation.unseen_messages(sender_id))
+            if handoff.state == "closed":
+                phone = await self._escalation.schedule_callback(sender_id, clean)
+                if phone:
+                    return ChatTurn([BotMessage(text=messages.CALLBACK_SCHEDULED.format(phone=phone))])
+            handoff = await self._escalation.resident_message(sender_id, clean) or handoff
+            if handoff.state in ("waiting", "joined"):  # a person is there, or will be soon: the message is theirs
+                return ChatTurn([], handoff.as_dict(), await self._escalation.take_unseen(sender_id))
+            # Closed line, or an emergency nobody has joined yet: the message is kept for the person, and the bot
+            # answers meanwhile (policy questions while the line is closed; company in a crisis).
+        return await self._bot_turn(sender_id, clean, channel, client, handoff)
 
+    async def _bot_turn(self, sender_id: str, clean: str, channel: str, client: str, held: Handoff | None) -> ChatTurn:
         tag = self._tags.sign(sender_id, client) if self._tags is not None else None
-        replies = await self._dialogue.send(sender_id, clean, channel=channel, client_tag=tag)
-        handoff, person_messages = self._escalation.after_turn(sender_id)
+        result = await self._dialogue.turn(sender_id, clean, channel=channel, client_tag=tag)
+        handoff, person_messages = await self._escalation.after_turn(sender_id)
+        replies = list(result.messages)
+        if held is not None and handoff is not None and handoff.state == "emergency" and not replies:
+            replies = [BotMessage(text=EMERGENCY_STAY)]
         if self._recorder is not None:
-            self._recorder.schedule(sender_id, clean, channel, handoff is not None)
+            self._recorder.record(sender_id, clean, channel, handoff is not None and held is None, result.state)
         return ChatTurn(replies, handoff.as_dict() if handoff else None, person_messages)

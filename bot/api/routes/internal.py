@@ -8,7 +8,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -91,13 +91,34 @@ async def application_status(
     )
 
 
+class TranscriptLine(BaseModel):
+    speaker: Literal["resident", "bot"] = Field(alias="from")
+    text: str = Field(max_length=4000)
+    at: str = Field(default="", max_length=40)
+
+
+SlotValue = str | int | float | bool | None | list[str]
+
+
 class TicketRequest(BaseModel):
+    """What the action server holds when it asks for a ticket: the gateway never reads the tracker back."""
+
     sender_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
     reason: Literal["request", "fallback", "complaint", "danger", "callback"]
     channel: str = Field(default="web", max_length=16)
     topic: str | None = Field(default=None, max_length=64)
-    last_user_text: str | None = Field(default=None, max_length=1000)
     contact_phone: str | None = Field(default=None, max_length=64)
+    slots: dict[str, SlotValue] = Field(default_factory=dict, max_length=100)
+    transcript: list[TranscriptLine] = Field(default_factory=list, max_length=200)
+
+    @field_validator("slots")
+    @classmethod
+    def _short_slots(cls, slots: dict[str, SlotValue]) -> dict[str, SlotValue]:
+        for name, value in slots.items():
+            items = value if isinstance(value, list) else [value]
+            if len(name) > 64 or len(items) > 20 or any(isinstance(v, str) and len(v) > 1000 for v in items):
+                raise ValueError("slot too long")
+        return slots
 
 
 @router.post("/tickets")
@@ -112,7 +133,8 @@ async def open_ticket(body: TicketRequest, request: Request) -> JSONResponse:
             topic=body.topic,
             contact_phone=body.contact_phone,
             callback=body.reason == "callback",
-            last_user_text=body.last_user_text,
+            slots=body.slots,
+            transcript=[line.model_dump(by_alias=True) for line in body.transcript],
         )
     except OperationalError:
         return JSONResponse(status_code=503, content=DATABASE_DOWN)

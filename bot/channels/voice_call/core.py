@@ -282,7 +282,7 @@ class VoiceCallCore:
             return Reply([Message(text=messages.UNAVAILABLE)], None, spoken_reply([messages.UNAVAILABLE]))
 
     async def _greeting_reply(self) -> Reply:
-        open_ticket = self.services.escalation.open_handoff(self.sender_id)
+        open_ticket = await self.services.escalation.handoff_for(self.sender_id)
         if open_ticket is not None:  # a caller whose earlier hand-over is still waiting is transferred at once
             spoken = spoken_reply([texts.STILL_WAITING])
             return Reply([Message(text=texts.STILL_WAITING)], open_ticket.as_dict(), spoken)
@@ -358,7 +358,7 @@ class VoiceCallCore:
             await hub.wait_for_resident(self.sender_id, 20.0)
             if self.closed:
                 return
-            unseen = escalation.unseen_messages(self.sender_id)
+            unseen = await escalation.take_unseen(self.sender_id)
             if unseen:
                 rendered = [Message(text=m["text"], from_person=m["author"] == "operator", author=m["author"])
                             for m in unseen]  # fmt: skip
