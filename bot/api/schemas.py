@@ -32,7 +32,8 @@ class Handoff(BaseModel):
     opens_at: str | None = Field(default=None, description="when a closed line opens, e.g. 明天08:30")
     call_now: list[str] = Field(default_factory=list, description="hotlines open right now besides this queue")
     transferred_from: str | None = Field(default=None, description="the line an operator moved the matter from")
-    banner: str = Field(default="", description="one short sentence for the chat page's banner")
+    headline: str = Field(default="", description="a few words for the banner's single line")
+    banner: str = Field(default="", description="the whole story (what happens, when, which line to call)")
     ack: str = Field(default="", description="said when a message went to the person (no bot answer)")
 
 

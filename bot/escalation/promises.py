@@ -33,7 +33,8 @@ class Handoff:
     opens_at: str | None = None  # "明天08:30" when closed
     call_now: list[str] = field(default_factory=list)  # hotlines open right now besides the queue
     transferred_from: str | None = None
-    banner: str = ""  # one compact sentence for the chat page's banner
+    headline: str = ""  # a few words for the banner's one line (the chat page at 320 px with large text)
+    banner: str = ""  # the whole story, shown under the headline on demand
     ack: str = ""  # said when a message was passed on to the person (relayed, no bot answer)
 
     def as_dict(self) -> dict[str, Any]:
@@ -80,11 +81,13 @@ def describe(
     if status == "assigned":
         base.state = "joined"
         base.position = 0
+        base.headline = "人工客服已接入"
         base.banner = f"{moved}{name}的工作人员已经接入，正在和您对话。"
         base.ack = "已经发给人工客服。"
         return base
     if priority == "emergency":
         base.state = "emergency"
+        base.headline = "已紧急通知值班人员"
         base.banner = f"已经紧急通知{name}，会尽快有人来和您说话。我一直在这里。{URGENT}。"
         return base
     if not routing.is_open(queue, now):
@@ -94,11 +97,13 @@ def describe(
         base.call_now = routing.open_lines(region, now, besides=queue)
         when = f"{base.opens_at}上班" if base.opens_at else "上班时间还没定"
         urgent = f"着急请打{lines_text(routing, base.call_now)}；" if base.call_now else ""
+        base.headline = f"{queue}已下班，{when}" if base.opens_at else f"{queue}已下班"
         base.banner = f"{moved}{name}现在下班，{when}。已为您登记，可以留电话等回电。{urgent}{URGENT}。"
         base.ack = f"您的话已经记下，{name}{when}后会看到。"
         return base
     base.position = position
     base.wait_minutes = max(1, math.ceil(position * routing.handling_seconds / 60))
+    base.headline = f"已转到{queue}，排第{position}位" if moved else f"排第{position}位，约{base.wait_minutes}分钟"
     base.banner = f"{moved}正在转接{name}人工客服：您排第{position}位，大约等{base.wait_minutes}分钟。"
     base.ack = f"已经转给{name}人工客服，接通后客服会先看到这句话。"
     return base
