@@ -216,19 +216,25 @@ class EscalationService:
 
         Returns the masked number when that happened (the resident gave it for this purpose: the bot asked for a
         number "only used to call you back"); None otherwise."""
+        check = validate_phone(extract_digit_run(text, min_length=7) or text)
+        if not check.ok:
+            return None
+        card = await asyncio.to_thread(self._make_callback, sender_id, check.value)
+        if card is None:
+            return None
+        await self.hub.broadcast({"type": "ticket.new", "ticket": card})
+        await self._resume_bot(sender_id)
+        return mask_sensitive(check.value)
+
+    def _make_callback(self, sender_id: str, phone: str) -> dict[str, Any] | None:
         with self.sessions() as session:
             ticket = tickets.open_ticket_for(session, sender_id)
             if ticket is None or ticket.status != "waiting" or self.routing.is_open(ticket.queue, clock.now()):
                 return None
-            check = validate_phone(extract_digit_run(text, min_length=7) or text)
-            if not check.ok:
-                return None
-            ticket.contact_phone_enc = self.cipher.encrypt(check.value)
+            ticket.contact_phone_enc = self.cipher.encrypt(phone)
             ticket.kind, ticket.status = "callback", "callback_scheduled"
             session.commit()
-            await self.hub.broadcast({"type": "ticket.new", "ticket": self.ticket_card(session, ticket)})
-        await self._resume_bot(sender_id)
-        return mask_sensitive(check.value)
+            return self.ticket_card(session, ticket)
 
     async def attach_contact_phone(self, sender_id: str, phone: str) -> bool:
         """A phone caller's own number (the line's caller ID) becomes the open ticket's contact phone (encrypted,
@@ -253,7 +259,7 @@ class EscalationService:
             if ticket is None:
                 return False
             if check is None or not check.ok:
-                tickets.cancel_by_resident(session, ticket)
+                tickets.cancel_by_resident(session, self.cipher, ticket)
                 await self.streams.acknowledge(ticket.id)
                 await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket.id, "status": "cancelled"})
             else:
@@ -265,15 +271,21 @@ class EscalationService:
         return bool(check and check.ok)
 
     async def cancel(self, sender_id: str) -> bool:
+        ticket_id = await asyncio.to_thread(self._cancel_stored, sender_id)
+        if ticket_id is None:
+            return False
+        await self.streams.acknowledge(ticket_id)
+        await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket_id, "status": "cancelled"})
+        await self._resume_bot(sender_id)
+        return True
+
+    def _cancel_stored(self, sender_id: str) -> str | None:
         with self.sessions() as session:
             ticket = tickets.open_ticket_for(session, sender_id)
             if ticket is None:
-                return False
+                return None
             tickets.cancel_by_resident(session, self.cipher, ticket)
-            await self.streams.acknowledge(ticket.id)
-            await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket.id, "status": "cancelled"})
-        await self._resume_bot(sender_id)
-        return True
+            return ticket.id
 
     async def after_turn(self, sender_id: str) -> tuple[Handoff | None, list[dict[str, Any]]]:
         """`after_bot_turn` off the event loop."""

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from bot.core.config import PROJECT_ROOT
 from bot.main import create_app
 from bot.storage.models import Ticket
-from tests.api.conftest import INTERNAL, create_users, login, make_settings
+from tests.api.conftest import INTERNAL, METRICS, create_users, login, make_settings
 from tests.residents import Residents
 
 CONFIG = PROJECT_ROOT / "config" / "escalation.yml"
@@ -162,3 +162,29 @@ def test_messages_while_the_line_is_closed_are_kept_for_the_operator(night) -> N
     night.post(f"/api/operator/tickets/{ticket_id}/claim", headers=op)
     detail = night.get(f"/api/operator/tickets/{ticket_id}", headers=op).json()
     assert [m["text"] for m in detail["messages"] if m["author"] == "resident"] == ["两项补贴怎么申请"]
+
+
+def test_every_channels_turn_is_counted_once_in_the_chat_service(day) -> None:
+    """Issue 16: voice turns never reached the counter (it sat at the web and WeChat edges)."""
+    for sender in ("r-voice", "r-web"):
+        open_ticket(day, sender)  # a person holds the line: the turns need no Rasa here
+    resident = Residents(day)
+    assert resident.voice_turn("r-voice", text="我想问问补贴").status_code == 200
+    resident.say("r-web", "我想问问补贴")
+    metrics = day.get("/metrics", headers=METRICS).text
+    assert "accessline_chat_turns_total 2.0" in metrics or "accessline_chat_turns 2.0" in metrics, metrics
+
+
+class NoRasa:
+    """Stands in for the Rasa client: any use is a read-back into Rasa, which the ticket path must not do."""
+
+    def __getattr__(self, name: str):
+        raise AssertionError(f"the gateway called Rasa ({name}) while making a ticket")
+
+
+def test_making_a_ticket_never_reads_rasa(day) -> None:
+    escalation = day.app.state.escalation
+    escalation.dialogue = NoRasa()
+    said = [{"from": "resident", "text": "转人工", "at": "2026-12-01T02:00:00+00:00"}]
+    reply = open_ticket(day, "r-one-way", slots={"region": "绥芬河市"}, transcript=said)
+    assert reply["handoff"]["queue"] == "12385" and reply["handoff"]["position"] == 1
