@@ -1,4 +1,5 @@
-"""Latency and throughput of POST /api/chat versus Rasa's own REST webhook, at 1, 10 and 50 conversations.
+"""Latency and throughput of POST /api/chat versus Rasa's own REST webhook and the turn webhook the gateway calls
+(one Rasa request per turn: messages plus how the message was understood), at 1, 10 and 50 conversations.
 
 Run with `make bench`. Writes its section of docs/benchmarks.md.
 """
@@ -7,14 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import statistics
 import time
 from dataclasses import dataclass
 
 import httpx
 
-from bench.report import write_section
+from bench.report import BENCHMARKS_MD, write_section
 from bench.stack import CpuMeter, PeakRss, cleanup, load_average, start_stack
+from bot.dialogue.client import TURN_WEBHOOK
 from bot.launcher.stack import rasa_workers
 from tests.knowledge import fact_cases
 
@@ -86,10 +89,26 @@ def rasa_body(sender: str, text: str) -> dict:
     return {"sender": sender, "message": text}
 
 
+def previous_figures() -> str:
+    """The ratio and CPU rows of the run before this one (kept so that a change shows its before/after)."""
+    old = BENCHMARKS_MD.read_text() if BENCHMARKS_MD.exists() else ""
+    found = re.search(r"<!-- chat-latency -->(.*?)<!-- /chat-latency -->", old, re.S)
+    if not found:
+        return ""
+    body = found.group(1)
+    kept = [line for line in body.splitlines() if "gateway p50 /" in line and "previous" not in line]
+    kept += [line for line in body.splitlines() if re.match(r"\| \d+ \| .*gateway [\d.]+ ms", line)]
+    stamp = re.search(r"_Measured (\d{4}-\d\d-\d\d \d\d:\d\d UTC)", body)
+    when = f" (measured {stamp.group(1)})" if stamp else ""
+    return f"Previous run{when}, for comparison:\n\n" + "\n".join(f"- previous: `{line}`" for line in kept) + "\n"
+
+
 async def measure() -> str:
+    previous = previous_figures()
     stack, prefix = start_stack()
     gateway_url = f"{stack.url}/api/chat"
     rasa_url = f"http://127.0.0.1:{stack.config.rasa_port}/webhooks/rest/webhook"
+    turn_url = f"http://127.0.0.1:{stack.config.rasa_port}{TURN_WEBHOOK}"  # what the gateway calls: one per turn
     rows: list[str] = []
     cpu_rows: list[str] = []
     loads = [load_average()]
@@ -99,19 +118,23 @@ async def measure() -> str:
             for concurrency in CONCURRENCY:
                 total = REQUESTS[concurrency]
                 rasa = await run_load(rasa_url, rasa_body, concurrency, total, f"r{concurrency}")
+                turn = await run_load(turn_url, rasa_body, concurrency, total, f"t{concurrency}")
                 with CpuMeter(stack) as cpu:
                     gateway = await run_load(gateway_url, gateway_body, concurrency, total, f"g{concurrency}")
                 cpu_rows.append(f"| {concurrency} | {cpu.per_turn_ms(len(gateway.latencies))} |")
                 loads.append(load_average())
-                for name, result in (("Rasa REST webhook", rasa), ("gateway /api/chat", gateway)):
+                named = (("Rasa REST webhook", rasa), ("Rasa turn webhook", turn), ("gateway /api/chat", gateway))
+                for name, result in named:
                     rows.append(
                         f"| {concurrency} | {name} | {len(result.latencies)} | {result.errors} | "
                         f"{result.pct(0.50):.0f} | {result.pct(0.95):.0f} | {result.pct(0.99):.0f} | "
                         f"{result.throughput:.1f} |"
                     )
                 ratio = statistics.median(gateway.latencies) / statistics.median(rasa.latencies)
-                rows.append(f"| {concurrency} | **gateway p50 / Rasa p50** | | | {ratio:.2f}× | | | |")
-                print(rows[-3], rows[-2], rows[-1], sep="\n", flush=True)
+                own = statistics.median(gateway.latencies) / statistics.median(turn.latencies)
+                rows.append(f"| {concurrency} | **gateway p50 / Rasa REST p50** | | | {ratio:.2f}× | | | |")
+                rows.append(f"| {concurrency} | **gateway p50 / Rasa turn p50** | | | {own:.2f}× | | | |")
+                print(*rows[-5:], sep="\n", flush=True)
     finally:
         cleanup(stack, prefix)
     backend = "Redis tracker + lock store" if stack.config.redis_url else "in-memory tracker store"
@@ -129,7 +152,7 @@ async def measure() -> str:
         "CPU time per gateway turn (user + system, process and its children; hardly affected by other load):\n\n"
         "| concurrent | CPU per turn |\n|---|---|\n" + "\n".join(cpu_rows) + "\n\n"
         "Peak resident memory (process and its children) during the run:\n\n"
-        "| process | peak RSS |\n|---|---|\n" + memory_rows + "\n"
+        "| process | peak RSS |\n|---|---|\n" + memory_rows + "\n\n" + previous
     )
 
 

@@ -117,7 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.training = TrainingRunner(
             settings,
             app.state.sessions,
-            RasaAdmin(settings.rasa_url, settings.rasa_token),
+            RasaAdmin(settings.rasa_url, settings.rasa_token, http=app.state.dialogue.http),  # one Rasa client
             app.state.faq_editor.store.locked,
         )
         if settings.training_runner:

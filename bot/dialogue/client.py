@@ -60,6 +60,11 @@ class RasaClient:
         self._http = httpx.AsyncClient(timeout=timeout, limits=limits)
         self._webhook = TURN_WEBHOOK
 
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The pooled connection to Rasa, shared by the gateway's other Rasa calls (model admin)."""
+        return self._http
+
     async def close(self) -> None:
         await self._http.aclose()
 

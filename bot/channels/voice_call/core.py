@@ -297,7 +297,8 @@ class VoiceCallCore:
         )
         handoff = reply.handoff
         new_ticket = bool(handoff) and handoff.get("ticket_id") not in self._handled_tickets and not self.closed
-        transferring = new_ticket and self.output.can_transfer(str(handoff.get("queue")))
+        closed = bool(handoff) and handoff.get("state") == "closed"  # nobody on duty: no transfer, a call-back
+        transferring = new_ticket and not closed and self.output.can_transfer(str(handoff.get("queue")))
         spoken = reply.spoken + (spoken_reply([suffix]) if suffix else "")
         if transferring and handoff.get("queue") != "emergency":
             still_waiting = reply.rendered and reply.rendered[0].text == texts.STILL_WAITING
@@ -382,7 +383,7 @@ async def turn_reply(
     turn = await services.chat_service.handle(sender_id, utterance, channel=channel, client=client)
     rendered = render_messages(turn)
     if not rendered and turn.handoff is not None:
-        rendered = [Message(text=texts.WITH_OPERATOR)]  # a person holds the conversation: say it was passed on
+        rendered = [Message(text=turn.handoff.get("ack") or texts.WITH_OPERATOR)]  # passed on to the person
     buttons = [b for m in rendered for b in (m.buttons or [])]
     spoken = spoken_reply([m.text for m in rendered], [b.title for b in buttons])
     menus.remember(sender_id, spoken, [b.payload for b in buttons])
