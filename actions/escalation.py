@@ -6,15 +6,20 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import FollowupAction
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.gateway_client import post, resident_channel
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.parse import selected_faq
+from actions.region import conversation_region
 from bot.escalation.transcript import MAX_LINES, filled_slots, transcript_from_events
 from bot.rules.benefits import wants_to_apply
-from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE
+from bot.rules.complaints import asked_line
+from bot.rules.danger import assess
+from bot.rules.danger_replies import first_replies
+from bot.rules.latin import LATIN_REPLY, is_latin_only
+from bot.rules.routing import load_routing
 
 REASON_OF_INTENT = {"request_human": "request", "complaint": "complaint", "danger": "danger"}
 
@@ -31,41 +36,42 @@ def _last_topic(tracker: Tracker) -> str | None:
 
 
 def handoff_messages(reply: dict[str, Any]) -> list[str]:
-    """What the gateway says will really happen (queue place and wait, or office hours and a call-back)."""
+    """What the gateway says will really happen (queue place and wait, or office hours, a call-back and the line
+    open now); its one owner is bot/escalation/promises.py."""
     words = reply.get("words")
-    if isinstance(words, list) and words:
-        return [w for w in words if isinstance(w, str) and w]
-    return [FALLBACK_WORDS]
+    return [w for w in words if isinstance(w, str) and w] if isinstance(words, list) else []
 
 
-FALLBACK_WORDS = "已经为您登记转接人工客服。着急的话请直接拨打12385残疾人服务热线，或12345政务服务便民热线。"
-UNAVAILABLE_WORDS = "对不起，现在转不了人工。请直接拨打12385残疾人服务热线，或12345政务服务便民热线。"
-
-
-def ticket_request(tracker: Tracker, reason: str) -> dict[str, Any]:
+def ticket_request(tracker: Tracker, reason: str, line: str | None = None) -> dict[str, Any]:
     """The ticket request with what this action server already holds: the slots and the transcript, taken from
-    the tracker Rasa sent with the action call (so the gateway never has to read the tracker back mid-turn)."""
+    the tracker Rasa sent with the action call (so the gateway never reads the tracker back mid-turn)."""
     return {
         "sender_id": tracker.sender_id,
         "reason": reason,
         "channel": resident_channel(tracker),
         "topic": selected_faq(tracker) or _last_topic(tracker),
+        "region": conversation_region(tracker),
+        "line": line,
         "slots": filled_slots(tracker.current_slot_values()),
         "transcript": transcript_from_events(tracker.events)[-MAX_LINES:],
     }
 
 
-async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[dict[str, Any]]:
-    """Create the ticket through the gateway and say what will happen. The bot is not paused here: the gateway
-    decides per message who answers (the operator once one is there; the bot while the line is closed, and in an
-    emergency until an operator joins)."""
-    reply = await post("/internal/tickets", ticket_request(tracker, reason))
+async def escalate(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, line: str | None = None
+) -> list[dict[str, Any]]:
+    """Create the ticket through the gateway (for the conversation's region, and the hotline the resident asked for)
+    and say what will happen. The bot is not paused: the gateway decides per message who answers (the operator once
+    one is there or the line is staffed; the bot while the line is closed, and in a crisis until someone joins)."""
+    payload = ticket_request(tracker, reason, line)
+    reply = await post("/internal/tickets", payload)
     if reply.unavailable or "handoff" not in reply.body:
-        dispatcher.utter_message(text=UNAVAILABLE_WORDS)
+        hotline = load_routing().hotline_phrase(payload["region"])
+        dispatcher.utter_message(text=f"对不起，现在转不了人工。请直接拨打{hotline}。")
         return []
     for text in handoff_messages(reply.body):
         dispatcher.utter_message(text=text)
-    return []
+    return [SlotSet("region", payload["region"])] if payload["region"] != tracker.get_slot("region") else []
 
 
 class ActionEscalate(Action):
@@ -77,13 +83,14 @@ class ActionEscalate(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         reason = REASON_OF_INTENT.get(intent or "", "request")
+        text = (tracker.latest_message or {}).get("text")
         if reason == "danger":
-            dispatcher.utter_message(text=EMERGENCY_MESSAGE)  # the very first thing said
-            said = CollectingDispatcher()
-            events = await escalate(said, tracker, reason)
-            dispatcher.utter_message(text=EMERGENCY_FOLLOW_UP)
-            for message in said.messages:  # the gateway's words: the bot stays until an operator joins
-                dispatcher.utter_message(text=message.get("text"))
+            found = assess(text)  # None: the model alone saw the danger — every number, and the crisis line
+            first, *rest = first_replies(found.kind if found else None)
+            dispatcher.utter_message(text=first)  # the very first thing said; never a queue position after it
+            events = await escalate(CollectingDispatcher(), tracker, reason)
+            for follow_up in rest:
+                dispatcher.utter_message(text=follow_up)
             return events
         if (
             reason == "complaint"
@@ -93,7 +100,13 @@ class ActionEscalate(Action):
             return [FollowupAction("action_start_application")]  # "到底能不能申请护理补贴！": let them apply (issue 14)
         if reason == "complaint":
             dispatcher.utter_message(text="对不起，给您添麻烦了。我马上请人工客服来处理。")
-        return await escalate(dispatcher, tracker, reason)
+        line = asked_line(text)
+        if line:
+            routing, region = load_routing(), conversation_region(tracker)
+            serving = routing.line_for(region, line)
+            if serving != line and region:
+                dispatcher.utter_message(text=f"{region}没有{line}热线，您的事由{routing.hotline_label(serving)}办理。")
+        return await escalate(dispatcher, tracker, reason, line)
 
 
 class ActionFallback(Action):
@@ -113,5 +126,8 @@ async def answer_not_understood(dispatcher: CollectingDispatcher, tracker: Track
     if consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN:
         dispatcher.utter_message(text="对不起，我还是没听懂。我请人工客服来帮您。")
         return await escalate(dispatcher, tracker, "fallback")
+    if is_latin_only((tracker.latest_message or {}).get("text")):  # pinyin or English the model did not understand
+        dispatcher.utter_message(text=LATIN_REPLY, buttons=[{"title": "人工客服", "payload": "/request_human"}])
+        return []
     dispatcher.utter_message(response="utter_default")
     return []

@@ -16,7 +16,6 @@ from bot.rules.routing import CHINA, RoutingTable
 
 WEEKDAYS = "一二三四五六日"
 URGENT = "有危险请打110或120"
-EMERGENCY_STAY = "我会一直在这里陪着您，直到值班人员来和您说话。您可以继续跟我说。"
 
 
 @dataclass
@@ -115,7 +114,7 @@ def handover_words(routing: RoutingTable, handoff: Handoff) -> list[str]:
     if handoff.state == "joined":
         return [f"{name}的工作人员已经接入，请直接说您的事。"]
     if handoff.state == "emergency":
-        return [EMERGENCY_STAY]
+        return []  # the crisis words are the dialogue's (bot/rules/danger_replies.py): they already say it
     if handoff.state == "closed":
         when = f"，{handoff.opens_at}上班" if handoff.opens_at else ""
         urgent = f"着急的话，现在可以打{lines_text(routing, handoff.call_now)}。" if handoff.call_now else ""

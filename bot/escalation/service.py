@@ -19,7 +19,6 @@ from bot.escalation.delivery import TicketStreams
 from bot.escalation.hub import Hub
 from bot.escalation.promises import Handoff, describe, handover_words
 from bot.escalation.transcript import filled_slots, public_summary, transcript_from_events
-from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE
 from bot.rules.masking import mask_sensitive
 from bot.rules.phone import validate_phone
 from bot.rules.routing import RoutingTable
@@ -65,6 +64,7 @@ class EscalationService:
         callback: bool = False,
         slots: dict[str, Any] | None = None,
         transcript: list[dict[str, str]] | None = None,
+        line: str | None = None,
     ) -> dict[str, Any]:
         """Store a ticket with the conversation so far and say what will happen (queue place, or office hours).
 
@@ -74,16 +74,17 @@ class EscalationService:
         slots = slots or {}
         region = region or (slots.get("region") if isinstance(slots.get("region"), str) else None)
         summary = {"topic": topic, "slots": filled_slots(slots), "reason": reason}
-        lines = [{**line, "text": mask_sensitive(line["text"])} for line in (transcript or [])]
+        lines = [{**said, "text": mask_sensitive(said["text"])} for said in (transcript or [])]
         created, ticket_id = await asyncio.to_thread(
-            self._store, sender_id, reason, channel, topic, region, contact_phone, callback, summary, lines
+            self._store, sender_id, reason, channel, topic, region, contact_phone, callback, summary, lines, line
         )
         if created:
             await self._announce_new(ticket_id)
         return await asyncio.to_thread(self._reply, ticket_id)
 
     def _store(self, sender_id: str, reason: str, channel: str, topic: str | None, region: str | None,
-               contact_phone: str | None, callback: bool, summary: dict, lines: list) -> tuple[bool, str]:  # fmt: skip
+               contact_phone: str | None, callback: bool, summary: dict, lines: list,
+               line: str | None) -> tuple[bool, str]:  # fmt: skip
         with self.sessions() as session:
             existing = tickets.open_ticket_for(session, sender_id)
             if existing is not None:
@@ -97,7 +98,7 @@ class EscalationService:
             ticket = tickets.create_ticket(
                 session, self.cipher, self.routing, sender_id=sender_id, reason=reason, region=region,
                 channel=channel, topic=topic, summary=summary, transcript=lines, contact_phone=contact_phone,
-                application_reference=latest_application, callback=callback,
+                application_reference=latest_application, callback=callback, line=line,
             )  # fmt: skip
             log.info("ticket %s queue=%s priority=%s reason=%s", ticket.id, ticket.queue, ticket.priority, reason)
             return True, ticket.id
@@ -133,12 +134,14 @@ class EscalationService:
                 "words": handover_words(self.routing, handoff),
             }
 
-    async def escalate_danger(self, sender_id: str, text: str, channel: str) -> dict[str, Any]:
+    async def escalate_danger(
+        self, sender_id: str, text: str, channel: str, replies: list[str] | None = None
+    ) -> dict[str, Any]:
         """Danger recognised by the gateway itself (before Rasa sees the turn): an emergency ticket at once.
 
         The transcript so far is read from Rasa here, which is safe (no Rasa turn is running for this conversation),
         and gets this message and the emergency reply. The bot is not paused: it stays with the resident until an
-        operator joins."""
+        operator joins. `replies`: what the bot answered (kept in the transcript for the operator)."""
         try:
             tracker = await self.dialogue.tracker(sender_id)
         except DialogueUnavailable:
@@ -146,7 +149,7 @@ class EscalationService:
         at = clock.now().isoformat()
         transcript = transcript_from_events(tracker.get("events") or [])
         transcript.append({"from": "resident", "text": text, "at": at})
-        transcript += [{"from": "bot", "text": t, "at": at} for t in (EMERGENCY_MESSAGE, EMERGENCY_FOLLOW_UP)]
+        transcript += [{"from": "bot", "text": t, "at": at} for t in replies or []]
         return await self.escalate(
             sender_id=sender_id, reason="danger", channel=channel, slots=tracker.get("slots") or {},
             transcript=transcript,

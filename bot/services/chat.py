@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 
 from bot.dialogue.client import BotMessage, RasaClient
 from bot.dialogue.tracker_expiry import TrackerExpiry
-from bot.escalation.promises import EMERGENCY_STAY, Handoff
 from bot.escalation.service import EscalationService
 from bot.insights.recorder import TurnRecorder
-from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE, is_danger
+from bot.rules.danger import assess
+from bot.rules.danger_replies import first_replies, stay_reply
 from bot.rules.masking import mask_sensitive
 from bot.services import messages
 from bot.services.client_tags import ClientTags, channel_client
@@ -86,13 +86,20 @@ class ChatService:
         return turn
 
     async def _turn(self, sender_id: str, clean: str, channel: str, client: str) -> ChatTurn:
+        danger = assess(clean)  # bot/rules/danger.py: the rules never depend on the model or on Rasa being up
         handoff = await self._escalation.handoff_for(sender_id)
-        if handoff is None and is_danger(clean):
-            result = await self._escalation.escalate_danger(sender_id, clean, channel)
-            replies = [BotMessage(text=EMERGENCY_MESSAGE), BotMessage(text=EMERGENCY_FOLLOW_UP)]
-            replies += [BotMessage(text=t) for t in result.get("words") or []]
-            return ChatTurn(replies, result["handoff"])
+        if danger is not None and handoff is None:
+            replies = first_replies(danger.kind)
+            result = await self._escalation.escalate_danger(sender_id, clean, channel, replies)
+            return ChatTurn([BotMessage(text=text) for text in replies], result["handoff"])
         if handoff is not None:
+            if danger is not None or handoff.state == "emergency":
+                # Danger while a hand-over is open, or an emergency no one has joined yet: the bot stays with the
+                # resident (the numbers again, never a queue position) and the operator still gets the message.
+                handoff = await self._escalation.resident_message(sender_id, clean) or handoff
+                texts = first_replies(danger.kind)[:1] if danger is not None else [stay_reply(len(clean))]
+                unseen = await self._escalation.take_unseen(sender_id)
+                return ChatTurn([BotMessage(text=t) for t in texts], handoff.as_dict(), unseen)
             if CANCEL_HANDOFF.match(clean):
                 await self._escalation.cancel(sender_id)
                 return ChatTurn([BotMessage(text=messages.HANDOFF_CANCELLED)])
@@ -101,19 +108,16 @@ class ChatService:
                 if phone:
                     return ChatTurn([BotMessage(text=messages.CALLBACK_SCHEDULED.format(phone=phone))])
             handoff = await self._escalation.resident_message(sender_id, clean) or handoff
-            if handoff.state in ("waiting", "joined"):  # a person is there, or will be soon: the message is theirs
+            if handoff.state != "closed":  # a person is there, or will be soon: the message is theirs
                 return ChatTurn([], handoff.as_dict(), await self._escalation.take_unseen(sender_id))
-            # Closed line, or an emergency nobody has joined yet: the message is kept for the person, and the bot
-            # answers meanwhile (policy questions while the line is closed; company in a crisis).
-        return await self._bot_turn(sender_id, clean, channel, client, handoff)
+            # Nobody on duty: the message is kept for the person, and the bot keeps answering meanwhile.
+        return await self._bot_turn(sender_id, clean, channel, client, opened_before=handoff is not None)
 
-    async def _bot_turn(self, sender_id: str, clean: str, channel: str, client: str, held: Handoff | None) -> ChatTurn:
+    async def _bot_turn(self, sender_id: str, clean: str, channel: str, client: str, opened_before: bool) -> ChatTurn:
+        """One Rasa request; the insights row is recorded from what it returned (no second tracker request)."""
         tag = self._tags.sign(sender_id, client) if self._tags is not None else None
         result = await self._dialogue.turn(sender_id, clean, channel=channel, client_tag=tag)
         handoff, person_messages = await self._escalation.after_turn(sender_id)
-        replies = list(result.messages)
-        if held is not None and handoff is not None and handoff.state == "emergency" and not replies:
-            replies = [BotMessage(text=EMERGENCY_STAY)]
         if self._recorder is not None:
-            self._recorder.record(sender_id, clean, channel, handoff is not None and held is None, result.state)
-        return ChatTurn(replies, handoff.as_dict() if handoff else None, person_messages)
+            self._recorder.record(sender_id, clean, channel, handoff is not None and not opened_before, result.state)
+        return ChatTurn(list(result.messages), handoff.as_dict() if handoff else None, person_messages)

@@ -110,6 +110,8 @@ class TicketRequest(BaseModel):
     channel: str = Field(default="web", max_length=16)
     topic: str | None = Field(default=None, max_length=64)
     contact_phone: str | None = Field(default=None, max_length=64)
+    region: str | None = Field(default=None, max_length=16)  # the region the conversation named (any turn)
+    line: Literal["12385", "12345"] | None = None  # the hotline the resident asked for ("给我接12385")
     slots: dict[str, SlotValue] = Field(default_factory=dict, max_length=100)
     transcript: list[TranscriptLine] = Field(default_factory=list, max_length=200)
 
@@ -134,7 +136,9 @@ async def open_ticket(body: TicketRequest, request: Request) -> JSONResponse:
             contact_phone=body.contact_phone,
             callback=body.reason == "callback",
             slots=body.slots,
-            transcript=[line.model_dump(by_alias=True) for line in body.transcript],
+            transcript=[said.model_dump(by_alias=True) for said in body.transcript],
+            region=body.region,
+            line=body.line,
         )
     except OperationalError:
         return JSONResponse(status_code=503, content=DATABASE_DOWN)
