@@ -116,7 +116,7 @@ def test_emergency_never_shows_a_queue_place_and_comes_first(day) -> None:
     reply = open_ticket(day, "r-crisis", reason="danger")
     handoff = reply["handoff"]
     assert handoff["priority"] == "emergency" and handoff["state"] == "emergency" and handoff["position"] is None
-    assert "排第" not in handoff["banner"] + "".join(reply["words"]) and "陪着您" in "".join(reply["words"])
+    assert "排第" not in handoff["banner"] + "".join(reply["words"]) and "我一直在这里" in handoff["banner"]
     queue = day.get("/api/operator/tickets", headers=login(day, "op1")).json()
     assert queue[0]["id"] == handoff["ticket_id"], "the emergency is at the top of the queue"
 
