@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import os
 import re
 import statistics
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
@@ -105,7 +107,8 @@ def previous_figures() -> str:
 
 async def measure() -> str:
     previous = previous_figures()
-    stack, prefix = start_stack()
+    chosen = os.environ.get("BENCH_MODEL")  # e.g. the model of a "before" run, for a like-for-like comparison
+    stack, prefix = start_stack(model=Path(chosen) if chosen else None)
     gateway_url = f"{stack.url}/api/chat"
     rasa_url = f"http://127.0.0.1:{stack.config.rasa_port}/webhooks/rest/webhook"
     turn_url = f"http://127.0.0.1:{stack.config.rasa_port}{TURN_WEBHOOK}"  # what the gateway calls: one per turn
@@ -144,6 +147,7 @@ async def measure() -> str:
         "## Chat latency (`bench/chat_latency.py`)\n\n"
         f"Same questions (every FAQ fact-check question, plus small talk) sent to the gateway and straight to "
         f"Rasa's REST webhook; {TURNS_PER_CONVERSATION} turns per conversation; {backend}; "
+        f"model `{stack.config.model.name}`; "
         f"one uvicorn worker, {workers} Rasa Sanic worker(s) (RASA_WORKERS), Rasa started with "
         "`bot.launcher.rasa_speedups`; TF threads = 1. Latencies in ms. "
         f"Load average (1 min; 2 cores shared with other work) before and after each step: {' → '.join(loads)}.\n\n"

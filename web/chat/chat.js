@@ -218,7 +218,8 @@
       if (fromBox) $("text").value = "";
       status("");
       const news = showReply(data);
-      if (!(data.messages || []).length && data.handoff) status((data.handoff.ack || "已经发给人工客服。") + news);
+      const relayed = !(data.messages || []).length || (data.handoff && data.handoff.state === "closed");
+      if (relayed && data.handoff) status((data.handoff.ack || "已经发给人工客服。") + news);
       keepNewestVisible();
     } catch (error) {
       status("");
