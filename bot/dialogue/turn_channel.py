@@ -19,6 +19,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.dialogue.turn_state import turn_state
+
 log = logging.getLogger(__name__)
 _TURN: ContextVar[dict[str, Any] | None] = ContextVar("accessline_turn", default=None)
 
@@ -42,27 +44,6 @@ def _keep_saved_state() -> None:
 
     save_tracker._accessline_turn = True  # type: ignore[attr-defined]
     MessageProcessor.save_tracker = save_tracker  # type: ignore[method-assign]
-
-
-def turn_state(tracker: Any) -> dict[str, Any]:
-    """The part of a tracker the gateway records per turn (no text, no entities: nothing personal)."""
-    if tracker is None:
-        return {}
-    parse = tracker.latest_message.parse_data if tracker.latest_message else {}
-    selector = {
-        name: {"response": {k: v for k, v in ((part or {}).get("response") or {}).items()
-                            if k in ("intent_response_key", "confidence")}}
-        for name, part in ((parse or {}).get("response_selector") or {}).items()
-        if name != "all_retrieval_intents"
-    }  # fmt: skip
-    intent = (parse or {}).get("intent") or {}
-    return {
-        "latest_message": {
-            "intent": {"name": intent.get("name"), "confidence": intent.get("confidence")},
-            "response_selector": selector,
-        },
-        "active_loop": {"name": tracker.active_loop_name},
-    }
 
 
 class TurnInput(RestInput):
