@@ -112,7 +112,7 @@ def previous_figures() -> str:
 async def measure() -> str:
     previous = previous_figures()
     chosen = os.environ.get("BENCH_MODEL")  # e.g. the model of a "before" run, for a like-for-like comparison
-    stack, prefix = start_stack(model=Path(chosen) if chosen else None)
+    stack, prefix = start_stack(model=Path(chosen)) if chosen else start_stack()
     gateway_url = f"{stack.url}/api/chat"
     rasa_url = f"http://127.0.0.1:{stack.config.rasa_port}/webhooks/rest/webhook"
     turn_url = f"http://127.0.0.1:{stack.config.rasa_port}{TURN_WEBHOOK}"  # what the gateway calls: one per turn
