@@ -124,6 +124,19 @@ class EscalationService:
             log.warning("could not pause the bot for an emergency conversation (Rasa down)")
         return result
 
+    def add_bot_lines(self, sender_id: str, texts: list[str]) -> None:
+        """What the bot said in the turn that opened the ticket (e.g. the emergency reply) joins its transcript, so
+        the operator reads what the resident was already told."""
+        with self.sessions() as session:
+            ticket = tickets.open_ticket_for(session, sender_id)
+            if ticket is None:
+                return
+            at = tickets.now().isoformat()
+            lines = tickets.transcript_of(self.cipher, ticket)
+            lines += [{"from": "bot", "text": mask_sensitive(text), "at": at} for text in texts]
+            ticket.transcript_enc = tickets.seal(self.cipher, lines)
+            session.commit()
+
     def _handoff_reply(self, session: Session, ticket: Ticket, *, delivered: bool) -> dict[str, Any]:
         position = tickets.position_in_queue(session, ticket)
         wait_minutes = max(1, math.ceil(position * self.routing.handling_seconds / 60)) if position else 0

@@ -86,6 +86,7 @@ class ChatService:
         if is_danger(clean) and self._escalation.open_handoff(sender_id) is None:
             result = await self._escalation.escalate_danger(sender_id, clean, channel)
             replies = [BotMessage(text=EMERGENCY_MESSAGE), BotMessage(text=EMERGENCY_FOLLOW_UP)]
+            self._escalation.add_bot_lines(sender_id, [r.text for r in replies])  # the operator reads them too
             return ChatTurn(replies, result["handoff"])
 
         if self._escalation.open_handoff(sender_id) is not None:
