@@ -90,7 +90,6 @@ window.AccessLineSession = (() => {
         return;
       }
       if (!options.roles.includes(data.role)) {
-        await fetch("/api/auth/logout", { method: "POST", headers: PAGE }).catch(() => null);
         $("login-error").textContent = options.refused;
         return;
       }
