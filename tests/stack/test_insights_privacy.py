@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from typing import Any
 
 import httpx
 import pytest
@@ -32,6 +33,25 @@ LOOSE_TURNS = [
     "帮我查一下，申请人是马建军，电话13703551234",
 ]
 LOOSE_SECRETS = ["牛二旦", "石建国", "李翠花", "马建军", "13703551234", "1234"]
+
+
+class KeyedRunner(IntakeRunner):
+    """The intake harness, talking the way the web chat does (each conversation's key kept and sent back)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.residents = Residents(self.http)
+
+    def _chat(self, sender: str, text: str) -> tuple[str, Any]:
+        response = self.http.post(
+            f"{self.access.gateway_url}/api/chat",
+            json={"sender_id": sender, "text": text},
+            headers=self.residents.headers(sender),
+        )
+        self.residents._keep(sender, response)
+        response.raise_for_status()
+        body = response.json()
+        return "\n".join(m.get("text") or "" for m in body["messages"]), body.get("handoff")
 
 
 def chosen_scripts() -> list[Script]:
@@ -83,7 +103,7 @@ def settled_count(stack, within: float = 60.0) -> int:
 
 @pytest.mark.stack
 def test_no_stored_insight_holds_a_name_id_or_phone_from_applications(stack) -> None:
-    runner = IntakeRunner(stack_access(stack), FormSchema.load(ROOT))
+    runner = KeyedRunner(stack_access(stack), FormSchema.load(ROOT))
     scripts = chosen_scripts()
     results = [runner.run(script) for script in scripts]
     runner.close()

@@ -467,8 +467,19 @@ $("intent-form").addEventListener("submit", async (event) => {
   const intent = state.intents.find((i) => i.name === state.intent);
   if (!intent) return;
   const examples = $("intent-examples").value.split("\n").map((line) => line.trim()).filter(Boolean);
+  const status = $("intent-status");
+  status.className = "save-status";
+  status.replaceChildren(...savingParts());
+  $("intent-save").disabled = true;
   const result = await api(`${API}/intents/${encodeURIComponent(intent.name)}`, { method: "PUT", body: { examples, version: intent.version } });
-  if (!result.ok) return showErrors("intent-errors", "intent-error-list", problems(result));
+  $("intent-save").disabled = false;
+  if (!result.ok) {
+    status.className = "save-status error";
+    status.replaceChildren(el("span", "没有保存，请看上面列出的问题。"));
+    return showErrors("intent-errors", "intent-error-list", problems(result));
+  }
   await loadIntents();
+  await StaffPending.refresh(session.api);
+  status.replaceChildren(el("span", `已保存 ${intent.name} 的例句。居民要等重新训练上线后才能用上。`));
   announce(`已保存 ${intent.name} 的例句。${result.data.revision.summary}`);
 });
