@@ -33,6 +33,8 @@ LOOSE_TURNS = [
     "帮我查一下，申请人是马建军，电话13703551234",
 ]
 LOOSE_SECRETS = ["牛二旦", "石建国", "李翠花", "马建军", "13703551234", "1234"]
+# No personal data and nothing the bot can answer: their text is kept (so the check below reads real text).
+PLAIN = ["明天天气怎么样", "给我讲个笑话吧", "今天股票涨了没有", "电话13912345678，我的快递怎么还没到"]
 
 
 class KeyedRunner(IntakeRunner):
@@ -111,7 +113,7 @@ def test_no_stored_insight_holds_a_name_id_or_phone_from_applications(stack) -> 
     assert stored, [(r.id, r.outcome, r.transcript[-2:]) for r in results]
     with httpx.Client(base_url=stack.url, timeout=60) as http:
         residents = Residents(http)
-        for text in LOOSE_TURNS:
+        for text in [*LOOSE_TURNS, *PLAIN]:
             residents.say(new_sender(), text)
 
     assert settled_count(stack) > sum(r.turns for r in results)
@@ -120,9 +122,14 @@ def test_no_stored_insight_holds_a_name_id_or_phone_from_applications(stack) -> 
         json.dumps([r.question, r.keywords, r.topic, r.intent, r.answer_key, r.channel], ensure_ascii=False)
         for r in rows
     ]  # fmt: skip
-    secrets = [s for script in scripts for s in secrets_of(script)] + LOOSE_SECRETS
+    secrets = [s for script in scripts for s in secrets_of(script)] + LOOSE_SECRETS + ["13912345678", "5678"]
     leaks = sorted({(secret, text) for text in columns for secret in secrets if secret in text})
     assert not leaks, leaks[:10]
-    # The rows are there (nothing was dropped wholesale): turns are counted, only personal text is left out.
-    assert any(r.question for r in rows) or all(r.outcome == "answered" for r in rows)
-    print(f"{len(rows)} insight rows, {len(stored)}/{len(scripts)} applications stored, {len(secrets)} secrets checked")
+    # The rows read are the turns just made: the application turns were recorded (counted, without their text).
+    assert sum(r.topic == "申请办理" for r in rows) >= sum(r.turns for r in stored) // 2, [r.topic for r in rows]
+    assert not [r.question for r in rows if r.topic == "申请办理" and r.question]
+    unanswered = [r for r in rows if r.outcome != "answered"]
+    print(
+        f"{len(rows)} insight rows ({len(unanswered)} unanswered, {sum(bool(r.question) for r in rows)} with text), "
+        f"{len(stored)}/{len(scripts)} applications stored, {len(secrets)} secrets checked"
+    )
