@@ -3,7 +3,7 @@ SHELL := /bin/bash
 GW := .venv-gw/bin/python
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: run test envs lint eval bench bench-retrain user voice-check clean intake intake-eval
+.PHONY: run cluster test envs lint eval eval-heldout bench bench-retrain user voice-check clean intake intake-eval
 
 envs:  ## create or reuse the Rasa and gateway environments
 	@bash scripts/ensure-envs.sh
@@ -12,12 +12,19 @@ run: envs  ## train if needed, start Rasa + action server + gateway on 127.0.0.1
 	@bash scripts/ensure-system-packages.sh espeak-ng:espeak-ng   # read-aloud; installs as root, else says how
 	@$(GW) -m bot.launcher
 
+cluster: envs  ## nginx + 2 gateways, 2 Rasa, 2 action servers sharing Redis and PostgreSQL (docs/scaling.md)
+	@bash scripts/ensure-system-packages.sh --required nginx:nginx
+	@$(GW) -m bot.launcher.cluster
+
 test: envs  ## lint, then the whole pytest suite (trains a model once, drives the real stack)
 	@[ -f node_modules/axe-core/axe.min.js ] || ! command -v npm >/dev/null || npm ci --no-audit --no-fund
 	@.venv-gw/bin/ruff check bot actions voice tests bench
 	@$(GW) -m pytest
 
-eval: envs  ## NLU evaluation on the held-out split -> docs/nlu-eval.md
+eval: envs  ## blind understanding corpus on a live stack -> docs/nlu-eval.md (make eval BATCH=b1 RUN=after)
+	@nice -n 10 $(GW) -m bench.blind_eval --batch "$${BATCH:-b1}" --run "$${RUN:-latest}"
+
+eval-heldout: envs  ## secondary: `rasa test nlu` on the held-out split tests/nlu_eval/ -> docs/nlu-eval-heldout.md
 	@$(GW) -m bench.nlu_eval
 
 bench: envs  ## latency and throughput -> docs/benchmarks.md

@@ -5,14 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, FollowupAction
+from rasa_sdk.events import ConversationPaused, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.gateway_client import post, resident_channel
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.parse import selected_faq
+from actions.region import conversation_region
 from bot.rules.benefits import wants_to_apply
-from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE
+from bot.rules.complaints import asked_line
+from bot.rules.danger import assess
+from bot.rules.danger_replies import first_replies
+from bot.rules.latin import LATIN_REPLY, is_latin_only
+from bot.rules.routing import load_routing
 
 REASON_OF_INTENT = {"request_human": "request", "complaint": "complaint", "danger": "danger"}
 
@@ -46,24 +51,29 @@ def handoff_messages(reply: dict[str, Any]) -> list[str]:
     return [lead, "您可以直接把要办的事说出来，客服会看到。不想等了，说“取消”就行。"]
 
 
-async def escalate(dispatcher: CollectingDispatcher, tracker: Tracker, reason: str) -> list[dict[str, Any]]:
-    """Create the ticket through the gateway; pause the bot only when a ticket exists."""
+async def escalate(
+    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, line: str | None = None
+) -> list[dict[str, Any]]:
+    """Create the ticket through the gateway (for the conversation's region, and the hotline the resident asked for);
+    pause the bot only when a ticket exists."""
     payload = {
         "sender_id": tracker.sender_id,
         "reason": reason,
         "channel": resident_channel(tracker),
         "topic": selected_faq(tracker) or _last_topic(tracker),
         "last_user_text": ((tracker.latest_message or {}).get("text") or "")[:1000],
+        "region": conversation_region(tracker),
+        "line": line,
     }
     reply = await post("/internal/tickets", payload)
     if reply.unavailable or "handoff" not in reply.body:
-        dispatcher.utter_message(
-            text="对不起，现在转不了人工。请直接拨打12385残疾人服务热线，或12345政务服务便民热线。"
-        )
+        hotline = load_routing().hotline_phrase(payload["region"])
+        dispatcher.utter_message(text=f"对不起，现在转不了人工。请直接拨打{hotline}。")
         return []
     for text in handoff_messages(reply.body):
         dispatcher.utter_message(text=text)
-    return [ConversationPaused()]
+    remember = [SlotSet("region", payload["region"])] if payload["region"] != tracker.get_slot("region") else []
+    return [*remember, ConversationPaused()]
 
 
 class ActionEscalate(Action):
@@ -75,10 +85,14 @@ class ActionEscalate(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         reason = REASON_OF_INTENT.get(intent or "", "request")
+        text = (tracker.latest_message or {}).get("text")
         if reason == "danger":
-            dispatcher.utter_message(text=EMERGENCY_MESSAGE)  # the very first thing said
+            found = assess(text)  # None: the model alone saw the danger — every number, and the crisis line
+            first, *rest = first_replies(found.kind if found else None)
+            dispatcher.utter_message(text=first)  # the very first thing said; never a queue position after it
             events = await escalate(CollectingDispatcher(), tracker, reason)
-            dispatcher.utter_message(text=EMERGENCY_FOLLOW_UP)
+            for follow_up in rest:
+                dispatcher.utter_message(text=follow_up)
             return events
         if (
             reason == "complaint"
@@ -88,7 +102,13 @@ class ActionEscalate(Action):
             return [FollowupAction("action_start_application")]  # "到底能不能申请护理补贴！": let them apply (issue 14)
         if reason == "complaint":
             dispatcher.utter_message(text="对不起，给您添麻烦了。我马上请人工客服来处理。")
-        return await escalate(dispatcher, tracker, reason)
+        line = asked_line(text)
+        if line:
+            routing, region = load_routing(), conversation_region(tracker)
+            serving = routing.line_for(region, line)
+            if serving != line and region:
+                dispatcher.utter_message(text=f"{region}没有{line}热线，您的事由{routing.hotline_label(serving)}办理。")
+        return await escalate(dispatcher, tracker, reason, line)
 
 
 class ActionFallback(Action):
@@ -108,5 +128,8 @@ async def answer_not_understood(dispatcher: CollectingDispatcher, tracker: Track
     if consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN:
         dispatcher.utter_message(text="对不起，我还是没听懂。我请人工客服来帮您。")
         return await escalate(dispatcher, tracker, "fallback")
+    if is_latin_only((tracker.latest_message or {}).get("text")):  # pinyin or English the model did not understand
+        dispatcher.utter_message(text=LATIN_REPLY, buttons=[{"title": "人工客服", "payload": "/request_human"}])
+        return []
     dispatcher.utter_message(response="utter_default")
     return []

@@ -8,22 +8,22 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import apply_button_for, choose_variation, split_messages
-from actions.escalation import answer_not_understood
-from actions.parse import faq_understood, selected_faq
+from actions.answers import apply_button_for, choose_variation, needs_region, split_messages
+from actions.escalation import escalate
+from actions.parse import selected_faq
+from actions.region import conversation_region, region_in_message
+from actions.repeats import RESTATEMENTS_BEFORE_HANDOVER, times_asked_in_a_row
+from actions.understand import chosen_faq, reply_unsure
 from bot.rules.benefits import wants_to_apply
-from bot.rules.regions import canonical_region, detect_region
 from bot.rules.routing import load_routing
+from bot.rules.understanding import judge
+
+RESTATED = "这个问题我好像没能帮您说清楚。我请人工客服来帮您。"
+DIFFERS = "这件事{regions}的规定不一样。"
 
 
 def region_from_message(tracker: Tracker) -> str | None:
-    message = tracker.latest_message or {}
-    for entity in message.get("entities") or []:
-        if entity.get("entity") == "region":
-            region = canonical_region(str(entity.get("value")))
-            if region:
-                return region
-    return detect_region(message.get("text"))
+    return region_in_message(tracker.latest_message or {})
 
 
 def say_faq(dispatcher: CollectingDispatcher, domain: dict[str, Any], faq_key: str, region: str | None) -> bool:
@@ -34,6 +34,8 @@ def say_faq(dispatcher: CollectingDispatcher, domain: dict[str, Any], faq_key: s
         return True
     chosen = choose_variation(variations, region)
     if chosen is None:
+        if needs_region(variations):  # nothing in common to say first: at least say why the region is asked
+            dispatcher.utter_message(text=DIFFERS.format(regions="和".join(load_routing().served)))
         return False
     common_part_only = region is None and bool((chosen.get("metadata") or {}).get("ask_region"))
     messages = split_messages(load_routing().fill_hotlines(chosen.get("text") or "", region))
@@ -56,16 +58,23 @@ class ActionAnswerFaq(Action):
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if wants_to_apply((tracker.latest_message or {}).get("text")):
             return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
-        if intent == "faq" and not faq_understood(tracker):
-            return await answer_not_understood(dispatcher, tracker)  # no answer fits: ask again, as the fallback does
+        chosen = chosen_faq(tracker)  # a "您是想问…" button
+        verdict = judge(tracker.latest_message or {}) if intent == "faq" else None
+        if verdict and verdict.kind != "answer":
+            return await reply_unsure(dispatcher, tracker, verdict)  # unsure: offer topics, decline or ask again
         events: list[dict[str, Any]] = []
         mentioned = region_from_message(tracker)
-        region = mentioned or tracker.get_slot("region")
-        if mentioned and mentioned != tracker.get_slot("region"):
-            events.append(SlotSet("region", mentioned))
+        region = conversation_region(tracker)  # named now or in any earlier turn, or the deployment's one region
+        if region and region != tracker.get_slot("region"):
+            events.append(SlotSet("region", region))
 
-        if intent == "faq":
-            faq_key = selected_faq(tracker)
+        if chosen:
+            faq_key = chosen
+        elif intent == "faq":
+            faq_key = verdict.faq if verdict else selected_faq(tracker)
+            if times_asked_in_a_row(tracker.events, faq_key) > RESTATEMENTS_BEFORE_HANDOVER:
+                dispatcher.utter_message(text=RESTATED)  # asked, then restated twice: the answer did not help
+                return [*events, *await escalate(dispatcher, tracker, "fallback")]
         else:  # the user answered the region question, or just told us where they live
             if not mentioned:
                 dispatcher.utter_message(response="utter_region_unknown")

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.rules.understanding import understood_faq
 
-FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback"})
+FALLBACK_ACTIONS = frozenset({"action_fallback", "action_default_fallback", "action_unsure"})
 MISSES_BEFORE_OFFERING_HUMAN = 2
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from actions import intake_texts as texts
 from actions.intake_understand import Heard, Listener
 from actions.readback import readback_messages, spoken_value
-from bot.rules.benefits import FORM_NAME, BenefitTable, detect_benefit, load_table
+from bot.rules.benefits import FORM_NAME, BenefitTable, HelpAnswer, detect_benefit, load_table
 from bot.rules.field_values import NO_CARD, yes_or_no
 from bot.rules.id_card import validate_id_number
 from bot.rules.places import normalise_address, region_of_id
@@ -25,9 +25,12 @@ from bot.rules.places import normalise_address, region_of_id
 __all__ = ["FORM_NAME", "Incoming", "Turn", "form_slots", "hidden_slots", "step"]
 
 REJECT_INTENTS = frozenset({"request_human", "complaint", "danger"})
-HIDDEN = ("has_card", "relation_clue", "speaker_name", "speaker_phone", "region_from_id", "intake_misses",
-          "intake_pending_faq", "intake_turns", "application_token", "submission_pending")  # fmt: skip
+HIDDEN = ("has_card", "address_part", "relation_clue", "speaker_name", "speaker_phone", "region_from_id",
+          "intake_misses", "intake_pending_faq", "intake_turns", "application_token", "submission_pending")  # fmt: skip
 NAME_KINDS = ("name",)
+_BEFORE_AGREEING = re.compile(
+    r"(?:同意|确认|提交)(?:之前|以前|前)|先别(?:同意|确认|提交)|等(?:一?下|会儿)再(?:同意|确认)"
+)
 MAX_MISSES_BEFORE_HELP = 2
 
 
@@ -112,6 +115,8 @@ def _settle(table: BenefitTable, slots: dict[str, Any]) -> None:
         slots["proxy_relation"] = clue["male"] if check.sex == "男" else clue["female"]
         slots["relation_clue"] = None
     town, address = slots.get("town"), slots.get("address")
+    if address:
+        slots["address_part"] = None
     if town and address and town not in address:
         slots["address"] = normalise_address(address, town)  # the stored address starts with the town
     if check.ok:
@@ -169,6 +174,8 @@ def _ask(table: BenefitTable, slots: dict[str, Any], key: str, turn: Turn, lead:
     question = spec.ask(slots.get("for_self"))
     if key == "card_number" and slots.get("has_card") is True:
         question = "请说一下残疾人证号，20位，前18位和身份证号一样。"
+    if key == "address" and slots.get("address_part"):
+        question = texts.ASK_HOUSE.format(place=slots["address_part"])
     if lead and lead[-1].endswith("？"):
         question = ""  # the last sentence already asks (e.g. "申请人是您的丈夫还是妻子？")
     buttons = spec.buttons
@@ -185,6 +192,16 @@ def _misses(slots: dict[str, Any], key: str, turn: Turn) -> int:
     return misses[key]
 
 
+def _help_answer(table: BenefitTable, asked: str | None, text: str) -> HelpAnswer | None:
+    """The table's answer to a question about the application itself ("你是机器人吗", "同意是啥意思"), if any."""
+    for help_answer in table.questions:
+        if help_answer.when_asked and asked not in help_answer.when_asked:
+            continue
+        if any(word in text for word in help_answer.words):
+            return help_answer
+    return None
+
+
 def _answer_question(
     table: BenefitTable,
     slots: dict[str, Any],
@@ -194,10 +211,10 @@ def _answer_question(
     hotline: Callable[[str | None], str],
 ) -> bool:
     """Answer a question asked in the middle; False when the region must be asked first (kept for later)."""
-    for help_answer in table.questions:
-        if any(word in incoming.text for word in help_answer.words):
-            turn.say(help_answer.answer)
-            return True
+    help_answer = _help_answer(table, slots.get("requested_slot"), incoming.text)
+    if help_answer is not None:
+        turn.say(help_answer.answer)
+        return True
     if incoming.intent == "check_status":
         turn.say(texts.IN_FORM_STATUS)
         return True
@@ -251,13 +268,18 @@ def step(
     heard = listener.hear(incoming.text, requested)
     if requested and incoming.intent == "cancel_application" and incoming.confidence >= 0.8 and not heard.facts:
         heard.cancel = heard.cancel or len(incoming.text) <= 20  # the NLU's word for a short message
+    if requested and _help_answer(table, requested, incoming.text) and requested not in heard.facts:
+        heard.question = True  # "你这是电脑自动回复的吧": a question the table answers, even without 吗
     if requested and _asks_a_question(incoming, heard, requested):
         heard.question = True
         first_clause = re.split(r"[\s，,。！!；;]", incoming.text.strip(), maxsplit=1)[0]
-        if yes_or_no(first_clause) is None:
+        about_this_question = any(
+            requested in h.when_asked and any(w in incoming.text for w in h.words) for h in table.questions
+        )
+        if yes_or_no(first_clause) is None or about_this_question or _BEFORE_AGREEING.search(incoming.text):
             for key in ("pi_consent", "confirmed"):
                 heard.facts.pop(key, None)  # a question is not a yes (but "同意是同意，先问一句…" is both)
-    if heard.cancel and not heard.facts.get(requested or ""):
+    if heard.cancel and not heard.switch_to and not heard.facts.get(requested or ""):
         turn.slots = _cleared(table)
         turn.say(texts.CANCELLED)
         turn.outcome = "cancelled"

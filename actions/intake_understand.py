@@ -14,15 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.rules.benefits import BenefitTable, FieldSpec, detect_benefit
+from bot.rules.benefits import BenefitTable, FieldSpec, detect_benefit, switch_target
 from bot.rules.disability_card import validate_disability_card
 from bot.rules.field_values import (
     NO_CARD,
     Parsed,
     choice_in,
+    house_level,
     looks_like_question,
     parse_answer,
     parse_place,
+    swap_in,
 )
 from bot.rules.id_card import validate_id_number
 from bot.rules.kinship import I_AM_THEIR, MY_RELATIVE, relation_clue, sex_from_pronoun
@@ -42,7 +44,8 @@ SWITCH = re.compile(r"改|换|还是|不要.{0,6}要|不办.{0,6}办|改主意|�
 STRONG_QUESTION = re.compile(
     r"吗|？|\?|怎么|为什么|为啥|多少|能不能|是不是|多久|多长时间|咋办|咋整|啥时候|什么时候|谁能|谁可以|"
     r"干啥|干什么|做甚|有没有|中不中|行不行|要不要|需要|怎样|如何|"
-    r"(?:能|可以|有|是|中|行|会|要|用|给|算)[\u4e00-\u9fff]{0,8}不[？?。！!]*$|呢[？?。]*$|了没[？?。]*$|"
+    r"(?:能|可以|有|是|中|行|会|要|用|给|算|够|符合|合格|管)[\u4e00-\u9fff]{0,8}不[？?。！!\s]*$|问一嘴|问个事|"
+    r"呢[？?。]*$|了没[？?。]*$|"
     r"([\u4e00-\u9fff])不\1|有[\u4e00-\u9fff]{0,8}没(?:有)?(?:[？?。\s]|$)|问一句|问一下|问问|请问|想问|打听|"
     r"甚(?!至)|啥(?!也)|几(?:点|时|号|天|个|岁|年|月|分)"
 )
@@ -63,8 +66,16 @@ _MY_WORDS = re.compile(r"(?:我|俺)(?:的)?(?:电话|手机|号码|联系方式
 _THEIR_WORDS = re.compile(r"(?:他|她|申请人|老人|孩子|娃|" + "|".join(sorted(MY_RELATIVE, key=len, reverse=True)) +
                           r")(?:的)?(?:电话|手机|号码|联系方式)")  # fmt: skip
 _ADDRESS_LEAD = re.compile(r"(?:家住在|家住|住在|住址是|地址是|住址|地址|家在|住)(?!院|不|得|着|了|哪)[：:\s]*")
-_CLAUSE_END = re.compile(r"[，,。！!？?；;]|想申请|想办|要申请|申请|家里是|家是|电话|手机|身份证")
-_ERROR_CUE = r"(?:说)?(?:错了|不对|写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的)"
+# Where an address said in passing ends: punctuation, a remark in brackets or Latin letters, or the next clause
+# ("住店上镇东邑村 俺叫王翠萍 他电话…": the spaces are gone by then, so the speaker's next words end it).
+_CLAUSE_END = re.compile(
+    r"[，,。！!？?；;(（]|[A-Za-z]{2,}|想申请|想办|要申请|申请|家里是|家是|电话|手机|身份证|低保|特困|残疾|这个|那个|咋|怎么|"
+    r"(?:我|俺|他|她|咱|人家)(?:叫|是|的|们|家|今年|也|就|想|要|给|帮|现在|那|有|没|坐|腿|耳|眼)"
+)
+_ERROR_CUE = (
+    r"(?:说)?(?:还是(?:写|填|用|留|记)|改回|写成|填成|记成|应该写|要写|得写|错了|错[。，,\s]|不对|"
+    r"写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的)"
+)
 _NEW_VALUE = re.compile(r"^(?:了)?[，,\s]*(?:应该是|正确的是|改成|改为|换成|是|为|：|:)?\s*(.+)$")
 
 
@@ -103,8 +114,8 @@ def correction(text: str, table: BenefitTable, benefit_fields: tuple[str, ...]) 
     if not found:
         return None
     _, _, key, end = min(found)
-    match = _NEW_VALUE.match(text[end:])
-    value = match.group(1).strip(" 。.!！") if match else ""
+    match = _NEW_VALUE.match(text[end:].lstrip(" 。.，,"))
+    value = match.group(1).strip(" 。.!！，,") if match else ""
     return key, value or None
 
 
@@ -163,12 +174,19 @@ class Listener:
         benefit = heard.switch_to or heard.facts.get("benefit")
         if benefit:
             self.needed = self._needed_for({**self.slots, "benefit": benefit})
-        fixed = correction(text, self.table, tuple(self.table.fields))
+        fixed = correction(words, self.table, tuple(self.table.fields))
         if fixed is not None:
             key, value = fixed
             heard.corrected.add(key)
-            if value:
-                heard.take(key, parse_answer(self.table.fields[key], value, {**self.slots, **heard.facts}))
+            swapped = swap_in(self.slots.get(key), value or "") if isinstance(self.slots.get(key), str) else None
+            if swapped:  # "门牌号错了 不是502 是402"
+                heard.facts[key] = swapped
+            elif value:
+                parsed = parse_answer(self.table.fields[key], value, {**self.slots, **heard.facts})
+                heard.take(key, parsed)
+                if parsed.value is not None:  # a new address brings its own town and region
+                    heard.facts.update({k: v for k, v in parsed.also.items() if k in self.table.fields})
+                    heard.corrected.update(k for k in parsed.also if k in self.table.fields)
         if requested and not heard.corrected and requested != "benefit":
             spec = self.table.fields[requested]
             heard.take(requested, parse_answer(spec, text, {**self.slots, **heard.facts}))
@@ -190,16 +208,21 @@ class Listener:
         return self.slots.get(key) in (None, "") and key not in heard.facts
 
     def _benefit(self, text: str, heard: Heard) -> None:
-        found = detect_benefit(text)
         current = self.slots.get("benefit")
-        if found is None or found == current:
-            return
         if current is None:
-            heard.facts["benefit"] = found
-        elif SWITCH.search(text) and not STRONG_QUESTION.search(text):
-            if found == "assistive_devices" and "device" in self.needed:
-                return  # a device named while applying for devices is the device, not a switch
-            heard.switch_to = found
+            found = detect_benefit(text)
+            if found is not None:
+                heard.facts["benefit"] = found
+            return
+        target = switch_target(text, current)
+        if target is None:
+            found = detect_benefit(text)
+            if found is None or found == current or not SWITCH.search(text) or STRONG_QUESTION.search(text):
+                return
+            target = found
+        if target == "assistive_devices" and "device" in self.needed:
+            return  # a device named while applying for devices is the device, not a switch
+        heard.switch_to = target
 
     def _relations(self, text: str, heard: Heard) -> None:
         if self.slots.get("for_self") is not None and self.slots.get("proxy_relation"):
@@ -247,7 +270,7 @@ class Listener:
     def _numbers(self, text: str, heard: Heard, requested: str | None) -> None:
         for start, _end, digits in number_spans(text):
             before = text[max(0, start - 10) : start]
-            if len(digits) == 18 and "id_number" not in heard.facts:
+            if 18 <= len(digits) <= 19 and "id_number" not in heard.facts:
                 check = validate_id_number(digits)
                 if check.ok:
                     if self._missing("id_number", heard) or "id_number" in heard.corrected:
@@ -303,7 +326,7 @@ class Listener:
                 parsed = parse_place(span, {**self.slots, **heard.facts})
                 said = parsed if parsed.value is not None else said
             if said is not None:
-                heard.take("address", said, override=False)
+                self._passing_address(said, heard)
             else:
                 found = find_town(text)
                 if found and found[1]:
@@ -312,13 +335,23 @@ class Listener:
                     span = rest[: stop.start()] if stop else rest
                     parsed = parse_place(span, {**self.slots, **heard.facts})
                     if parsed.value is not None:
-                        heard.take("address", parsed, override=False)
+                        self._passing_address(parsed, heard)
         if self._missing("town", heard) and (found := find_town(text)) and found[1]:
             heard.facts["town"] = found[0]
         if self._missing("region", heard):
             region = detect_region(text) or (found[1] if (found := find_town(text)) else None)
             if region:
                 heard.facts["region"] = region
+
+    def _passing_address(self, parsed: Parsed, heard: Heard) -> None:
+        """An address said in passing: kept only when it reaches a house; "住店上镇东邑村" is kept as the village
+        (its town and region taken) and the address question then asks for the house number."""
+        if house_level(parsed.value):
+            heard.take("address", parsed, override=False)
+        else:
+            heard.facts.setdefault("address_part", parsed.value)
+            for key, value in parsed.also.items():
+                heard.facts.setdefault(key, value)
 
     def _household(self, text: str, heard: Heard, requested: str | None) -> None:
         if requested == "household" or not self._missing("household", heard):

@@ -32,13 +32,13 @@ def _redis_url() -> str | None:
         return None
 
 
-def start_stack(extra_env: dict[str, str] | None = None) -> tuple[Stack, str]:
-    """A running stack and the Redis key prefix it uses (delete its keys with `cleanup`)."""
+def start_stack(extra_env: dict[str, str] | None = None, model: Path | None = None) -> tuple[Stack, str]:
+    """A running stack (of `model`, default the current training data's) and its Redis key prefix (`cleanup`)."""
     workdir = Path(tempfile.mkdtemp(prefix="accessline-bench-"))
     prefix = "albench" + uuid.uuid4().hex[:8]
     stack = Stack(
         StackConfig(
-            model=ensure_model(),
+            model=model or ensure_model(),
             port=_free_port(),
             rasa_port=_free_port(),
             actions_port=_free_port(),

@@ -30,9 +30,10 @@ from bot.core.redaction import register_secrets
 from bot.core.security import FieldCipher
 from bot.dialogue.client import RasaClient
 from bot.escalation.delivery import TicketStreams
+from bot.escalation.fanout import ConsoleFanout
 from bot.escalation.hub import Hub
 from bot.escalation.service import EscalationService
-from bot.escalation.worker import delivery_loop
+from bot.escalation.worker import delivery_loop, fanout_loop, message_loader
 from bot.insights.recorder import TurnRecorder
 from bot.rules.routing import RoutingTable
 from bot.services import messages
@@ -42,6 +43,7 @@ from bot.services.request_limits import Limits, RequestLimiter
 from bot.staff.service import build_editor
 from bot.storage import migrate
 from bot.storage.db import make_engine, make_session_factory
+from bot.training.broadcast import ModelBroadcast, keep_announced
 from bot.training.rasa_admin import RasaAdmin
 from bot.training.runner import TrainingRunner
 from voice.engines import make_engines
@@ -90,7 +92,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
             app.state.redis = redis_asyncio.from_url(settings.redis_url)
         app.state.routing = RoutingTable.load(settings.escalation_config)
-        app.state.hub = Hub()
+        # With Redis, console events reach the consoles of every gateway (bot/escalation/fanout.py).
+        fanout = ConsoleFanout(app.state.redis, settings.redis_key_prefix) if app.state.redis is not None else None
+        app.state.hub = Hub(fanout)
         protection = build_protection(
             settings, app.state.redis, app.state.sessions, app.state.cipher, app.state.secrets["data_key"]
         )
@@ -101,12 +105,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.conversations = protection.conversations
         app.state.tracker_expiry = protection.tracker_expiry
         streams = TicketStreams(
-            app.state.redis, list(app.state.routing.queue_names), f"gateway-{os.getpid()}", settings.redis_key_prefix
-        )
+            app.state.redis, list(app.state.routing.queue_names),
+            fanout.origin if fanout else f"gateway-{os.getpid()}", settings.redis_key_prefix,
+        )  # fmt: skip
         app.state.escalation = EscalationService(
             app.state.sessions, app.state.cipher, app.state.routing, streams, app.state.dialogue, app.state.hub,
             expiry=protection.tracker_expiry,
         )  # fmt: skip
+        app.state.hub.set_message_loader(message_loader(app.state.escalation))
         app.state.tts, app.state.stt = make_engines(settings)
         app.state.keypad = KeypadMenus()
         app.state.turn_recorder = TurnRecorder(
@@ -126,11 +132,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.sessions,
             RasaAdmin(settings.rasa_url, settings.rasa_token),
             app.state.faq_editor.store.locked,
+            broadcast=ModelBroadcast(app.state.redis, settings.redis_key_prefix) if app.state.redis else None,
         )
         if settings.training_runner:
             app.state.training.start()
         stop_delivery = asyncio.Event()
         delivery = asyncio.create_task(delivery_loop(app.state.escalation, stop_delivery))
+        relay = asyncio.create_task(fanout_loop(app.state.hub, stop_delivery))
+        announcer = None
+        if app.state.training.broadcast is not None:  # the registry's live model, kept announced to Rasa replicas
+            announcer = asyncio.create_task(keep_announced(app.state.training.broadcast, app.state.sessions,
+                                                           stop_delivery))  # fmt: skip
         app.state.request_limiter = RequestLimiter(
             app.state.redis,
             f"{settings.redis_key_prefix}:rate",
@@ -148,6 +160,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.training.stop()
         await app.state.turn_recorder.close()
         await delivery
+        await relay
+        if announcer is not None:
+            await announcer
         await chores
         await app.state.dialogue.close()
         if app.state.redis is not None:

@@ -21,8 +21,8 @@ find_python310() {
   exit 1
 }
 
-ensure_env() {  # name, link, pip args...
-  local name=$1 link=$2; shift 2
+ensure_env() {  # name, link, extra requirements file installed by hash without dependencies (or ""), pip args...
+  local name=$1 link=$2 hashed=$3; shift 3
   local dir="$cache/$name"
   # One builder per environment: parallel checkouts (CI, worktrees) wait for it instead of deleting each other's work.
   exec 9>"$cache/$name.lock"
@@ -32,6 +32,9 @@ ensure_env() {  # name, link, pip args...
     rm -rf "$dir"
     "$PY" -m venv "$dir"
     "$dir/bin/pip" install --progress-bar off "$@"
+    if [ -n "$hashed" ]; then
+      "$dir/bin/pip" install --progress-bar off --require-hashes --no-deps -r "$hashed"
+    fi
     touch "$dir/.complete"
   fi
   flock -u 9
@@ -39,8 +42,8 @@ ensure_env() {  # name, link, pip args...
 }
 
 PY=$(find_python310)
-rasa_hash=$(cat requirements/rasa.txt | sha256sum | cut -c1-12)
+rasa_hash=$(cat requirements/rasa.txt requirements/rasa-embed.txt | sha256sum | cut -c1-12)
 gw_hash=$(cat requirements/gateway.txt requirements/dev.txt | sha256sum | cut -c1-12)
-ensure_env "rasa-$rasa_hash" .venv-rasa -r requirements/rasa.txt
-ensure_env "gw-$gw_hash" .venv-gw -r requirements/gateway.txt -r requirements/dev.txt
+ensure_env "rasa-$rasa_hash" .venv-rasa requirements/rasa-embed.txt -r requirements/rasa.txt
+ensure_env "gw-$gw_hash" .venv-gw "" -r requirements/gateway.txt -r requirements/dev.txt
 echo ">> environments ready: .venv-rasa -> $(readlink .venv-rasa), .venv-gw -> $(readlink .venv-gw)"

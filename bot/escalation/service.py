@@ -76,6 +76,7 @@ class EscalationService:
         contact_phone: str | None = None,
         callback: bool = False,
         last_user_text: str | None = None,
+        line: str | None = None,
     ) -> dict[str, Any]:
         """Store a ticket with the conversation so far, deliver it, and say where the resident is in the queue."""
         with self.sessions() as session:
@@ -105,7 +106,7 @@ class EscalationService:
                 session, self.cipher, self.routing, sender_id=sender_id, reason=reason, region=region,
                 channel=channel, topic=topic, summary=summary,
                 transcript=transcript, contact_phone=contact_phone,
-                application_reference=latest_application, callback=callback,
+                application_reference=latest_application, callback=callback, line=line,
             )  # fmt: skip
             delivered = await self.streams.publish(ticket.id, ticket.queue, ticket.priority)
             if delivered:

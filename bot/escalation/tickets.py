@@ -72,9 +72,11 @@ def create_ticket(
     contact_phone: str | None = None,
     application_reference: str | None = None,
     callback: bool = False,
+    line: str | None = None,
 ) -> Ticket:
-    """Store the ticket (durable before anything else happens to it)."""
-    queue = routing.queue_for(region, topic, danger=reason == "danger")
+    """Store the ticket (durable before anything else happens to it). `line`: the hotline the resident asked for."""
+    danger = reason == "danger"
+    queue = routing.line_for(region, line) if line and not danger else routing.queue_for(region, topic, danger=danger)
     created = now()
     ticket = Ticket(
         id=new_ticket_id(),

@@ -1,4 +1,5 @@
-"""`python -m bot.launcher` — train if needed, start the stack, stop it on Ctrl-C (used by `make run`)."""
+"""`python -m bot.launcher` — start the stack from the registry's live model (trained only if none is live),
+stop it on Ctrl-C (used by `make run`)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import sys
 import threading
 
 from bot.core.config import get_settings
-from bot.launcher.model import ensure_model
+from bot.launcher.registry import startup_model
 from bot.launcher.stack import Stack, StackConfig
 
 
 def main() -> int:
     settings = get_settings()
-    model = ensure_model()
+    model = startup_model(settings.effective_database_url)  # the registry's live model, or a trained one
     redis = settings.redis_url or "REDIS_URL not set, conversations kept in memory by Rasa"
     database = settings.database_url or f"DATABASE_URL not set, SQLite at {settings.effective_database_url}"
     print(f">> redis: {redis}\n>> database: {database}", flush=True)

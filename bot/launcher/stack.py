@@ -34,6 +34,11 @@ class StackConfig:
     tracker_expiry_seconds: int = 7 * 24 * 3600
     redis_key_prefix: str = "accessline"
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Behind a load balancer (bot/launcher/cluster.py) each tier calls the next one through it: unset = this stack's
+    # own processes.
+    rasa_url: str | None = None  # what the gateway calls for Rasa
+    actions_url: str | None = None  # what Rasa and the gateway call for the action server
+    gateway_url: str | None = None  # what the action server calls for the gateway
     # Sanic worker processes of the Rasa server (each loads the model: ~560 MiB more per worker). Rasa allows more
     # than one only with the Redis lock store, so without REDIS_URL it stays at one.
     rasa_workers: int = field(default_factory=lambda: int(os.environ.get("RASA_WORKERS") or 1))
@@ -41,7 +46,8 @@ class StackConfig:
 
 def write_endpoints(config: StackConfig) -> Path:
     """Rasa's endpoints file: action server, and Redis tracker + lock store when REDIS_URL is set."""
-    endpoints: dict = {"action_endpoint": {"url": f"http://127.0.0.1:{config.actions_port}/webhook"}}
+    actions = config.actions_url or f"http://127.0.0.1:{config.actions_port}"
+    endpoints: dict = {"action_endpoint": {"url": f"{actions}/webhook"}}
     if config.redis_url:
         url = urlsplit(config.redis_url)
         redis = {
@@ -104,7 +110,7 @@ class Stack:
             "SANIC_HOST": "127.0.0.1",
             "INTERNAL_API_TOKEN": self.internal_token,
             "REDIS_KEY_PREFIX": self.config.redis_key_prefix,
-            "ACCESSLINE_GATEWAY_URL": self.url,
+            "ACCESSLINE_GATEWAY_URL": self.config.gateway_url or self.url,
         }
         command = [str(rasa_executable()), "run", "actions", "--actions", "actions",
                    "-p", str(self.config.actions_port)]  # fmt: skip
@@ -116,9 +122,12 @@ class Stack:
         if self.config.rasa_workers > workers:
             print(">> RASA_WORKERS > 1 needs REDIS_URL (Rasa's Redis lock store): starting one worker", flush=True)
         if workers > 1:
-            print(">> RASA_WORKERS > 1: a model swapped in by staff retraining (PUT /model) reaches one worker only;"
-                  " restart the stack after a retrain", flush=True)  # fmt: skip
+            print(">> RASA_WORKERS > 1: a model put live reaches one Sanic worker only; scale Rasa by replicas"
+                  " (make cluster, docs/scaling.md), each one worker", flush=True)  # fmt: skip
         env["SANIC_WORKERS"] = str(workers)
+        if self.config.redis_url:  # bot/launcher/model_watch.py: load the model the registry puts live
+            env["ACCESSLINE_MODEL_WATCH_REDIS"] = self.config.redis_url
+            env["REDIS_KEY_PREFIX"] = self.config.redis_key_prefix
         env["ACCESSLINE_RASA_TOKEN_FILE"] = str(self.write_token_file())
         python = rasa_executable().with_name("python")  # bot.launcher.rasa_main: Rasa's CLI plus rasa_speedups
         command = [
@@ -143,9 +152,9 @@ class Stack:
             dict(os.environ)
             | {
                 "PORT": str(self.config.port),
-                "RASA_URL": f"http://127.0.0.1:{self.config.rasa_port}",
+                "RASA_URL": self.config.rasa_url or f"http://127.0.0.1:{self.config.rasa_port}",
                 "RASA_TOKEN": self.token,
-                "ACTION_SERVER_URL": f"http://127.0.0.1:{self.config.actions_port}",
+                "ACTION_SERVER_URL": self.config.actions_url or f"http://127.0.0.1:{self.config.actions_port}",
                 "INTERNAL_API_TOKEN": self.internal_token,
                 "VOICE_WS_TOKEN": self.voice_ws_token,
                 "REDIS_KEY_PREFIX": self.config.redis_key_prefix,

@@ -109,6 +109,7 @@ class HelpAnswer:
     key: str
     words: tuple[str, ...]
     answer: str
+    when_asked: tuple[str, ...] = ()  # only while these fields are asked (empty: at any step)
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ def parse_table(raw: dict[str, Any]) -> BenefitTable:
     if not benefits:
         raise TableError("no benefits")
     questions = tuple(
-        HelpAnswer(key, _tuple(spec.get("words")), str(spec["answer"]))
+        HelpAnswer(key, _tuple(spec.get("words")), str(spec["answer"]), _tuple(spec.get("when_asked")))
         for key, spec in (raw.get("questions") or {}).items()
     )
     return BenefitTable(fields, benefits, questions)
@@ -248,7 +249,9 @@ def detect_benefit(text: str | None) -> str | None:
     """The benefit a request names (typed or as an ASR transcript gives it), or None.
 
     The longest matching word wins (机动轮椅车燃油补贴 is the fuel subsidy, not a wheelchair). A weak word (a device:
-    "坐轮椅") counts when nothing else is named, or when it is asked for ("要个轮椅") before anything else is named."""
+    "坐轮椅"; a barrier at home: "门槛高") counts when nothing else is named, or when it is asked for ("要个轮椅")
+    before anything else is named; among weak words only, the benefit with most of them wins ("坐轮椅 … 门槛贼高
+    厕所是旱厕 … 听说有给改的" is about the home)."""
     mentions = benefit_mentions(text)
     strong = [m for m in mentions if not m[3]]
     asked = [m for m in mentions if m[3] and _ASKED_FOR.search((text or "")[max(0, m[0] - 4) : m[0]])]
@@ -256,7 +259,42 @@ def detect_benefit(text: str | None) -> str | None:
         return min(asked)[2]
     if strong:
         return strong[0][2]
-    return mentions[0][2] if mentions else None
+    if not mentions:
+        return None
+    evidence: dict[str, set[int]] = {}
+    for start, length, key, _weak in mentions:
+        evidence.setdefault(key, set()).update(range(start, start + length))
+    first = {key: min(m[0] for m in mentions if m[2] == key) for key in evidence}
+    return max(evidence, key=lambda key: (len(evidence[key]), -first[key]))
+
+
+_SWITCH_BEFORE = re.compile(
+    r"(?:改成|换成|改为|改办|换办|改申请|还是办|还是申请|还是要|还是弄|还是整|那就办|就办|要办|想办|先办|办个|申请|"
+    r"要个|弄个|整个|改|换)(?:那个|个|一个)?$"
+)
+_SWITCH_AFTER = re.compile(
+    r"^(?:吧|是吧|呢|对吧)?[？?，,\s]*(?:办那个|要那个|就办这个|办这个|申请那个|就要这个|办这个吧)"
+)
+_MISSPOKE = re.compile(r"说岔了|说错了|搞错了|弄错了|改主意|想错了|记错了|其实")
+
+
+def switch_target(text: str | None, current: str | None) -> str | None:
+    """The benefit a message switches to while applying for `current`: one named right after 改成/换成/还是办/先办个
+    or followed by "办那个", even inside a question ("那生活补贴是不是整不了 那给他改成护理补贴吧"); or the one
+    named last after "说岔了 / 改主意". None when no other benefit is chosen."""
+    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text or "")
+    others = sorted((m for m in benefit_mentions(text) if m[2] != current), key=lambda m: m[0])
+    chosen = [
+        m
+        for m in others
+        if _SWITCH_BEFORE.search(text[max(0, m[0] - 6) : m[0]]) or _SWITCH_AFTER.match(text[m[0] + m[1] :])
+    ]
+    if chosen:
+        return chosen[-1][2]
+    strong = [m for m in others if not m[3]]
+    if strong and _MISSPOKE.search(text):
+        return strong[-1][2]
+    return None
 
 
 _REQUEST = re.compile(

@@ -1,29 +1,249 @@
-"""Danger to life or safety: recognised by plain keywords (a safety net that never depends on the model)."""
+"""Danger to life or safety: recognised by rules (a safety net that never depends on the model).
+
+`assess(text)` says which kind of danger a message speaks of (self-harm, violence, a fall, fire …), or None.
+Patterns allow words in between ("被我哥拿棍子打得满头是血"). Everyday uses of the same characters (打电话, 打疫苗,
+笑死了, 火车票, 补贴被砍了) are removed before matching, and a danger named only inside a condition ("要是着火了咋办",
+"万一摔倒了起不来怎么办"), asked about in general ("残疾人被虐待了找哪个部门") or long past is a policy question, not
+an emergency. What the bot then says is in bot/rules/danger_replies.py.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-EMERGENCY_MESSAGE = (
-    "您的安全最要紧！请马上打电话求助：有危险或被人伤害，打110；受伤、生病、摔倒起不来，打120；着火了，打119。"
+from bot.rules.danger_replies import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE
+
+__all__ = ["EMERGENCY_FOLLOW_UP", "EMERGENCY_MESSAGE", "Danger", "assess", "is_danger", "is_hypothetical"]
+
+MAX_CHARS = 2000  # rules look at the first 2,000 characters only (the gateway bounds messages before this)
+
+
+def _words(*lines: str) -> str:
+    """Regex alternatives written one after another, separated by spaces (several lines allowed)."""
+    return "|".join(word for line in lines for word in line.split())
+
+
+def _group(*lines: str) -> str:
+    return f"(?:{_words(*lines)})"
+
+
+_KIN = _group(
+    "我 俺 咱 他 她 人 老人 孩子 娃 儿子 闺女 女儿 姑娘 小子 爸 妈 爹 娘 爷爷 奶奶 姥姥 姥爷",
+    "外公 外婆 老伴 老头 老太太 老婆 媳妇 丈夫 老公 男人 哥 弟 姐 妹 叔 婶 舅 姨 侄 孙 邻居 家里人",
 )
-EMERGENCY_FOLLOW_UP = "我已经把您的情况紧急转给人工客服，他们会尽快联系您。能说话的话，请告诉我您在哪里。"
+_THINGS = _words("证 卡 本 钱 单 表 材料 手机 钥匙 东西 工作 地方 人工 号 密码 信 补贴 文件")
+_DAILY_DA = _group(
+    "零工 短工 工 针 疫苗 吊瓶 点滴 胰岛素 车 的 扫 听 算 扰 开 印 折 卡 字 麻将 牌 球 包 款 钱 分 发 回",
+    "官腔 太极 哈哈 交道 招呼 比方 游戏 架子 底 光棍 呼噜 喷嚏 哈欠 嗝 盹 水 饭 酱油 趣 造 通 理 点 磨 样 拼 仗",
+)
 
-_DANGER = re.compile(
-    r"(自杀|轻生|不想活|活不下去|想死|去死|割腕|跳楼|跳河|喝农药|安眠药.{0,4}(吃|吞)"
-    r"|救命|着火|失火|起火|火灾|煤气泄漏|燃气泄漏|漏气"
-    r"|摔倒.{0,6}(起不来|爬不起来|没人)|跌倒.{0,6}(起不来|没人)|起不来了|动不了了|喘不上气|晕倒"
-    r"|(打|虐待|殴打|打骂|家暴).{0,4}(我|他|她|老人|孩子)|被(打|虐待|殴打|家暴|锁|关)|家暴"
-    r"|锁在.{0,6}(家|屋|房)|出不去|被困)"
+# Everyday uses of danger characters, removed before matching.
+_EVERYDAY = re.compile(
+    _words(
+        r"打.{0,6}(?:电话|手机|座机|号码|热线|老年机|小灵通|微信|视频) 打\d{3,} 打(?:我|他|她)?(?:这个|这个号|那个号)",
+        f"打{_DAILY_DA}",
+        r"(?:笑|累|气|烦|热|急|困|馋|美|乐|羡慕|吓|忙|饿|渴)死(?:了|我|人|啦) 想死(?:你|您|我)了",
+        "火车 火锅 火腿 火柴 发火 上火 火化 火葬 火候 火气 火爆 火热 火速 炉火 灯火 烟火 鞭炮",
+        r"(?:补贴|钱|工资|名额|低保|指标|额度|待遇|经费|预算|项目)\S{0,4}被\S{0,2}砍 砍价 砍柴 砍树",
+        r"轮胎漏气 车胎漏气 轮椅.{0,4}漏气 摔了一跤以后 摔伤以后 摔伤后",
+    )
+)
+
+_SELF_HARM = _words(
+    r"自杀 轻生 寻短见 寻死 不想活 不活了 活不下去 活着(?:没|有啥|有什么|还有啥|还有什么)?\S{0,2}意思",
+    "活着没劲 活够了 不如死了 死了算了 死了得了 死了干净 一死了之 一了百了",
+    "(?:我|俺)(?:还不如|干脆|想)?去死 想死 割腕 跳楼 跳河 上吊 卧轨 了结(?:自己|我自己|这条命)",
+    "结束(?:自己的|我的)?生命 不想再?醒来 活着就是(?:个)?拖累 遗书 交代后事",
+    r"(?:攒|藏|存)(?:了|下|着|好)?\S{0,8}(?:安眠药|药片|药) 药\S{0,4}(?:攒|藏|存)(?:够|好|了)",
+)
+# Softer signs of despair: danger unless the same message asks for a service (a policy question).
+_SOFT = re.compile(_words("不想(?:再)?拖累 想不开 撑不下去 熬不下去 没活路 没法活"))
+_ASKS_SERVICE = re.compile(
+    _words("申请 补贴 养老院 托养 护理 救助 能办 办理 有没有 政策 服务 去哪 哪里 哪儿 能不能 可以")
+)
+
+_PATTERNS: tuple[tuple[str, str], ...] = (
+    ("self_harm", _SELF_HARM),
+    (
+        "weapon",
+        _words(
+            "(?:拿|拎|举|握|提|抄|抡|挥|持)(?:着|起)?(?:把|一把)?(?:菜刀|刀|斧子|斧头|剪刀|锤子|砖头|铁锹|棍子|棒子)",
+            "动刀 要砍 要杀 砍人 杀人 捅人 要打死",
+        ),
+    ),
+    (
+        "violence",
+        _words(
+            r"被\S{0,10}?(?:打|揍|砍|捅|扎伤|踹|踢|掐|殴打|推倒|打伤|虐待|家暴|强奸|性侵|欺负得)",
+            r"打得\S{0,8}(?:流血|出血|淌血|是血|骨折|青|紫|肿|住院|下不了床|起不来|半死|头破|晕)",
+            rf"{_KIN}\S{{0,6}}(?:打|揍|殴打|打骂|踹|踢|掐|虐待)(?:了|过)?{_KIN}",
+            "家暴 虐待 强奸 性侵 救命 快来人 救救",
+        ),
+    ),
+    (
+        "confinement",
+        _words(
+            r"关起来 关在\S{0,6}(?:屋|家|房|笼|地下室|柴房|院|棚|圈) 锁在\S{0,6}(?:家|屋|房|院|里)",
+            r"被锁 被关 锁起来 拴起来 铁链 绑起来 捆起来 不让\S{0,4}出门 关了好几天",
+        ),
+    ),
+    (
+        "fall",
+        _words(
+            r"(?:摔|跌|栽|滑|绊)(?:倒|了|下)\S{0,10}"
+            r"(?:起不来|爬不起来|站不起来|动不了|不能动|没人|叫不醒|没反应|昏|流血|出血|骨折)",
+            "倒在地上 起不来了 爬不起来",
+        ),
+    ),
+    (
+        "cold",
+        _words(
+            r"冻(?:得|的|僵|坏|伤|晕|麻)\S{0,8}(?:起不来|动不了|不行|没知觉|说不出话|不会动) 冻僵",
+            r"(?:外面|外头|路上|路边|雪地|雪里|冰上|门外|院里|街上)\S{0,8}(?:起不来|爬不起来|动不了|一宿|一夜|冻)",
+        ),
+    ),
+    (
+        "trapped",
+        _words(
+            r"困在 被困 卡在电梯 (?:电梯|厕所|卫生间)\S{0,14}?(?:困|卡住|卡在|出不来|关在里面)",
+            r"(?:电梯|屋|厕所|卫生间)里\S{0,4}出不来",
+        ),
+    ),
+    (
+        "traffic",
+        _words(
+            "(?:马路|路|道|十字路口|路口|车道|公路|高速)(?:中间|当中|正中|上下不来)",
+            r"(?:盲人|看不见|轮椅|拐杖|导盲)\S{0,12}(?:过不去|车来车往|车太多|被车|困在路)",
+        ),
+    ),
+    (
+        "missing",
+        _words(
+            rf"走丢 走失 失踪 失联 {_KIN}\S?丢了 (?:出去|出门)\S{{0,10}}(?:还没回来|没回来|没回家|找不到|找不着)",
+            rf"{_KIN}(?:(?!{_THINGS})\S){{0,8}}?"
+            "(?:(?<![看听])不见了|找不着了|找不到了|联系不上|一宿没回|一夜没回|没回家|还没回来)",
+        ),
+    ),
+    (
+        "seizure",
+        _words(
+            r"(?:抽搐|抽风|抽羊角风|癫痫|羊角风|羊癫疯)\S{0,10}"
+            "(?:不停|停不下|止不住|一直|还在抽|没停|好几分钟|十几分钟|半天|没醒|叫不醒|醒不过来|不省人事|口吐白沫|发作了|犯了)",
+            "口吐白沫 一直在抽 抽个不停",
+        ),
+    ),
+    (
+        "poisoning",
+        _words(
+            r"吃错(?:了)?药 药\S{0,4}吃多了 吃多了\S{0,2}药 多吃了\S{0,6}药 一下\S{0,2}吃了\S{0,6}(?:片|粒|瓶|盒)",
+            r"喝(?:了)?\S{0,3}(?:农药|敌敌畏|百草枯|老鼠药|消毒液|洗衣液|汽油|84)",
+            r"吃了\S{0,3}(?:老鼠药|耗子药) 误食 误服 中毒",
+        ),
+    ),
+    ("fire", _words("着火 失火 起火 火灾 烧起来 冒烟 着了火 火着起来 大火")),
+    (
+        "gas",
+        _words(
+            r"(?:煤气|燃气|天然气|液化气|臭鸡蛋)\S{0,2}味 (?:煤气|燃气|天然气|液化气|气罐)\S{0,4}(?:泄漏|漏|没关) 漏气"
+        ),
+    ),
+    (
+        "medical",
+        _words(
+            r"被\S{0,4}车\S{0,2}(?:撞|轧|压) 出车祸 车祸 (?:中风|脑梗|脑出血|心梗|心脏病)\S{0,3}(?:了|犯了|发作)",
+            "晕倒 昏倒 昏过去 晕过去 不省人事 叫不醒 没气了 没呼吸 喘不上气 喘不过气",
+        ),
+    ),
+)
+_COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in _PATTERNS)
+
+# Sudden physical events: a message that also asks for a benefit speaks of the past ("车祸致残能办残疾证吗").
+_PHYSICAL = frozenset({"fall", "cold", "trapped", "traffic", "seizure", "poisoning", "fire", "gas", "medical"})
+_ASKS_BENEFIT = re.compile(
+    _words("申请 补贴 补助 救助 报销 赔偿 保险 能办 办证 残疾证 评残 鉴定 致残 以后 后遗症 康复 偏瘫 瘫痪")
+)
+_PAST = re.compile(_words("去年 前年 上个月 上月 上回 以前 之前 那年 小时候 年前 几年 多年 早年 当年 年轻时 那次"))
+_CONDITION = re.compile(_words("要是 如果 万一 假如 假设 假若 若是 倘若 一旦 遇到 碰到 遇上 碰上 预防 防止 避免 以防"))
+_QUESTION = re.compile(r"怎么|咋|该|吗|呢|[？?]|找谁|谁|哪|有没有|能不能|可以|啥|什么")
+_CLAUSE_END = re.compile(r"[，,。；;！!？?]|的话|就|时候|怎么|咋|该")
+_GENERAL_ASK = re.compile(
+    _words("找谁 找哪 哪个部门 哪里求助 去哪 怎么维权 怎么处理 谁管 归谁管 有什么(?:政策|规定|保护) 管不管")
+)
+_FIRST_PERSON = re.compile(
+    _words(
+        "我 俺 咱 家 爸 妈 爹 娘 孩子 娃 儿子 闺女 女儿 老伴 媳妇 丈夫 老公 爷爷 奶奶 姥 外公 外婆",
+        "哥 弟 姐 妹 邻居 现在 正在 刚才 快",
+    )
 )
 
 
-# "有事打我电话", "打我这个就行" (call me), "打零工" (odd jobs): everyday 打, not a beating.
-_CALLING = re.compile(
-    r"打.{0,6}(?:电话|手机|座机|号码|老年机|小灵通|微信)|打(?:我|他|她)?(?:这个|这个号|那个号)|打(?:零工|短工|工|针|车|扫|听|算|扰|开|印|折)"
-)
+@dataclass(frozen=True)
+class Danger:
+    kind: str  # self_harm, weapon, violence, confinement, fall, cold, trapped, traffic, missing, seizure, poisoning …
+    start: int  # where in the (cleaned) text the sign was found
+    end: int
+
+
+def _clean(text: str) -> str:
+    return _EVERYDAY.sub(lambda m: "·" * len(m.group(0)), re.sub(r"\s+", "", text[:MAX_CHARS]))
+
+
+def _inside_condition(text: str, at: int) -> bool:
+    """True when position `at` lies in a conditional clause of a question ("要是…着火了咋办", "怎么预防摔倒")."""
+    if not _QUESTION.search(text):
+        return False
+    for marker in _CONDITION.finditer(text, 0, at + 1):
+        end = _CLAUSE_END.search(text, marker.end())
+        if end is None or end.start() >= at:
+            return True
+    return False
+
+
+def _signs(text: str) -> list[Danger]:
+    found = [Danger(kind, m.start(), m.end()) for kind, pattern in _COMPILED for m in pattern.finditer(text)]
+    if not _ASKS_SERVICE.search(text):
+        found += [Danger("self_harm", m.start(), m.end()) for m in _SOFT.finditer(text)]
+    return found
+
+
+def is_hypothetical(text: str | None) -> bool:
+    """True when the message names a danger only as a condition or a general question ("要是…咋办", "被打了找谁"),
+    or, naming none the rules know, is itself a conditional question ("要是地震了咋办")."""
+    if not text:
+        return False
+    clean = _clean(text)
+    signs = _signs(clean)
+    if not signs:
+        return bool(_QUESTION.search(clean)) and any(
+            _inside_condition(clean, m.end()) for m in _CONDITION.finditer(clean)
+        )
+    return all(_not_happening(clean, sign) for sign in signs)
+
+
+def _not_happening(text: str, sign: Danger) -> bool:
+    if _inside_condition(text, sign.start):
+        return True
+    if sign.kind != "self_harm" and _PAST.search(text, 0, sign.start):
+        return True
+    if sign.kind in _PHYSICAL and _ASKS_BENEFIT.search(text):
+        return True
+    general = _GENERAL_ASK.search(text) and not _FIRST_PERSON.search(text)
+    return bool(general) and sign.kind != "self_harm"
+
+
+def assess(text: str | None) -> Danger | None:
+    """The most urgent danger the message speaks of, or None (none, or only hypothetical / in general)."""
+    if not text:
+        return None
+    clean = _clean(text)
+    signs = [sign for sign in _signs(clean) if not _not_happening(clean, sign)]
+    if not signs:
+        return None
+    order = [kind for kind, _ in _PATTERNS]
+    return min(signs, key=lambda sign: (order.index(sign.kind), sign.start))
 
 
 def is_danger(text: str | None) -> bool:
-    """True when the message speaks of danger to someone's life or safety."""
-    return bool(text) and bool(_DANGER.search(_CALLING.sub("", text)))
+    """True when the message speaks of danger to someone's life or safety happening now."""
+    return assess(text) is not None

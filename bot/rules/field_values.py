@@ -82,12 +82,24 @@ def parse_consent(text: str) -> Parsed:
     return Parsed(answer, None if answer is not None else "请说“同意”或“不同意”。")
 
 
+_NOT_SELF = re.compile(
+    r"不是(?:给|为|替)?(?:我|俺)?(?:自己|本人|我|俺)|(?:我|俺)?不是(?:给|为)(?:我|俺)|不给(?:我|俺)?自己"
+)
+_SELF = ("自己", "本人", "我本人", "我的", "给我办", "给我申请", "是我")
+_FOR_OTHERS = ("家人", "帮", "代", "替", "别人", "家里人", "邻居", "朋友")
+
+
 def parse_for_self(text: str) -> Parsed:
-    if any(word in text for word in ("自己", "本人", "我本人", "我的", "给我办", "给我申请", "是我")):
-        return Parsed(True)
+    """ "给自己" / "帮我妈"; a story is read for its negation first ("不是 俺不是给自己整 … 俺妈…" is for family)."""
     clue = relation_answer(text)
-    if clue is not None or any(word in text for word in ("家人", "帮", "代", "替", "别人", "家里人")):
+    if _NOT_SELF.search(text):
         return Parsed(False)
+    if any(word in text for word in _SELF) and (clue is None or len(text) <= 12):
+        return Parsed(True)
+    if clue is not None or any(word in text for word in _FOR_OTHERS):
+        return Parsed(False)
+    if any(word in text for word in _SELF):
+        return Parsed(True)
     return Parsed(None, "请说“给自己”或“帮家人”。")
 
 
@@ -107,6 +119,9 @@ def read_name(text: str) -> str | None:
     if spelled:
         return spelled
     pieces = [p for p in re.split(r"[\s，,。；;、]+", raw) if p]
+    han = [p for p in pieces if re.search(r"[\u4e00-\u9fff]", p)]
+    if len(han) == 1 and han[0] != pieces[0]:  # "shen bao guo, 申保国": the one piece in characters
+        return _name_in(han[0])
     return _name_in(pieces[0]) if pieces else None
 
 
@@ -152,20 +167,91 @@ def parse_card(text: str, slots: dict[str, Any]) -> Parsed:
     return Parsed(None, check.message)
 
 
+_FILLERS = re.compile(r"那嘎达|那疙瘩|那旮旯|那块儿|那个|这个|就是|那边的|那边")
+_ASKING = re.compile(r"问一下|问一句|问一嘴|问个事|请问|想问|打听|[？?]$")
+_PLACE_STOP = re.compile(r"[，,。！!？?；;(（]|[A-Za-z]{2,}")
+_AFTER_TOWN_FILLER = re.compile(r"^(?:上|里|那边|这边|那嘎达|那疙瘩|那旮旯|那块|这块|那儿|那里|这里|管|那片|附近)?"
+                                r"(?:的|了|呢|啊|吧|哈|管)*$")  # fmt: skip
+_BEFORE_TOWN_FILLER = re.compile(r"(?:就是|就在|是|在|属于|归|都是)+$")
+
+
+def _town_last(clean: str) -> str | None:
+    """ "南马村 东头 3号 店上的", "光明社区…二零幺 就是绥芬河镇上": the details first, the town at the end."""
+    found = find_town(clean)
+    if not found or found[2] == 0 or not found[1]:
+        return None
+    before = re.sub(r"\s+", "", clean[: found[2]]).strip(_TRIM)
+    before = _BEFORE_TOWN_FILLER.sub("", before).strip(_TRIM)
+    after = re.sub(r"\s+", "", clean[found[3] :]).strip(_TRIM)
+    if not before or not _AFTER_TOWN_FILLER.match(after) or _PLACE_STOP.search(before):
+        return None
+    return found[0] + before if has_detail(found[0] + before) else None
+
+
+_HOUSE_LEVEL = re.compile(r"\d|号|组|队|单元|室|栋|幢|层|楼|排|户|巷|胡同|门牌|[一二三四五六七八九十]+(?:组|队|号)")
+_NO_HOUSE_NUMBER = re.compile(r"没有?(?:门牌|号)|没门牌|就这些|就这个地址|就是这个|就住村里|村里没号")
+
+
+def house_level(address: str) -> bool:
+    """True when an address reaches a house (a number, 号, 组, 单元 …), not only a village or a community."""
+    return bool(_HOUSE_LEVEL.search(address))
+
+
+def complete_address(part: str, answer: str) -> str | None:
+    """The house said after a village heard earlier: "店上镇东邑村" + "后巷7号" → "店上镇东邑村后巷7号";
+    "阜宁镇亮子川村" + "亮子川二组6号" → "阜宁镇亮子川村二组6号"; "没有门牌号" keeps the village. None when the answer
+    names its own town (a different address)."""
+    clean = re.sub(r"\s+", "", answer.strip(_TRIM))
+    if _NO_HOUSE_NUMBER.search(clean):
+        return part
+    if find_town(clean) or re.search(r"镇|乡|街道", clean[:7]) or not house_level(clean):
+        return None
+    found = find_town(part)
+    town = found[0] if found and found[2] == 0 else ""
+    village = part[len(town) :]
+    stem = re.sub(r"(?:村|屯|社区|小区)$", "", village)
+    if village and clean.startswith(village):
+        return town + clean
+    if village and village in clean:
+        return town + clean[clean.index(village) :]
+    if len(stem) >= 2 and clean.startswith(stem) and clean[len(stem) : len(stem) + 1] not in ("镇", "乡", "街"):
+        return town + village + clean[len(stem) :]
+    return part + clean
+
+
 def parse_place(text: str, slots: dict[str, Any]) -> Parsed:
     """An address: also gives the town and the region when they are in it. It starts at the town named, or after
-    the last "住在 / 搬到 / 地址是" (what comes before is the story)."""
-    clean = text.strip(_TRIM)
+    the last "住在 / 搬到 / 地址是" (what comes before is the story); a town said last ("南马村3号，店上的") is moved
+    to the front; it ends before a remark in brackets, words in Latin letters or the next clause (unless the first
+    clause is the town alone: "成家川街道，成家川村新村路4号")."""
+    clean = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text.strip(_TRIM))
+    if _ASKING.search(clean) or (looks_like_question(clean) and not find_town(clean)) or re.search(r"不是|错了", clean):
+        return Parsed(None, "请说一下详细地址，比如哪个村、哪个小区、门牌号。")
+    part = slots.get("address_part")
+    if part and (whole := complete_address(part, clean)):
+        found = find_town(whole)
+        also = {"town": found[0], **({"region": found[1]} if found[1] else {})} if found else {}
+        return Parsed(normalise_address(whole, also.get("town") or slots.get("town")), None, also)
     leads = list(
         re.finditer(r"(?:家住在|家住|住在|现在住|现住|搬到了|搬到|住址是|地址是|住址|地址|家在|住)[：:\s]*", clean)
     )
     if leads:
         clean = clean[leads[-1].end() :]
+    clean = _town_last(clean) or clean
     found_town = find_town(clean)
     if found_town and found_town[2] > 0 and found_town[1]:
         clean = clean[found_town[2] :]
-    clean = re.split(r"[，,。！!？?；;]", clean)[0].strip(_TRIM) or clean
-    if looks_like_question(clean) or not (3 <= len(clean) <= 100) or re.search(r"\d{7}", clean):
+    clean = _FILLERS.sub("", clean)
+    clauses = [c.strip(_TRIM) for c in _PLACE_STOP.split(clean)]
+    first = clauses[0] if clauses and clauses[0] else clean
+    following = clauses[1] if len(clauses) > 1 else ""
+    other_town = find_town(following) if following else None
+    same_town = other_town is None or other_town[0] == ((find_town(first) or ("",))[0])
+    if following and has_detail(following) and same_town:
+        if not has_detail(first) or (not house_level(first) and house_level(following)):
+            first = first + following  # "成家川街道，成家川村4号", "…西关社区，育才路5号院3号楼"
+    clean = first
+    if looks_like_question(clean) or not (3 <= len(clean) <= 100) or re.search(r"\d{7}|不对", clean):
         return Parsed(None, "请说一下详细地址，比如哪个村、哪个小区、门牌号。")
     also: dict[str, Any] = {}
     found = find_town(clean)
@@ -297,6 +383,34 @@ def parse_benefit(text: str) -> Parsed:
 def id_sex(slots: dict[str, Any]) -> str | None:
     check = validate_id_number(slots.get("id_number") or "")
     return check.sex if check.ok else None
+
+
+_PIECE = r"([^\s，,。；;！!？?]{1,12}?)"
+_SWAPS = (
+    re.compile(
+        r"不是\s*" + _PIECE + r"\s*[，,、\s]*(?:而)?(?:是|应该是|改成|换成|改为)\s*" + _PIECE + r"(?=[\s，,。；;！!]|$)"
+    ),
+    re.compile(_PIECE + r"\s*不是\s*[，,、\s]*" + _PIECE + r"\s*(?:才|而)?是(?=[\s，,。；;！!]|$)"),
+    re.compile(_PIECE + r"\s*(?:改成|换成|改为)\s*" + _PIECE + r"(?=[\s，,。；;！!]|$)"),
+)
+
+
+def swap_in(current: str | None, said: str) -> str | None:
+    """A correction that names the wrong part and the right one: "不是502 是402", "602 不 是，601 是", "8号改成9号"
+    → the current value with that part replaced; None when the wrong part is not in the current value."""
+    if not current:
+        return None
+    for pattern in _SWAPS:
+        for match in pattern.finditer(said):
+            old, new = match.group(1), match.group(2)
+            pairs = [(old, new)]
+            old_digits, new_digits = re.findall(r"\d+", old), re.findall(r"\d+", new)
+            if old_digits and new_digits:
+                pairs.append((old_digits[-1], new_digits[0]))
+            for wrong, right in pairs:
+                if wrong and right and wrong != right and current.count(wrong) == 1:
+                    return current.replace(wrong, right)
+    return None
 
 
 _SELF_CORRECTION = re.compile(r"(?:哎|哦|噢|啊)?(?:不对不对|不对|说错了|错了|搞错了|应该是|更正一下|我改一下|改成)")

@@ -72,6 +72,17 @@ def validate_id_number(raw: str, today: date | None = None) -> IdCheck:
         if has_place_value_words(raw or ""):
             return _fail("", "characters", "身份证号请一位一位地说，不要说“十”“百”。请再说一遍。")
         return _fail("", "characters", "没听清身份证号。身份证号是18位数字，最后一位可能是X。请一位一位地再说一遍。")
+    if ID_LENGTH < len(value) <= ID_LENGTH + 4:
+        # a spoken digit of the talk around the number ran into it ("最后一位是叉 不是零 2310…049X"): a window that
+        # passes every check (area, date, check digit) is the number; the one that ends last wins
+        for start in range(len(value) - ID_LENGTH, -1, -1):
+            window = _check(value[start : start + ID_LENGTH], today)
+            if window.ok:
+                return window
+    return _check(value, today)
+
+
+def _check(value: str, today: date) -> IdCheck:
     if len(value) != ID_LENGTH:
         return _fail(value, "length", f"身份证号应该是18位，您说的是{len(value)}位。请再说一遍。")
     if "X" in value[:17]:

@@ -10,7 +10,15 @@ import re
 from dataclasses import dataclass
 
 RELATIONS = ("父亲", "母亲", "儿子", "女儿", "丈夫", "妻子", "爷爷", "奶奶", "外公", "外婆", "孙子", "孙女", "哥哥",
-             "姐姐", "弟弟", "妹妹", "公公", "婆婆", "岳父", "岳母", "其他亲属")  # fmt: skip
+             "姐姐", "弟弟", "妹妹", "公公", "婆婆", "岳父", "岳母", "其他亲属", "邻居", "朋友", "其他")  # fmt: skip
+# Not family: a neighbour, a friend, a village or community worker may apply for someone (委托代办); staff need to
+# know it is not a relative, so they are never stored as 其他亲属.
+NOT_FAMILY: dict[str, str] = {
+    **{w: "邻居" for w in ("邻居", "老邻居", "街坊", "街坊邻居", "隔壁", "邻里", "对门")},
+    **{w: "朋友" for w in ("朋友", "老朋友", "好朋友", "同事", "战友", "老乡", "工友")},
+    **{w: "其他" for w in ("网格员", "村干部", "社区干部", "社区工作人员", "志愿者", "社工", "村委会", "居委会",
+                           "护工", "保姆")},
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,7 @@ MY_RELATIVE: dict[str, Clue] = {
                                        "外甥", "外甥女", "小叔子", "大伯子", "嫂子", "弟媳", "儿媳妇", "儿媳", "女婿",
                                        "表哥", "表姐", "表弟", "表妹", "堂哥", "堂弟", "亲戚", "大伯", "伯伯",
                                        "大爷", "二大爷", "婶子", "婶婶", "大娘", "姑父", "姨父")},
+    **{w: _same(r) for w, r in NOT_FAMILY.items()},
 }  # fmt: skip
 # The speaker is the applicant's … → the applicant is the speaker's …
 I_AM_THEIR: dict[str, Clue] = {
@@ -74,6 +83,7 @@ I_AM_THEIR: dict[str, Clue] = {
     **{w: Clue("孙子", "孙女") for w in ("爷爷", "奶奶")},
     **{w: Clue("公公", "婆婆") for w in ("儿媳妇", "儿媳")},
     **{w: Clue("岳父", "岳母") for w in ("女婿",)},
+    **{w: _same(r) for w, r in NOT_FAMILY.items()},
 }  # fmt: skip
 _MY = r"(?:我|俺|咱|我们|俺们|我家|俺家|咱家|我们家|俺们家)的?"
 _SPEAKER_IS = re.compile(r"(?:我|俺)是(?:他|她|它|人家|申请人|老人|孩子)?(?:的)?(" +
@@ -82,8 +92,26 @@ _MY_RELATIVE = re.compile(rf"(?:{_MY}|给|帮|替|为|是|带)(" + "|".join(sort
 _BARE_RELATIVE = re.compile("^(?:是)?(?:" + _MY + ")?(" + "|".join(sorted(MY_RELATIVE, key=len, reverse=True)) + ")")
 
 
+_NOT_FAMILY_WORDS = "|".join(sorted(NOT_FAMILY, key=len, reverse=True))
+_SPEAKER_NOT_FAMILY = re.compile(rf"(?:我|俺)(?:们)?(?:就)?是[\u4e00-\u9fff]{{0,6}}?(?:的|家)?({_NOT_FAMILY_WORDS})")
+_NOT_RELATIVE = re.compile(r"不是(?:他|她|人家)?(?:家)?(?:的)?(?:亲戚|亲属|家里人|家人)")
+_SPEAKER_PARENT = re.compile(
+    r"(?:我|俺)(?:就)?是(?:这|那)?(?:个)?(?:孩子|娃|小孩|娃娃)(?:他|她|的)?(妈妈|妈|娘|爸爸|爸|爹)"
+)
+
+
 def relation_clue(text: str) -> tuple[Clue, int, int] | None:
-    """The relation a sentence states, with where the family word is ("帮我妈" before "我是她儿子")."""
+    """The relation a sentence states, with where the family word is ("帮我妈" before "我是她儿子"; "俺是孩子他妈"
+    is the child's mother speaking, not a wife)."""
+    outsider = _SPEAKER_NOT_FAMILY.search(text)
+    if outsider or (_NOT_RELATIVE.search(text) and (outsider := re.search(_NOT_FAMILY_WORDS, text))):
+        word = outsider.group(1) if outsider.groups() else outsider.group(0)
+        return Clue(NOT_FAMILY[word], NOT_FAMILY[word]), outsider.start(), outsider.end()
+    if _NOT_RELATIVE.search(text):
+        return Clue("其他", "其他"), 0, 0
+    parent = _SPEAKER_PARENT.search(text)
+    if parent:
+        return I_AM_THEIR[parent.group(1)], parent.start(1), parent.end(1)
     mine = _MY_RELATIVE.search(text)
     if mine:
         return MY_RELATIVE[mine.group(1)], mine.start(1), mine.end(1)

@@ -18,7 +18,7 @@ PLACES_FILE = Path(__file__).resolve().parents[2] / "config" / "places.yml"
 _TOWN_SUFFIXED = re.compile(r"([\u4e00-\u9fff]{2,5}?(?:街道|镇|乡))")
 _NOT_IN_TOWN_NAMES = set("我你他她俺咱住在是的到了和个那这哪啥甚去回城里上下边们要想给帮办就还也都")
 _DETAIL_MARKS = re.compile(
-    r"[0-9一二三四五六七八九十百]+|村|屯|小区|社区|路|街|巷|胡同|庄|大院|家属院|楼|公寓|花园|新城|宿舍|区|里|湾|沟|坡|"
+    r"[0-9]+|[一二三四五六七八九十百两零幺]+(?=号|组|队|单元|栋|幢|楼|层|室|排|户|巷|条|道|里)|村|屯|小区|社区|路|街|巷|胡同|庄|大院|家属院|楼|公寓|花园|新城|宿舍|区|里|湾|沟|坡|"
     r"岭|营|堡|寨|店|场|厂|站|所|矿|队|门|院|苑|园|府|居|广场|大厦|组|号|排|户|坊|桥|口|台|山|河|城|屋|铺"
 )
 
@@ -87,9 +87,46 @@ def has_detail(text: str) -> bool:
     return bool(_DETAIL_MARKS.search(rest))
 
 
+_CN = {"零": "0", "〇": "0", "洞": "0", "一": "1", "幺": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5",
+       "六": "6", "七": "7", "拐": "7", "八": "8", "九": "9"}  # fmt: skip
+_NUMERAL = r"[零〇洞一幺二两三四五六七八九拐十百]+"
+_UNIT_NUMBER = re.compile(rf"({_NUMERAL})(?=号|单元|室|栋|幢|层|楼|排|户)")
+_TRAILING_DIGITS = re.compile(r"(?<=[号元室栋幢层楼排户\d])([零〇洞一幺二两三四五六七八九拐]{2,4})$")
+
+
+def _numeral_value(token: str) -> str | None:
+    """二十七 → 27, 二零幺 → 201, 十 → 10; None when it is not a plain number."""
+    if "百" in token:
+        hundreds, _, rest = token.partition("百")
+        if len(hundreds) != 1 or hundreds not in _CN or "百" in rest:
+            return None
+        rest = rest.removeprefix("零").removeprefix("〇")
+        if not rest:
+            return str(int(_CN[hundreds]) * 100)
+        below = _numeral_value(rest if "十" in rest or len(rest) > 1 else rest)
+        if below is None or int(below) > 99:
+            return None
+        if "十" not in rest and not token.partition("百")[2].startswith(("零", "〇")):
+            below = str(int(below) * 10)  # 一百五 = 150
+        return str(int(_CN[hundreds]) * 100 + int(below))
+    if "十" in token:
+        tens, _, ones = token.partition("十")
+        if len(tens) > 1 or len(ones) > 1:
+            return None
+        return str(int(_CN.get(tens, "1") if tens else "1") * 10 + int(_CN.get(ones, "0") if ones else "0"))
+    return "".join(_CN[ch] for ch in token) if all(ch in _CN for ch in token) else None
+
+
+def tidy_numbers(address: str) -> str:
+    """House numbers as people write them: 长白路二十七号三单元二零幺 → 长白路27号3单元201 (a village group stays
+    as said: 三组, 3组)."""
+    address = _UNIT_NUMBER.sub(lambda m: _numeral_value(m.group(1)) or m.group(1), address)
+    return _TRAILING_DIGITS.sub(lambda m: _numeral_value(m.group(1)) or m.group(1), address)
+
+
 def normalise_address(text: str, town: str | None) -> str:
-    """The stored address: without the region names in front, starting with the town."""
-    address = strip_region_prefix(re.sub(r"\s+", "", text.strip(" ，,。.!！")))
+    """The stored address: without the region names in front, starting with the town, numbers as written."""
+    address = tidy_numbers(strip_region_prefix(re.sub(r"\s+", "", text.strip(" ，,。.!！"))))
     found = find_town(address)
     if found and found[2] == 0:
         address = found[0] + address[found[3] :]  # canonical spelling of the town

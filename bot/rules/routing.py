@@ -45,6 +45,8 @@ class RoutingTable:
     hours: dict[str, Hours]
     regions: dict[str, dict[str, str]]
     general_topics: frozenset[str] = field(default_factory=frozenset)
+    served: tuple[str, ...] = ()  # the regions this deployment serves (all configured regions when not set)
+    channel_regions: dict[str, str] = field(default_factory=dict)  # a channel that belongs to one region (WeChat)
 
     @classmethod
     def load(cls, path: Path = DEFAULT_CONFIG) -> RoutingTable:
@@ -60,14 +62,27 @@ class RoutingTable:
             hours=hours,
             regions={k: {kind: str(q) for kind, q in v.items()} for k, v in raw["regions"].items()},
             general_topics=frozenset(raw.get("general_topics") or []),
+            served=tuple(raw.get("serves") or (k for k in raw["regions"] if k != "default")),
+            channel_regions={str(k): str(v) for k, v in (raw.get("channel_regions") or {}).items()},
         )
+
+    @property
+    def only_region(self) -> str | None:
+        """The region of a single-region deployment (the bot never asks where the resident lives), else None."""
+        return self.served[0] if len(self.served) == 1 else None
+
+    def line_for(self, region: str | None, asked: str | None, kind: str = "disability") -> str:
+        """The hotline queue for a resident who asked for `asked` (12385/12345): that line when it serves their
+        region, else their region's line for the matter."""
+        table = self.regions.get(region or self.only_region or "", self.regions["default"])
+        return asked if asked in table.values() else table[kind]
 
     def queue_for(self, region: str | None, topic: str | None, danger: bool = False) -> str:
         """emergency for danger; else the region's disability or general queue."""
         if danger:
             return "emergency"
         kind = "general" if topic and topic.removeprefix("faq/") in self.general_topics else "disability"
-        table = self.regions.get(region or "", self.regions["default"])
+        table = self.regions.get(region or self.only_region or "", self.regions["default"])
         return table[kind]
 
     def is_open(self, queue: str, moment: datetime | None = None) -> bool:
@@ -76,7 +91,7 @@ class RoutingTable:
 
     def hotline(self, region: str | None, kind: str = "disability") -> str:
         """The hotline number a resident of `region` calls for a disability (or general) matter."""
-        table = self.regions.get(region or "", self.regions["default"])
+        table = self.regions.get(region or self.only_region or "", self.regions["default"])
         return table[kind]
 
     def hotline_label(self, number: str) -> str:
@@ -87,12 +102,12 @@ class RoutingTable:
         """What to tell a resident to call: their region's hotline, or, region unknown, each region's where they differ.
 
         E.g. 潞城区 → "12345政务服务便民热线"; unknown → "12385…（绥芬河市）或12345…（潞城区）"."""
+        region = region or self.only_region
         if region in self.regions:
             return self.hotline_label(self.hotline(region, kind))
         by_number: dict[str, list[str]] = {}
-        for name in self.regions:
-            if name != "default":
-                by_number.setdefault(self.hotline(name, kind), []).append(name)
+        for name in self.served:
+            by_number.setdefault(self.hotline(name, kind), []).append(name)
         if len(by_number) <= 1:
             return self.hotline_label(self.hotline(None, kind))
         return "或".join(f"{self.hotline_label(number)}（{'、'.join(names)}）" for number, names in by_number.items())

@@ -1,18 +1,50 @@
-"""Did the assistant understand a message? Shared by the action server (answer or ask again), the fallback count
-and the insights recorder, so all three agree.
+"""Did the assistant understand a message, and what should it do when unsure? Shared by the action server (answer,
+clarify, decline or ask again), the fallback count and the insights recorder, so all three agree.
 
-The FallbackClassifier only looks at the intent's confidence. A message can be confidently "a policy question"
-(intent `faq`) while no single FAQ answer fits it (e.g. "外卖什么时候到" → faq 1.0, best answer 0.06): the
-ResponseSelector's own confidence tells. Below FAQ_MIN_CONFIDENCE the bot asks again instead of answering.
-Measured on the held-out split (docs/nlu-eval.md, 2026-11-25): at 0.15 no correctly chosen answer is below the line
-and half of the wrongly chosen ones are.
+Two signals: the ResponseSelector's choice among the FAQ answers (and its confidence), and the e5 nearest-example
+similarities (`e5` in the parse data, written by bot/nlu/e5_components.E5Neighbours: the best similarity per label
+and the best similarity to any in-domain example).
+
+- answer: the selector is sure, or the selector and the e5 nearest example agree.
+- clarify: the message is in the domain but the answers are close → "您是想问…？" with the 2–3 likeliest topics.
+  A wrong-topic answer is worse than a question.
+- out_of_scope: nothing in the domain is near and an out-of-scope example is nearest → decline with a redirect.
+- not_understood: none of these (ask to rephrase).
+
+Without `e5` in the parse data (a model trained before the e5 components) only the selector's confidence is used,
+as before: below FAQ_MIN_CONFIDENCE the bot asks again. Thresholds were calibrated on the held-out split
+(tests/nlu_eval/, never the blind corpus): see docs/understanding.md.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-FAQ_MIN_CONFIDENCE = 0.15
+import yaml
+
+FAQ_MIN_CONFIDENCE = 0.15  # selector alone (models without e5): below this the bot asks again
+SURE_CONFIDENCE = 0.60  # selector alone is trusted at or above this …
+SURE_MARGIN = 0.25  # … when the runner-up is this far behind
+AGREE_CONFIDENCE = 0.20  # selector and e5 nearest example name the same answer: trusted from this confidence
+IN_DOMAIN_MIN = 0.905  # e5: below this best in-domain similarity a message is taken as out of scope …
+OOS_LEAD = 0.0  # … when an out-of-scope example is at least this much nearer than any in-domain one …
+OOS_MIN = 0.87  # … and at least this near (junk such as "qwxz" is near nothing: it is not understood, not declined)
+CLARIFY_MIN = 0.88  # e5: at or above this in-domain similarity an unsure message gets "您是想问…？"
+MAX_CHOICES = 3
+
+OOS_INTENTS = {"out_of_scope": "other", "oos_government": "government", "oos_medical": "medical"}
+FAQ_DIR = Path(__file__).resolve().parents[2] / "nlu_data" / "faq"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str  # answer | clarify | out_of_scope | not_understood | other (a non-FAQ intent: its own rule acts)
+    faq: str | None = None  # the answer to give (kind answer)
+    choices: list[str] = field(default_factory=list)  # faq/<key> topics to offer (kind clarify)
+    oos: str | None = None  # government | medical | other (kind out_of_scope)
 
 
 def selected_answer(parse: dict[str, Any]) -> tuple[str | None, float]:
@@ -22,9 +54,84 @@ def selected_answer(parse: dict[str, Any]) -> tuple[str | None, float]:
     return response.get("intent_response_key"), float(response.get("confidence") or 0.0)
 
 
+def selector_ranking(parse: dict[str, Any]) -> list[tuple[str, float]]:
+    """The selector's ranked (faq/<key>, confidence) list."""
+    ranking = (((parse or {}).get("response_selector") or {}).get("faq") or {}).get("ranking") or []
+    return [(str(r.get("intent_response_key")), float(r.get("confidence") or 0.0)) for r in ranking if r]
+
+
+def e5_labels(parse: dict[str, Any]) -> list[tuple[str, float]]:
+    return [(str(label), float(sim)) for label, sim in ((parse or {}).get("e5") or {}).get("labels") or []]
+
+
+def _dedupe(keys: list[str]) -> list[str]:
+    seen: list[str] = []
+    for key in keys:
+        if key and key.startswith("faq/") and key not in seen:
+            seen.append(key)
+    return seen
+
+
+def _oos_kind(labels: list[tuple[str, float]], intent: str | None) -> str:
+    if intent in OOS_INTENTS:
+        return OOS_INTENTS[intent]
+    for label, _sim in labels:
+        if label in OOS_INTENTS:
+            return OOS_INTENTS[label]
+    return "other"
+
+
+def judge(parse: dict[str, Any]) -> Verdict:
+    """What to do with a message whose intent is a policy question, out of scope or not understood."""
+    parse = parse or {}
+    intent = (parse.get("intent") or {}).get("name")
+    if intent not in ("faq", "nlu_fallback", *OOS_INTENTS):
+        return Verdict("other")
+    key, confidence = selected_answer(parse)
+    ranking = selector_ranking(parse)
+    e5 = parse.get("e5")
+    if not e5:  # a model without the e5 components: the selector's confidence alone
+        if intent in OOS_INTENTS:
+            return Verdict("out_of_scope", oos=OOS_INTENTS[intent])
+        if intent == "faq" and key and confidence >= FAQ_MIN_CONFIDENCE:
+            return Verdict("answer", faq=key)
+        return Verdict("not_understood")
+    labels = e5_labels(parse)
+    in_domain = float(e5.get("in_domain") or 0.0)
+    best_oos = max((sim for label, sim in labels if label in OOS_INTENTS), default=0.0)
+    nearest_faq = [label for label, _sim in labels if label.startswith("faq/")]
+    if intent in OOS_INTENTS or (in_domain < IN_DOMAIN_MIN and best_oos >= max(in_domain + OOS_LEAD, OOS_MIN)):
+        return Verdict("out_of_scope", oos=_oos_kind(labels, intent))
+    runner_up = ranking[1][1] if len(ranking) > 1 else 0.0
+    if intent == "faq" and key:
+        if confidence >= SURE_CONFIDENCE and confidence - runner_up >= SURE_MARGIN:
+            return Verdict("answer", faq=key)
+        if nearest_faq and nearest_faq[0] == key and confidence >= AGREE_CONFIDENCE:
+            return Verdict("answer", faq=key)
+    if in_domain >= CLARIFY_MIN:
+        choices = _dedupe([k for k, _c in ranking[:2]] + nearest_faq[:2])[:MAX_CHOICES]
+        if choices:
+            return Verdict("clarify", choices=choices)
+    return Verdict("not_understood")
+
+
 def understood_faq(parse: dict[str, Any]) -> bool:
-    """False when the message was taken for a policy question but no answer fits it well enough."""
+    """False when the message was taken for a policy question but no single answer fits it (the bot asked again
+    or offered choices): a miss for the fallback count and the insights."""
     if ((parse or {}).get("intent") or {}).get("name") != "faq":
         return True
-    key, confidence = selected_answer(parse)
-    return bool(key) and confidence >= FAQ_MIN_CONFIDENCE
+    return judge(parse).kind == "answer"
+
+
+@lru_cache(maxsize=1)
+def faq_titles(faq_dir: Path = FAQ_DIR) -> dict[str, str]:
+    """faq/<key> → a short button title: the first example question written for that answer."""
+    titles: dict[str, str] = {}
+    for path in sorted(faq_dir.glob("*.yml")):
+        for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
+            intent = str(block.get("intent") or "")
+            lines = [line.strip()[2:].strip() for line in str(block.get("examples") or "").splitlines()]
+            first = next((line for line in lines if line), "")
+            if intent.startswith("faq/") and first:
+                titles.setdefault(intent, first)
+    return titles

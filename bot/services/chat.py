@@ -11,7 +11,8 @@ from bot.dialogue.client import BotMessage, RasaClient
 from bot.dialogue.tracker_expiry import TrackerExpiry
 from bot.escalation.service import EscalationService
 from bot.insights.recorder import TurnRecorder
-from bot.rules.danger import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE, is_danger
+from bot.rules.danger import assess
+from bot.rules.danger_replies import first_replies, stay_reply
 from bot.rules.masking import mask_sensitive
 from bot.services import messages
 from bot.services.client_tags import ClientTags, channel_client
@@ -83,13 +84,21 @@ class ChatService:
         return turn
 
     async def _turn(self, sender_id: str, clean: str, channel: str, client: str) -> ChatTurn:
-        if is_danger(clean) and self._escalation.open_handoff(sender_id) is None:
+        danger = assess(clean)  # bot/rules/danger.py: the rules never depend on the model or on Rasa being up
+        open_handoff = self._escalation.open_handoff(sender_id)
+        if danger is not None and open_handoff is None:
             result = await self._escalation.escalate_danger(sender_id, clean, channel)
-            replies = [BotMessage(text=EMERGENCY_MESSAGE), BotMessage(text=EMERGENCY_FOLLOW_UP)]
+            replies = [BotMessage(text=text) for text in first_replies(danger.kind)]
             self._escalation.add_bot_lines(sender_id, [r.text for r in replies])  # the operator reads them too
             return ChatTurn(replies, result["handoff"])
 
-        if self._escalation.open_handoff(sender_id) is not None:
+        if open_handoff is not None:
+            if danger is not None or (open_handoff.priority == "emergency" and open_handoff.position >= 1):
+                # Danger while a hand-over is open, or an emergency no one has joined yet: the bot stays with the
+                # resident (the numbers again, never a queue position) and the operator still gets the message.
+                handoff = await self._escalation.resident_message(sender_id, clean)
+                texts = first_replies(danger.kind)[:1] if danger is not None else [stay_reply(len(clean))]
+                return ChatTurn([BotMessage(text=t) for t in texts], handoff.as_dict() if handoff else None)
             if CANCEL_HANDOFF.match(clean):
                 await self._escalation.cancel(sender_id)
                 return ChatTurn([BotMessage(text=messages.HANDOFF_CANCELLED)])

@@ -31,8 +31,9 @@ class RasaAdmin:
         except (httpx.HTTPError, ValueError):
             return None
 
-    async def replace_model(self, path: Path) -> None:
-        """Load `path` into Rasa. Conversations live in the tracker store (Redis) and carry on."""
+    async def replace_model(self, path: Path, verify: bool = True) -> None:
+        """Load `path` into Rasa. Conversations live in the tracker store (Redis) and carry on. `verify`: ask
+        /status afterwards (off behind a load balancer, where another replica may answer)."""
         try:
             async with httpx.AsyncClient(timeout=self._load_timeout) as http:
                 response = await http.put(f"{self._url}/model", params=self._params, json={"model_file": str(path)})
@@ -40,6 +41,8 @@ class RasaAdmin:
             raise ModelSwapFailed(f"Rasa did not answer: {type(exc).__name__}") from exc
         if response.status_code not in (200, 204):
             raise ModelSwapFailed(f"Rasa answered {response.status_code}: {response.text[:300]}")
+        if not verify:
+            return
         served = await self.live_model()
         if served != path.name:
             raise ModelSwapFailed(f"Rasa serves {served!r} instead of {path.name!r}")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from bot.core.config import PROJECT_ROOT, Settings
 from bot.training import store
+from bot.training.broadcast import ModelBroadcast
 from bot.training.evaluation import read_scores
 from bot.training.gate import decide
 from bot.training.rasa_admin import ModelSwapFailed, RasaAdmin
@@ -38,6 +39,7 @@ class TrainingRunner:
         sessions: store.Sessions,
         admin: RasaAdmin,
         data_lock: Callable[[], AbstractContextManager] = nullcontext,
+        broadcast: ModelBroadcast | None = None,
     ) -> None:
         self.settings = settings
         self.sessions = sessions
@@ -48,6 +50,7 @@ class TrainingRunner:
         self._loop_task: asyncio.Task | None = None
         self._current: tuple[int, asyncio.Task] | None = None
         self._swap_lock = asyncio.Lock()
+        self.broadcast = broadcast  # several Rasa replicas: the registry decides, Redis tells them (broadcast.py)
 
     # --- life cycle ---------------------------------------------------------------------------------------------
 
@@ -267,10 +270,17 @@ class TrainingRunner:
     # --- registry and swaps -------------------------------------------------------------------------------------
 
     async def _live_entry(self) -> store.ModelVersion | None:
-        """The registry entry of the model Rasa serves now (registered on first sight)."""
+        """The registry entry of the model Rasa serves now (registered on first sight).
+
+        With replicas (a broadcast) the registry's live model is the answer once there is one: one replica seen
+        mid-swap must not turn the registry back to the model it still serves."""
         name = await self.admin.live_model()
         if name is None:
             return None
+        if self.broadcast is not None:
+            active = store.active_model(self.sessions)
+            if active is not None:
+                return active
         entry = store.model_by_name(self.sessions, name)
         if entry is None:
             match = CANONICAL.match(name)
@@ -293,8 +303,12 @@ class TrainingRunner:
         if not path.exists():
             raise ModelSwapFailed("模型文件已不存在。")
         async with self._swap_lock:
-            await self.admin.replace_model(path)
+            # One replica loads it first (a model that does not load stops here, nothing changed); through a load
+            # balancer /status may answer from another replica, so with replicas only Rasa's own answer counts.
+            await self.admin.replace_model(path, verify=self.broadcast is None)
             store.mark_active(self.sessions, entry.id, actor)
+            if self.broadcast is not None:
+                await self.broadcast.announce(str(path))  # every other replica follows (bot/launcher/model_watch.py)
         return store.get_model(self.sessions, entry.id)
 
     async def rollback(self, actor: str) -> store.ModelVersion:

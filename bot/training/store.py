@@ -136,6 +136,17 @@ def register(sessions: Sessions, path: Path, fingerprint: str, status: str, job_
         return model
 
 
+def active_model(sessions: Sessions) -> ModelVersion | None:
+    """The model the registry says is live (the newest activation, should there ever be two)."""
+    with sessions() as session:
+        return session.scalar(
+            select(ModelVersion)
+            .where(ModelVersion.status == "active")
+            .order_by(ModelVersion.activated_at.desc().nullslast(), ModelVersion.id.desc())
+            .limit(1)
+        )
+
+
 def set_scores(sessions: Sessions, model_id: int, scores: dict) -> None:
     with sessions() as session:
         session.execute(update(ModelVersion).where(ModelVersion.id == model_id).values(scores=scores))

@@ -9,11 +9,19 @@ from tests.conftest import joined_text, new_sender
 
 
 @pytest.mark.stack
-@pytest.mark.parametrize("text", ["今天天气怎么样", "帮我订一张去北京的火车票", "护照怎么办理"])
-def test_out_of_scope_declines_politely_and_points_to_12345(chat, text) -> None:
+@pytest.mark.parametrize("text", ["护照怎么办理", "驾驶证到期了怎么换"])
+def test_other_government_services_are_declined_with_12345(chat, text) -> None:
     answer = joined_text(chat(new_sender(), text))
     assert "12345" in answer
     assert "回答不了" in answer
+
+
+@pytest.mark.stack
+@pytest.mark.parametrize("text", ["今天天气怎么样", "帮我订一张去北京的火车票"])
+def test_out_of_scope_declines_politely_and_says_what_the_bot_does(chat, text) -> None:
+    answer = joined_text(chat(new_sender(), text))
+    assert "帮不了" in answer and "残疾人" in answer
+    assert "没听懂" not in answer
 
 
 CANDIDATE_NONSENSE = [

@@ -18,7 +18,8 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from bot.channels.voice_call import texts
-from bot.rules.danger import EMERGENCY_MESSAGE
+from bot.rules.danger import assess
+from bot.rules.danger_replies import first_replies
 from bot.rules.routing import RoutingTable
 from bot.storage.models import Ticket
 from tests.conftest import ALWAYS_OPEN
@@ -190,7 +191,7 @@ def test_emergency_text_gets_the_emergency_reply_first_and_refer_to_emergency(
     after = [(t, p) for t, p in packets if t > message_at]
     first_audible = next(i for i, (_, p) in enumerate(after) if audible(p, call.payload_type))
     received = decode_stream(after[first_audible:], call.payload_type)
-    first_sentence = speech_pieces(spoken_reply([EMERGENCY_MESSAGE]))[:1]
+    first_sentence = speech_pieces(spoken_reply(first_replies(assess("我摔倒了，起不来了").kind)[:1]))[:1]
     snr, offsets = aligned_snr(received, first_sentence)
     assert snr >= 30.0 and offsets[0] < 8000 * 0.3, f"emergency reply first: SNR {snr:.1f} dB at {offsets[0]}"
     tickets = phone_tickets(operator, call.answered_at - 5)

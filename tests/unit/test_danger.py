@@ -1,34 +1,182 @@
+"""Danger rules: every kind of life-safety message is recognised, with words in between; hypotheticals, general
+questions and everyday words are not emergencies. Examples written for development (not from tests/blind/)."""
+
 import pytest
 
-from bot.rules.danger import EMERGENCY_MESSAGE, is_danger
+from bot.rules.danger import EMERGENCY_MESSAGE, assess, is_danger, is_hypothetical
+from bot.rules.danger_replies import CRISIS_LINE, first_replies, stay_reply
+
+DANGER = {
+    "self_harm": [
+        "我不想活了",
+        "我想自杀",
+        "活着真没意思",
+        "俺活着还有啥意思啊",
+        "这日子我活够了",
+        "药我都攒了一个月了",
+        "我偷偷攒了好多安眠药",
+        "我不想再拖累孩子们了",
+        "我走了就不拖累你们了 活着就是拖累",
+        "死了算了",
+        "再不给办我就不想活了",
+        "我想从楼上跳下去 跳楼算了",
+        "俺娘说想不开 要喝药",
+    ],
+    "violence": [
+        "我爸被我哥拿棍子打得满头是血",
+        "她老公喝了酒就打她",
+        "我被邻居家的人砍伤了",
+        "儿媳妇天天打我婆婆",
+        "俺被人打了 头上流血",
+        "我妈被捅了一刀",
+        "打得他鼻子都出血了",
+        "有人家暴我妈",
+        "救命啊",
+        "他又打我了",
+    ],
+    "confinement": ["我被锁在屋里出不去", "他们把我傻儿子关起来好几天了", "我哥被家里人用铁链拴着", "我被关在家里了"],
+    "fall": [
+        "我妈摔倒了起不来",
+        "俺爹在厕所滑倒了爬不起来",
+        "奶奶从床上掉下来摔了 一直没反应",
+        "我摔了一跤爬不起来，家里没人",
+        "老伴跌倒了 腿好像骨折了 动不了",
+    ],
+    "cold": ["我坐轮椅翻在雪地里起不来 冻得手都没知觉了", "俺爹在外面冻了一宿", "老人倒在路边雪里动不了"],
+    "trapped": ["我困在电梯里了", "电梯停了 我坐着轮椅卡在里面出不来", "俺被困在屋里了"],
+    "traffic": ["一个盲人站在马路中间过不去", "我看不见 现在在路口中间 车太多了", "我坐轮椅卡在马路当中了"],
+    "missing": [
+        "我儿子有自闭症 走丢了",
+        "俺爹老年痴呆 一早出去到现在还没回来",
+        "我家孩子智力残疾 找不着了",
+        "我妈不见了 她有精神病",
+    ],
+    "seizure": ["我儿子抽风抽了十几分钟还不停", "孩子癫痫发作了 一直在抽", "他抽搐不停 口吐白沫"],
+    "poisoning": ["我妈吃错药了", "我爸把一瓶降压药全吃了 药吃多了", "俺叔喝了农药", "孩子误食了老鼠药"],
+    "weapon": ["我弟弟犯病了拿着菜刀到处追人", "俺哥精神病又犯了 手里拿刀", "他举着斧子说要砍人"],
+    "fire": ["家里着火了", "厨房起火了", "楼下冒烟了 我下不去"],
+    "gas": ["家里有一股煤气味", "屋里燃气味特别大", "煤气泄漏了", "我闻到天然气味了"],
+    "medical": ["我爸晕倒了", "喘不上气了", "我妈叫不醒了"],
+}
+NOT_DANGER = [
+    # hypotheticals and general questions: answered as policy
+    "要是地震了残疾人咋办",
+    "万一着火了聋人听不见警报咋办",
+    "如果老人摔倒了起不来怎么办",
+    "要是发大水了俺这坐轮椅的咋跑",
+    "假如被困在电梯里该找谁",
+    "残疾人被虐待了找哪个部门",
+    "怎么预防老人摔倒",
+    "万一孩子走丢了怎么找",
+    "要是煤气泄漏怎么办",
+    "遇到家暴残疾人怎么维权",
+    # everyday words
+    "打电话给12385",
+    "给我打个电话",
+    "孩子打疫苗要钱吗",
+    "笑死了",
+    "火车票残疾人能打折吗",
+    "摔了一跤以后的康复怎么申请",
+    "有事打我电话13800138000",
+    "平时打零工，他腿不好",
+    "打我这个就行",
+    "我去年补贴被砍了",
+    "累死了跑了好几趟",
+    "轮椅轮胎漏气了去哪修",
+    "我都打听好几回了",
+    "气死我了到底管不管",
+    "残疾人坐火车有优惠吗",
+    "想死你了",
+    # policy questions that mention hard things
+    "护理补贴怎么申请",
+    "我想申请轮椅",
+    "癫痫能办残疾证吗",
+    "我下半身瘫痪动不了，能领啥补贴",
+    "不想拖累子女，有没有托养的地方",
+    "我妈常年卧床起不来，能申请护理补贴吗",
+    "精神残疾人怎么申请监护补贴",
+    "我儿子残疾证丢了怎么补",
+    "家里有残疾人冬天取暖有补贴吗",
+    "火化费用能减免吗",
+    "",
+    None,
+]
 
 
+@pytest.mark.parametrize(("kind", "text"), [(kind, text) for kind, texts in DANGER.items() for text in texts])
+def test_danger_is_recognised_with_its_kind(kind, text) -> None:
+    found = assess(text)
+    assert found is not None, text
+    assert found.kind == kind or (kind == "violence" and found.kind in ("weapon", "violence")), (text, found)
+
+
+@pytest.mark.parametrize("text", NOT_DANGER)
+def test_hypotheticals_and_everyday_words_are_not_danger(text) -> None:
+    assert not is_danger(text), (text, assess(text))
+
+
+def test_hypotheticals_are_recognised_as_such() -> None:
+    assert is_hypothetical("要是着火了咋办") and is_hypothetical("万一老人走丢了怎么找")
+    assert not is_hypothetical("家里着火了") and not is_hypothetical("护理补贴怎么申请")
+
+
+def test_first_reply_names_the_fitting_number_first() -> None:
+    expected = {
+        "fall": "120",
+        "fire": "119",
+        "violence": "110",
+        "missing": "110",
+        "gas": "119",
+        "poisoning": "120",
+        "seizure": "120",
+        "weapon": "110",
+        "trapped": "119",
+        "traffic": "110",
+        "confinement": "110",
+        "cold": "120",
+    }
+    for kind, number in expected.items():
+        first = first_replies(kind)[0]
+        digits = [n for n in ("110", "120", "119") if n in first]
+        assert digits and min(digits, key=first.index) == number, (kind, first)
+
+
+def test_self_harm_reply_is_warm_names_the_crisis_line_and_no_queue() -> None:
+    replies = first_replies("self_harm")
+    assert CRISIS_LINE in replies[0] and "120" in replies[0] and "110" in replies[0]
+    assert not any(word in " ".join(replies) for word in ("前面还有", "排队", "位"))
+    assert all("前面还有" not in stay_reply(turn) for turn in range(5))
+
+
+def test_model_only_danger_gets_every_number() -> None:
+    first = first_replies(None)[0]
+    assert all(number in first for number in ("110", "120", "119", "12356"))
+    assert all(number in EMERGENCY_MESSAGE for number in ("110", "120", "119"))
+
+
+# Written by the intake owner from the application dialogues (spaced ASR text, phone numbers read out, home barriers).
 @pytest.mark.parametrize(
     "text",
-    ["我不想活了", "救命啊", "家里着火了", "我妈摔倒了起不来", "他又打我了", "我被锁在屋里出不去", "有人家暴我妈",
-     "我想自杀", "我爸晕倒了"],
-)  # fmt: skip
-def test_danger_is_recognised(text) -> None:
+    ["门被锁了 我 出 不 去", "他 打 我", "家里着火了 坐轮椅出不去", "困在楼道里出不去了", "他打我的头", "我爸晕倒了"],
+)
+def test_spaced_and_short_danger_from_dialogues(text) -> None:
     assert is_danger(text)
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "护理补贴怎么申请",
-        "我想申请轮椅",
-        "打电话给12385",
-        "火车票怎么买",
         "有事打我电话13800138000",
         "平时打零工，他腿不好",
         "打我这个就行",
+        "俺坐轮椅好几年了 家里门槛贼高 出不去进不来",
+        "家里台阶高出不去 想申请无障碍改造",
+        "电话 打 我 听 不 见，发 短信 可以",
+        "就打我的 幺五两洞 四五三拐 幺六九",
+        "打俺的吧",
         "",
         None,
     ],
 )
-def test_ordinary_questions_are_not_danger(text) -> None:
+def test_application_answers_are_not_danger(text) -> None:
     assert not is_danger(text)
-
-
-def test_emergency_message_names_all_three_numbers() -> None:
-    assert all(number in EMERGENCY_MESSAGE for number in ("110", "120", "119"))

@@ -184,3 +184,53 @@ def test_a_question_about_the_benefit_the_nlu_did_not_place_gets_the_benefits_an
     assert "[FAQ faq/care_services]" in reply and chat.asking == "for_self"
     reply = chat.say("你们几点下班", "out_of_scope")
     assert "回答不了" in reply and "12345" in reply and chat.asking == "for_self"
+
+
+def test_a_village_said_in_passing_is_completed_by_the_house_number() -> None:
+    chat = started("想给俺娘申请生活补贴 她住翟店镇南庄村 俺叫郝建国")
+    chat.say("同意")
+    assert chat.slots.get("address") is None and chat.slots["town"] == "翟店镇" and chat.slots["region"] == "潞城区"
+    assert chat.slots["proxy_name"] == "郝建国"  # the address did not swallow the next clause
+    for answer in ("郝秀莲", FATHER_ID, "没有", "13835509876", "13835509877"):
+        chat.say(answer)
+    assert chat.asking == "address"
+    assert "南庄村" in chat.last.messages[-1]["text"] and "门牌号" in chat.last.messages[-1]["text"]
+    chat.say("西头12号")
+    assert chat.slots["address"] == "翟店镇南庄村西头12号"
+
+
+def test_a_question_about_consent_is_answered_and_consent_asked_again() -> None:
+    chat = started("我要申请护理补贴")
+    reply = chat.say("同意是啥意思")
+    assert "意思是" in reply and chat.slots.get("pi_consent") is None and chat.asking == "pi_consent"
+    chat.say("同意")
+    assert chat.slots["pi_consent"] is True and chat.asking == "for_self"
+
+
+def test_are_you_a_robot_is_answered_and_the_same_question_asked_again() -> None:
+    chat = started("我要申请护理补贴")
+    chat.say("同意")
+    reply = chat.say("你这是电脑自动回复的吧")
+    assert "不是真人" in reply and "转人工" in reply and chat.asking == "for_self"
+
+
+def test_at_read_back_only_the_wrong_part_of_the_address_is_said() -> None:
+    chat = started("我要申请生活补贴，给我自己")
+    chat.say("同意")
+    for answer in ("王德福", FATHER_ID, "没有", "13845671234", "绥芬河镇新华社区青云路108号2单元502", "低保"):
+        chat.say(answer)
+    assert chat.asking == "confirmed"
+    reply = chat.say("别的都对 就是门牌号错了 不是502 是402")
+    assert chat.slots["address"] == "绥芬河镇新华社区青云路108号2单元402" and "402" in reply
+    assert chat.asking == "confirmed"
+
+
+def test_dropping_one_benefit_for_another_is_a_switch_not_a_cancel() -> None:
+    chat = started("我要申请无障碍改造，给我自己")
+    chat.say("同意")
+    chat.say("王德福")
+    reply = chat.say("我改主意了 改造那个先不整了 先给我整个轮椅吧")
+    assert chat.last.outcome is None and chat.slots["benefit"] == "assistive_devices"
+    assert chat.slots["applicant_name"] == "王德福" and "辅助器具" in reply
+    chat.say("算了 不办了")
+    assert chat.last.outcome == "cancelled"

@@ -98,6 +98,8 @@ class TicketRequest(BaseModel):
     topic: str | None = Field(default=None, max_length=64)
     last_user_text: str | None = Field(default=None, max_length=1000)
     contact_phone: str | None = Field(default=None, max_length=64)
+    region: str | None = Field(default=None, max_length=16)  # the region the conversation named (any turn)
+    line: Literal["12385", "12345"] | None = None  # the hotline the resident asked for ("给我接12385")
 
 
 @router.post("/tickets")
@@ -113,6 +115,8 @@ async def open_ticket(body: TicketRequest, request: Request) -> JSONResponse:
             contact_phone=body.contact_phone,
             callback=body.reason == "callback",
             last_user_text=body.last_user_text,
+            region=body.region,
+            line=body.line,
         )
     except OperationalError:
         return JSONResponse(status_code=503, content=DATABASE_DOWN)

@@ -1,0 +1,93 @@
+"""When the assistant is unsure: offer the likeliest topics ("您是想问…？"), decline out-of-scope questions with a
+redirect, or ask to rephrase; the second miss in a row hands over (the existing escalation). The decision itself is
+bot/rules/understanding.judge (shared with the miss count and the insights)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.escalation import answer_not_understood, escalate
+from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
+from bot.rules.benefits import wants_to_apply
+from bot.rules.regions import detect_region
+from bot.rules.routing import load_routing
+from bot.rules.understanding import Verdict, faq_titles, judge
+
+CHOOSE_INTENT = "choose_faq"
+TOPIC_ENTITY = "faq_topic"
+OOS_RESPONSES = {"government": "utter_oos_government", "medical": "utter_oos_medical", "other": "utter_oos_other"}
+
+
+def choice_button(faq_key: str) -> dict[str, str]:
+    """A button that answers `faq_key` directly (payload parsed without the model)."""
+    title = faq_titles().get(faq_key, faq_key.removeprefix("faq/"))
+    return {"title": title, "payload": f"/{CHOOSE_INTENT}{json.dumps({TOPIC_ENTITY: faq_key}, ensure_ascii=False)}"}
+
+
+def chosen_faq(tracker: Tracker) -> str | None:
+    """The topic of a pressed "您是想问…" button, when the latest message is one."""
+    message = tracker.latest_message or {}
+    if ((message.get("intent") or {}).get("name")) != CHOOSE_INTENT:
+        return None
+    for entity in message.get("entities") or []:
+        value = str(entity.get("value") or "")
+        if entity.get("entity") == TOPIC_ENTITY and value in faq_titles():
+            return value
+    return None
+
+
+def _region(tracker: Tracker) -> str | None:
+    return detect_region((tracker.latest_message or {}).get("text")) or tracker.get_slot("region")
+
+
+def decline(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str | None) -> list[dict[str, Any]]:
+    """Out of scope: say so and where to go (12345 for other government services, a doctor / 120 for health)."""
+    hotline = load_routing().hotline_phrase(_region(tracker), "general")
+    dispatcher.utter_message(response=OOS_RESPONSES.get(kind or "other", "utter_oos_other"), general_hotline=hotline)
+    return []
+
+
+async def reply_unsure(
+    dispatcher: CollectingDispatcher, tracker: Tracker, verdict: Verdict | None = None
+) -> list[dict[str, Any]]:
+    """Decline, offer choices or ask again; the second miss in a row goes to a person."""
+    verdict = verdict or judge(tracker.latest_message or {})
+    if verdict.kind == "out_of_scope":
+        return decline(dispatcher, tracker, verdict.oos)
+    if wants_to_apply((tracker.latest_message or {}).get("text")):
+        return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
+    if consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN:
+        dispatcher.utter_message(text="对不起，我还是没弄明白。我请人工客服来帮您。")
+        return await escalate(dispatcher, tracker, "fallback")
+    if verdict.kind == "clarify":
+        buttons = [choice_button(key) for key in verdict.choices]
+        buttons.append({"title": "都不是，找人工客服", "payload": "/request_human"})
+        dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+        return []
+    return await answer_not_understood(dispatcher, tracker)
+
+
+class ActionUnsure(Action):
+    """nlu_fallback: the intent model is unsure — clarify, decline or ask again (bot/rules/understanding.py)."""
+
+    def name(self) -> str:
+        return "action_unsure"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        return await reply_unsure(dispatcher, tracker)
+
+
+class ActionOutOfScope(Action):
+    """A clear question outside the bot's remit: decline with a redirect (never "没听懂")."""
+
+    def name(self) -> str:
+        return "action_out_of_scope"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        verdict = judge(tracker.latest_message or {})
+        return decline(dispatcher, tracker, verdict.oos if verdict.kind == "out_of_scope" else None)

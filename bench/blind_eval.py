@@ -1,0 +1,145 @@
+"""`make eval`: run the blind understanding corpus (tests/blind/understanding/<batch>/) against a live stack.
+
+Each item gets a fresh conversation on POST /api/chat. When the bot asks where the resident lives, the runner answers
+with the item's region (绥芬河市 when the item has none) — by pressing the region button when there is one — and
+counts the question. Verdicts follow tests/blind/FORMAT.md (bench/blind_checks.py); figures and failures go to
+docs/nlu-eval.md and docs/nlu-eval.json (bench/blind_report.py), one section per named run (RUN=baseline|after|…).
+
+    make eval                      # batch b1, run name "latest"
+    make eval BATCH=b1 RUN=after   # named run; the report keeps every named run for comparison
+
+The blind items are never training data: this module only reads them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import os
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bench.blind_checks import DEFAULT_REGION, Turn, evaluate, is_region_question, item_turns, load_items
+from bench.blind_report import write_run
+from bench.stack import cleanup, start_stack
+from bot.core.config import PROJECT_ROOT
+
+BLIND_DIR = PROJECT_ROOT / "tests" / "blind" / "understanding"
+ALWAYS_OPEN = PROJECT_ROOT / "tests" / "data" / "escalation_always_open.yml"  # verdicts must not depend on the hour
+MAX_REGION_ANSWERS = 2  # answer the region question at most this often per item (a loop is a failure, not a hang)
+KEY_HEADER = "X-Conversation-Key"
+
+
+class Resident:
+    """One item's conversation with /api/chat (keeps the conversation key like the web chat)."""
+
+    def __init__(self, http: httpx.Client) -> None:
+        self.http = http
+        self.sender = "ev" + uuid.uuid4().hex[:16]
+        self.key: str | None = None
+
+    def say(self, text: str, region_answer: bool = False) -> Turn:
+        headers = {KEY_HEADER: self.key} if self.key else {}
+        response = self.http.post("/api/chat", json={"sender_id": self.sender, "text": text}, headers=headers)
+        self.key = response.headers.get(KEY_HEADER) or self.key
+        if response.status_code != 200:
+            return Turn(text, f"[HTTP {response.status_code}] {response.text[:200]}", region_answer=region_answer)
+        body = response.json()
+        messages = body.get("messages") or []
+        return Turn(
+            said=text,
+            text="\n".join(m.get("text") or "" for m in messages),
+            buttons=[b for m in messages for b in (m.get("buttons") or [])],
+            handoff=body.get("handoff"),
+            region_answer=region_answer,
+        )
+
+
+def region_reply(region: str, turn: Turn) -> str:
+    """What the resident sends to the region question: the button for their region, else the name."""
+    for button in turn.buttons:
+        if button.get("title") == region:
+            return button.get("payload") or region
+    return region
+
+
+def run_item(base_url: str, item: dict[str, Any]) -> dict[str, Any]:
+    """Play one item and return its record (transcript + verdict)."""
+    region = item.get("region") or DEFAULT_REGION
+    turns: list[Turn] = []
+    with httpx.Client(base_url=base_url, timeout=120) as http:
+        resident = Resident(http)
+        answers = 0
+        for text in item_turns(item):
+            turn = resident.say(text)
+            turns.append(turn)
+            while is_region_question(turn.text, turn.buttons) and not turn.handoff and answers < MAX_REGION_ANSWERS:
+                answers += 1
+                turn = resident.say(region_reply(region, turn), region_answer=True)
+                turns.append(turn)
+    outcome = evaluate(item, turns)
+    return {
+        "id": item["id"],
+        "file": item["file"],
+        "section": item.get("section"),
+        "kind": str(item.get("kind")),
+        "styles": list(item.get("styles") or []),
+        "region": item.get("region"),
+        "text": " ⏎ ".join(item_turns(item)),
+        "ok": outcome.ok,
+        "reasons": outcome.reasons,
+        "single_turn_ok": outcome.single_turn_ok,
+        "region_questions": outcome.region_questions,
+        "first_kind": outcome.first_kind,
+        "final_kind": outcome.final_kind,
+        "handed_over": outcome.handed_over,
+        "handoff": {k: outcome.handoff.get(k) for k in ("queue", "priority")} if outcome.handoff else None,
+        "reply": "\n".join(f"{'→' if t.region_answer else '>'} {t.said}\n{t.text}" for t in turns),
+    }
+
+
+def run_batch(base_url: str, items: list[dict[str, Any]], workers: int) -> list[dict[str, Any]]:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = [pool.submit(run_item, base_url, item) for item in items]
+        results = []
+        for done, future in enumerate(futures, 1):
+            results.append(future.result())
+            if done % 50 == 0:
+                print(f"  {done}/{len(items)} items", flush=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--batch", default=os.environ.get("BATCH") or "b1")
+    parser.add_argument("--run", default=os.environ.get("RUN") or "latest", help="name of this run in the report")
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("EVAL_WORKERS") or 3))
+    parser.add_argument("--note", default=os.environ.get("NOTE") or "", help="what this run measures")
+    parser.add_argument("--only", default="", help="run only items whose id starts with this (debugging)")
+    parser.add_argument("--url", default="", help="an already running gateway instead of a fresh stack")
+    parser.add_argument("--model", default=os.environ.get("EVAL_MODEL") or "", help="model file (default: current)")
+    args = parser.parse_args()
+    items = [i for i in load_items(BLIND_DIR / args.batch) if str(i["id"]).startswith(args.only)]
+    print(f">> {len(items)} blind items of batch {args.batch}", flush=True)
+    started = time.monotonic()
+    if args.url:
+        results = run_batch(args.url, items, args.workers)
+        model = "running stack"
+    else:
+        model_file = Path(args.model) if args.model else None
+        stack, prefix = start_stack({"ESCALATION_CONFIG": str(ALWAYS_OPEN)}, model=model_file)
+        try:
+            results = run_batch(stack.url, items, args.workers)
+        finally:
+            cleanup(stack, prefix)
+        model = Path(stack.config.model).name
+    report = write_run(args.batch, args.run, results, model=model, seconds=time.monotonic() - started, note=args.note)
+    print(f"written to {report}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,25 @@
+"""Which intent the rules insist on, whatever the model said: danger (bot/rules/danger.py), a complaint or a request
+for a person (bot/rules/complaints.py). A danger the model alone saw in a hypothetical or general question
+("要是地震了咋办") is a policy question. Pure Python: the Rasa component bot/nlu/rule_intents.py applies it."""
+
+from __future__ import annotations
+
+from bot.rules.complaints import is_complaint, wants_person
+from bot.rules.danger import assess, is_hypothetical
+
+DANGER, COMPLAINT, REQUEST_HUMAN, POLICY = "danger", "complaint", "request_human", "faq"
+
+
+def rule_intent(text: str | None, predicted: str | None) -> str | None:
+    """The intent to use instead of `predicted`, or None to keep the model's."""
+    if not text or text.startswith("/"):
+        return None  # a button payload ("/inform_region{…}") says its intent itself
+    if assess(text) is not None:
+        return DANGER
+    if predicted == DANGER and is_hypothetical(text):
+        return POLICY
+    if is_complaint(text):
+        return COMPLAINT
+    if wants_person(text):
+        return REQUEST_HUMAN
+    return None

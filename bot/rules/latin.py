@@ -1,0 +1,22 @@
+"""Messages written only in Latin letters (pinyin without tones, English): the bot reads Chinese characters, so when
+it does not understand such a message it says so in both languages and shows how to go on."""
+
+from __future__ import annotations
+
+import re
+
+_LETTERS = re.compile(r"[A-Za-z]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+LATIN_REPLY = (
+    "对不起，我没听懂：我只看得懂汉字。请用汉字写您的问题，比如“护理补贴怎么申请”；要找工作人员，说“转人工”。"
+    "\nSorry, I can only read Chinese. Please write your question in Chinese characters,"
+    " or press 人工客服 for a person."
+)
+
+
+def is_latin_only(text: str | None) -> bool:
+    """True for a message of letters without Chinese characters ("hu li bu tie", "how do I apply")."""
+    if not text or _HAN.search(text):
+        return False
+    return len(_LETTERS.findall(text)) >= 3
