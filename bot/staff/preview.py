@@ -31,7 +31,7 @@ def _ask_region(nlu_data: Path) -> dict:
         if ASK_REGION in responses:
             first = responses[ASK_REGION][0]
             return {"text": first.get("text", ""), "buttons": first.get("buttons") or []}
-    return {"text": "这件事两个地方的规定不一样。请问您在哪里？", "buttons": []}
+    return {"text": "请问您在哪里？", "buttons": []}
 
 
 def render(nlu_data: Path, name: str, answers: dict[str, str], region: str | None, ask_region: bool = False) -> dict:
