@@ -128,7 +128,7 @@ def test_kill_during_load(cluster: Cluster, tier: str, fault_log: list[str]) -> 
     findings = check(made, tracker_of(cluster))
     print(f"kill -9 {tier} 1: {findings.turns_sent} turns in {seconds:.0f}s, answered {findings.answered}, "
           f"said again {findings.said_again}, lost {len(findings.lost)}, twice {len(findings.twice)}, "
-          f"out of order {len(findings.out_of_order)}, person asked {asked}")  # fmt: skip
+          f"out of order {len(findings.out_of_order)}, to a person {findings.to_person}, asked {asked}")  # fmt: skip
     tickets = tickets_of(cluster, person)
     fault_log.append(f"| {tier} 1 | {findings.turns_sent} | {findings.answered} | {findings.said_again} | "
                      f"{len(findings.lost)} | {len(findings.twice)} | {len(findings.out_of_order)} | "
