@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from bot.insights.grouping import keywords
 from bot.insights.privacy import scrub
 from bot.insights.topics import TopicIndex
@@ -19,6 +17,24 @@ from bot.storage.models import TurnOutcome
 log = logging.getLogger(__name__)
 # Outside a form, a bare answer (`inform`: a number, a name …) is not understood either (rules.yml: action_fallback).
 UNANSWERED_INTENTS = {"nlu_fallback": "fallback", "inform": "fallback", "out_of_scope": "out_of_scope"}
+# Slots that say nothing about who the resident is: any other slot filled means an application is under way.
+NOT_PERSONAL_SLOTS = frozenset(
+    {"region", "benefit", "for_self", "pi_consent", "pending_faq", "session_started_metadata"}
+)
+# A bare answer (`inform`) is what a form asks for (a name, a number, an address): never kept as text.
+NEVER_TEXT_INTENTS = frozenset({"inform"})
+
+
+def in_application(state: dict[str, Any]) -> bool:
+    """True while an application is being taken (its form is active or asking, or a personal slot of it is filled,
+    e.g. during the read-back after the form): such a turn is never stored as text."""
+    if (state.get("active_loop") or {}).get("name"):
+        return True
+    slots = state.get("slots") or {}
+    if slots.get("requested_slot"):
+        return True
+    return any(value not in (None, "", [], False) for name, value in slots.items() if name not in NOT_PERSONAL_SLOTS
+               and name != "requested_slot")  # fmt: skip
 
 
 @dataclass
@@ -28,6 +44,7 @@ class Outcome:
     answer_key: str | None
     outcome: str  # answered | fallback | out_of_scope
     in_form: bool
+    keep_text: bool = True  # False: inside an application, or a bare answer — the question text is never stored
 
 
 def classify(state: dict[str, Any]) -> Outcome:
@@ -41,25 +58,27 @@ def classify(state: dict[str, Any]) -> Outcome:
     outcome = "answered" if in_form else UNANSWERED_INTENTS.get(intent, "answered")
     if outcome == "answered" and not in_form and not understood_faq(parse):
         outcome = "fallback"  # taken for a policy question, but no answer fitted: the bot asked again
-    return Outcome(intent, round(confidence, 4), answer_key, outcome, in_form)
+    keep_text = not in_application(state) and intent not in NEVER_TEXT_INTENTS
+    return Outcome(intent, round(confidence, 4), answer_key, outcome, in_form, keep_text)
 
 
 class TurnRecorder:
     """Schedules one small write per turn; a failure is logged and never reaches the resident."""
 
-    def __init__(self, sessions, rasa_url: str, token: str, data_dir: Path, conversation_hash) -> None:
+    def __init__(self, sessions, data_dir: Path, conversation_hash) -> None:
         self._sessions = sessions
-        self._url = rasa_url.rstrip("/")
-        self._params = {"include_events": "NONE", **({"token": token} if token else {})}
         self._topics = TopicIndex(data_dir / "faq")
         self._userdict = data_dir / "dict" / "userdict.txt"
         self._hash = conversation_hash
         self._tasks: set[asyncio.Task] = set()
-        self._http = httpx.AsyncClient(timeout=10.0)
+        self.missing_state = 0  # turns Rasa answered without the turn channel's state (not recorded)
 
-    def schedule(self, sender_id: str, text: str, channel: str, handoff: bool) -> None:
-        """Record the turn off the response path."""
-        task = asyncio.create_task(self._record(sender_id, text, channel, handoff))
+    def record(self, sender_id: str, text: str, channel: str, handoff: bool, state: dict[str, Any]) -> None:
+        """Record the turn off the response path, from the state the turn itself returned (no Rasa request)."""
+        if not state.get("latest_message"):
+            self.missing_state += 1
+            return
+        task = asyncio.create_task(self._record(sender_id, text, channel, handoff, state))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -70,20 +89,17 @@ class TurnRecorder:
 
     async def close(self) -> None:
         await self.drain()
-        await self._http.aclose()
 
-    async def _record(self, sender_id: str, text: str, channel: str, handoff: bool) -> None:
+    async def _record(self, sender_id: str, text: str, channel: str, handoff: bool, state: dict[str, Any]) -> None:
         try:
-            response = await self._http.get(f"{self._url}/conversations/{sender_id}/tracker", params=self._params)
-            response.raise_for_status()
-            outcome = classify(response.json())
+            outcome = classify(state)
             await asyncio.to_thread(self.save, sender_id, text, channel, handoff, outcome)
         except Exception as exc:  # noqa: BLE001 - insights must never disturb a conversation
             log.warning("turn outcome not recorded: %s", type(exc).__name__)
 
     def save(self, sender_id: str, text: str, channel: str, handoff: bool, outcome: Outcome) -> None:
         """Store one turn's outcome (the question text only when unanswered, scrubbed)."""
-        question = scrub(text) if outcome.outcome != "answered" else None
+        question = scrub(text) if outcome.outcome != "answered" and outcome.keep_text else None
         words = keywords(question, self._userdict) if question else []
         row = TurnOutcome(
             conversation=self._hash(sender_id)[:64],
