@@ -37,6 +37,7 @@ class Turn:
     status: int
     seconds: float
     answer: str = ""
+    to_person: bool = False  # a ticket is open: the text went to the operator, not to Rasa (the bot stays silent)
 
 
 @dataclass
@@ -47,7 +48,8 @@ class Conversation:
 
     @property
     def answered(self) -> list[str]:
-        return [t.text for t in self.turns if t.status == 200]
+        """Texts the bot answered (not those relayed to an operator once the conversation was handed over)."""
+        return [t.text for t in self.turns if t.status == 200 and not (t.to_person and not t.answer)]
 
     @property
     def said_again(self) -> list[str]:
@@ -72,7 +74,9 @@ def speak(base_url: str, conversation: Conversation, texts: list[str], stop: thr
             if response is not None:  # a new conversation's key comes with every answer, errors included
                 conversation.key = conversation.key or response.headers.get("X-Conversation-Key")
             if response is not None and status == 200:
-                turn.answer = "\n".join(m["text"] for m in response.json()["messages"])
+                body = response.json()
+                turn.answer = "\n".join(m["text"] for m in body["messages"])
+                turn.to_person = bool(body.get("handoff"))
             conversation.turns.append(turn)
             time.sleep(pause)
 
@@ -114,6 +118,7 @@ class Findings:
     out_of_order: list[str] = field(default_factory=list)
     other_errors: list[str] = field(default_factory=list)  # a status that is neither 200 nor "say it again"
     silent: list[str] = field(default_factory=list)  # answered 200 with no message at all
+    to_person: int = 0  # texts relayed to an operator (the conversation was handed over during the run)
 
 
 def check(made: list[Conversation], tracker: Callable[[str], dict]) -> Findings:
@@ -126,7 +131,8 @@ def check(made: list[Conversation], tracker: Callable[[str], dict]) -> Findings:
         found.other_errors += [f"{conversation.sender}:{t.status}" for t in conversation.turns
                                if t.status != 200 and t.status not in SAY_AGAIN_STATUSES]  # fmt: skip
         found.silent += [f"{conversation.sender}:{t.text}" for t in conversation.turns
-                         if t.status == 200 and not t.answer]  # fmt: skip
+                         if t.status == 200 and not t.answer and not t.to_person]  # fmt: skip
+        found.to_person += sum(1 for t in conversation.turns if t.status == 200 and t.to_person and not t.answer)
         events = tracker(conversation.sender).get("events") or []
         history = [e.get("text") for e in events if e.get("event") == "user"]  # what the gateway passed on
         for text in set(history):

@@ -60,6 +60,9 @@ class Cluster:
         self.actions_lb = f"http://127.0.0.1:{config.front_port + 2}"
         shared = {
             "TICKET_LOCK_LIFETIME": str(config.lock_lifetime_seconds),
+            # A turn after a killed Rasa waits up to the lock lifetime for its conversation's lock, then runs: the
+            # gateway waits that long plus a busy turn, rather than asking the resident to say it again.
+            "RASA_TIMEOUT_SECONDS": str(config.lock_lifetime_seconds + 20),
             "DATA_DIR": str(config.runtime_dir / "data"),  # one secrets file for every gateway (first one writes it)
         } | config.extra_env
         token = os.environ.get("RASA_TOKEN") or secrets.token_urlsafe(24)

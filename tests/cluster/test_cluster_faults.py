@@ -68,9 +68,10 @@ def fault_log() -> Iterator[list[str]]:
         body = ("## Cluster faults: kill -9 during load (tests/cluster/test_cluster_faults.py)\n\n"
                 f"{RESIDENTS} residents × {TURNS} distinct turns through nginx; one process of the named tier killed "
                 "2.8 s into the run, while a fifth resident asks for a person. Counts from each conversation's Rasa "
-                "history against what its resident was answered.\n\n"
-                "| killed | turns | answered | asked again | lost | twice | out of order | other errors | "
-                "tickets of the asker |\n|---|---|---|---|---|---|---|---|---|\n" + "\n".join(rows))  # fmt: skip
+                "history against what its resident was answered; to an operator: texts sent after a conversation was "
+                "handed over (the bot stays silent, the operator gets them).\n\n"
+                "| killed | turns | answered | asked again | to an operator | lost | twice | out of order | other "
+                "errors | tickets of the asker |\n" + "|---" * 10 + "|\n" + "\n".join(rows))  # fmt: skip
         write_section("cluster-faults", body)
 
 
@@ -128,9 +129,10 @@ def test_kill_during_load(cluster: Cluster, tier: str, fault_log: list[str]) -> 
     findings = check(made, tracker_of(cluster))
     print(f"kill -9 {tier} 1: {findings.turns_sent} turns in {seconds:.0f}s, answered {findings.answered}, "
           f"said again {findings.said_again}, lost {len(findings.lost)}, twice {len(findings.twice)}, "
-          f"out of order {len(findings.out_of_order)}, person asked {asked}")  # fmt: skip
+          f"out of order {len(findings.out_of_order)}, to a person {findings.to_person}, asked {asked}")  # fmt: skip
     tickets = tickets_of(cluster, person)
     fault_log.append(f"| {tier} 1 | {findings.turns_sent} | {findings.answered} | {findings.said_again} | "
+                     f"{findings.to_person} | "
                      f"{len(findings.lost)} | {len(findings.twice)} | {len(findings.out_of_order)} | "
                      f"{len(findings.other_errors) + len(findings.silent)} | {tickets} |")  # fmt: skip
     assert killed_at, "the process was not killed"

@@ -16,6 +16,8 @@ import httpx
 import pytest
 import redis
 
+from bot.storage.db import make_engine, make_session_factory
+from bot.storage.models import Ticket
 from tests.api.private_redis import PrivateRedis
 from tests.cluster.conftest import INTERNAL_TOKEN, create_operators, gateway_env
 from tests.cluster.processes import GatewayProcess
@@ -53,8 +55,11 @@ def test_tickets_opened_while_redis_is_down_reach_consoles(redis_server: Private
             response = httpx.post(f"{gateway_b.url}/internal/tickets", headers={"X-Internal-Token": INTERNAL_TOKEN},
                                   json=ask, timeout=30)  # fmt: skip
             assert response.status_code == 200, response.text
-            assert response.json()["delivered"] is False  # stored, not yet on the streams
             opened.append(response.json()["handoff"]["ticket_id"])
+        engine = make_engine(pg_url)
+        with make_session_factory(engine)() as session:  # stored, not on the streams yet
+            assert not any(session.get(Ticket, ticket_id).delivered for ticket_id in opened)
+        engine.dispose()
         for ticket_id in opened:  # the gateway it was opened on still shows it at once
             assert next_event(console_b, "ticket.new", timeout=10)["ticket"]["id"] == ticket_id
         with pytest.raises(TimeoutError):  # the other gateway cannot know yet
