@@ -206,6 +206,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/shared", StaticFiles(directory=WEB_DIR / "shared"), name="shared")  # session.js for staff/console
     app.mount("/chat-assets", StaticFiles(directory=WEB_DIR / "chat"), name="chat-assets")
 
+    @app.api_route("/favicon.ico", methods=["GET", "HEAD"], include_in_schema=False)
+    async def favicon() -> FileResponse:
+        """The icon every page names (<link rel="icon">), also where browsers look by default."""
+        return FileResponse(WEB_DIR / "shared" / "favicon.svg", media_type="image/svg+xml")
+
     @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
     async def web_chat() -> FileResponse:
         """The residents' web chat (its scripts and styles are under /chat-assets)."""

@@ -1,12 +1,15 @@
-"""Make a resident's question safe to keep: mask it, then drop anything that looks like an ID, phone or address."""
+"""Make a resident's question safe to keep: mask it, drop anything that looks like an ID, phone or address, and keep
+no text at all when it names a person or the scrubber is otherwise unsure (`scrub` answers None)."""
 
 from __future__ import annotations
 
 import re
 
+from bot.insights.names import names_in
 from bot.rules.masking import mask_sensitive
 
 MAX_KEPT_CHARS = 80
+MAX_INPUT_CHARS = 400  # bounded before any work: a longer question is cut first
 REMOVED = "＊"
 
 # After masking, any run of digits/letters with masked parts or long digit runs is personal: drop it whole.
@@ -24,7 +27,11 @@ _EMAIL = re.compile(r"\S+@\S+")
 
 
 def scrub(text: str) -> str | None:
-    """The question without personal data (None when nothing useful is left)."""
+    """The question without personal data; None when nothing useful is left or when it may name a person (a name
+    cannot be masked reliably, so the whole text goes) or still looks personal after scrubbing."""
+    text = text[:MAX_INPUT_CHARS]
+    if _NAME.search(text):
+        return None
     text = mask_sensitive(text)
     text = _EMAIL.sub(REMOVED, text)
     text = _NAME.sub(lambda m: m.group(1) + REMOVED, text)
@@ -32,7 +39,9 @@ def scrub(text: str) -> str | None:
     text = _HOUSE_NUMBER.sub(REMOVED, text)
     text = _NUMBERISH.sub(lambda m: REMOVED if m.group(0).strip() else m.group(0), text)
     text = re.sub(f"{REMOVED}+", REMOVED, text).strip()
-    if not re.search(r"[\u4e00-\u9fa5A-Za-z]", text.replace(REMOVED, "")):
+    if names_in(text.replace(REMOVED, "，")):
+        return None  # addresses and numbers are gone: what still looks like a name is one
+    if not re.search(r"[\u4e00-\u9fa5A-Za-z]", text.replace(REMOVED, "")) or looks_personal(text):
         return None
     return text[:MAX_KEPT_CHARS]
 

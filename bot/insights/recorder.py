@@ -17,6 +17,24 @@ from bot.storage.models import TurnOutcome
 log = logging.getLogger(__name__)
 # Outside a form, a bare answer (`inform`: a number, a name …) is not understood either (rules.yml: action_fallback).
 UNANSWERED_INTENTS = {"nlu_fallback": "fallback", "inform": "fallback", "out_of_scope": "out_of_scope"}
+# Slots that say nothing about who the resident is: any other slot filled means an application is under way.
+NOT_PERSONAL_SLOTS = frozenset(
+    {"region", "benefit", "for_self", "pi_consent", "pending_faq", "session_started_metadata"}
+)
+# A bare answer (`inform`) is what a form asks for (a name, a number, an address): never kept as text.
+NEVER_TEXT_INTENTS = frozenset({"inform"})
+
+
+def in_application(state: dict[str, Any]) -> bool:
+    """True while an application is being taken (its form is active or asking, or a personal slot of it is filled,
+    e.g. during the read-back after the form): such a turn is never stored as text."""
+    if (state.get("active_loop") or {}).get("name"):
+        return True
+    slots = state.get("slots") or {}
+    if slots.get("requested_slot"):
+        return True
+    return any(value not in (None, "", [], False) for name, value in slots.items() if name not in NOT_PERSONAL_SLOTS
+               and name != "requested_slot")  # fmt: skip
 
 
 @dataclass
@@ -26,6 +44,7 @@ class Outcome:
     answer_key: str | None
     outcome: str  # answered | fallback | out_of_scope
     in_form: bool
+    keep_text: bool = True  # False: inside an application, or a bare answer — the question text is never stored
 
 
 def classify(state: dict[str, Any]) -> Outcome:
@@ -39,7 +58,8 @@ def classify(state: dict[str, Any]) -> Outcome:
     outcome = "answered" if in_form else UNANSWERED_INTENTS.get(intent, "answered")
     if outcome == "answered" and not in_form and not understood_faq(parse):
         outcome = "fallback"  # taken for a policy question, but no answer fitted: the bot asked again
-    return Outcome(intent, round(confidence, 4), answer_key, outcome, in_form)
+    keep_text = not in_application(state) and intent not in NEVER_TEXT_INTENTS
+    return Outcome(intent, round(confidence, 4), answer_key, outcome, in_form, keep_text)
 
 
 class TurnRecorder:
@@ -79,7 +99,7 @@ class TurnRecorder:
 
     def save(self, sender_id: str, text: str, channel: str, handoff: bool, outcome: Outcome) -> None:
         """Store one turn's outcome (the question text only when unanswered, scrubbed)."""
-        question = scrub(text) if outcome.outcome != "answered" else None
+        question = scrub(text) if outcome.outcome != "answered" and outcome.keep_text else None
         words = keywords(question, self._userdict) if question else []
         row = TurnOutcome(
             conversation=self._hash(sender_id)[:64],

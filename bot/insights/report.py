@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 
@@ -10,9 +11,47 @@ from sqlalchemy.orm import Session
 
 from bot.insights.grouping import Question, group_questions
 from bot.insights.privacy import as_example
+from bot.insights.topics import UNANSWERED
 from bot.storage.models import TurnOutcome, utcnow
 
 MAX_ROWS = 50000
+MIN_GROUP_SIZE = 2  # smaller groups join the one "其他" group at the end
+OTHER_LABEL = "其他"
+OTHER_KEY = "other"
+# A label word must be Chinese (2+ characters) or a real word (3+ letters): never "__", "main" or a lone character.
+_LABEL_WORD = re.compile(r"^(?:[\u4e00-\u9fff]{2,}|[A-Za-z]{3,})$")
+_NOT_LABELS = frozenset({"main", "none", "null", "other", OTHER_LABEL})
+
+
+def label_words(words: list[str]) -> list[str]:
+    """The keywords worth showing as a group's name."""
+    return [w for w in words if _LABEL_WORD.match(w) and w.lower() not in _NOT_LABELS][:3]
+
+
+def shown_groups(groups: list[dict]) -> list[dict]:
+    """Groups of at least MIN_GROUP_SIZE questions with a meaningful label, biggest first; everything else in one
+    "其他" group at the end (there is never a second one)."""
+    kept, rest = [], []
+    for group in groups:
+        words = label_words(group["keywords"])
+        if group["count"] >= MIN_GROUP_SIZE and words:
+            kept.append(group | {"keywords": words, "label": "、".join(words)})
+        else:
+            rest.append(group)
+    if rest:
+        examples = list(dict.fromkeys(e for g in rest for e in g["examples"]))
+        kept.append({
+            "key": OTHER_KEY, "keywords": [], "label": OTHER_LABEL, "count": sum(g["count"] for g in rest),
+            "examples": examples[:8], "outcome_ids": sorted(i for g in rest for i in g["outcome_ids"]),
+            "out_of_scope": sum(g["out_of_scope"] for g in rest), "last_seen": max(g["last_seen"] for g in rest),
+        })  # fmt: skip
+    return kept
+
+
+def topic_of(row: TurnOutcome) -> str:
+    """The topic a turn counts under: every unanswered turn under UNANSWERED, so that the topic table, the day
+    table and the totals give the same number of unanswered turns."""
+    return UNANSWERED if row.outcome != "answered" else row.topic
 
 
 def _aware(moment: datetime) -> datetime:
@@ -26,7 +65,7 @@ def summary(session: Session, days: int = 30, now: datetime | None = None) -> di
     rows = session.scalars(
         select(TurnOutcome).where(TurnOutcome.at >= since).order_by(TurnOutcome.id.desc()).limit(MAX_ROWS)
     ).all()
-    by_topic = Counter(r.topic for r in rows)
+    by_topic = Counter(topic_of(r) for r in rows)
     by_day: dict[str, dict[str, int]] = defaultdict(lambda: {"turns": 0, "unanswered": 0})
     conversations: dict[str, bool] = {}
     for r in rows:
@@ -54,7 +93,8 @@ def summary(session: Session, days: int = 30, now: datetime | None = None) -> di
         "rating": {"average": round(sum(ratings) / len(ratings), 2), "count": len(ratings)} if ratings else None,
         "by_topic": [{"topic": t, "turns": n} for t, n in by_topic.most_common()],
         "by_day": [{"day": d, **by_day[d]} for d in sorted(by_day)],
-        "groups": [g.as_dict() for g in group_questions(open_questions)],
+        "unanswered_with_text": len(open_questions),
+        "groups": shown_groups([g.as_dict() for g in group_questions(open_questions)]),
     }
 
 

@@ -175,11 +175,25 @@ class RoutingTable:
             return self.hotline_label(self.hotline(None, kind))
         return "或".join(f"{self.hotline_label(number)}（{'、'.join(names)}）" for number, names in by_number.items())
 
-    def fill_hotlines(self, text: str, region: str | None) -> str:
-        """Replace {hotline} and {general_hotline} in a resident text with the region's (see hotline_phrase)."""
-        return text.replace("{hotline}", self.hotline_phrase(region)).replace(
-            "{general_hotline}", self.hotline_phrase(region, "general")
-        )
+    def common_line(self, kind: str = "disability") -> str | None:
+        """A hotline every served region has (12345: 潞城区's line for everything, 绥芬河市's for general matters), for
+        a resident whose region is not known: one number that is right wherever they live."""
+        if len(self.served) <= 1:
+            return None
+        lines = [set(self.regions[name].values()) for name in self.served if name in self.regions]
+        common = set.intersection(*lines) if lines else set()
+        default = self.regions["default"].get(kind)
+        return default if default in common else min(common, default=None)
+
+    def fill_hotlines(self, text: str, region: str | None, *, one_line: bool = False) -> str:
+        """Replace {hotline} and {general_hotline} in a resident text with the region's (see hotline_phrase); with
+        `one_line`, an unknown region gets the line every region has (common_line) instead of each region's."""
+
+        def phrase(kind: str) -> str:
+            common = self.common_line(kind) if one_line and not (region or self.only_region) else None
+            return self.hotline_label(common) if common else self.hotline_phrase(region, kind)
+
+        return text.replace("{hotline}", phrase("disability")).replace("{general_hotline}", phrase("general"))
 
 
 @lru_cache(maxsize=4)

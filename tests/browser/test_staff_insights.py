@@ -24,6 +24,7 @@ UNANSWERABLE = [
     "身份证230103199001011234，快递柜打不开",
 ]
 PERSONAL = ["王小明", "13912345678", "1391", "5678", "230103199001011234", "2301"]
+KEPT = UNANSWERABLE[1:]  # a question that names a person is counted, but its text is never stored
 
 
 def _wait_for_group(http: httpx.Client, headers: dict, word: str) -> dict:
@@ -31,7 +32,7 @@ def _wait_for_group(http: httpx.Client, headers: dict, word: str) -> dict:
     while time.monotonic() < deadline:
         groups = http.get("/api/staff/insights/summary", headers=headers).json()["groups"]
         found = next((g for g in groups if word in g["keywords"]), None)
-        if found and found["count"] >= len(UNANSWERABLE):
+        if found and found["count"] >= len(KEPT):
             return found
         time.sleep(0.5)
     raise AssertionError(f"no group for {word!r} was recorded: {groups}")
@@ -58,7 +59,7 @@ def test_staff_sees_grouped_unanswered_questions_without_personal_data(stack) ->
         heading = item.find_element(By.TAG_NAME, "h3").text
         assert "快递" in heading and f"（{group['count']} 次）" in heading
         shown = [li.text for li in item.find_elements(By.CSS_SELECTOR, "ul li")]
-        assert len(shown) == len(UNANSWERABLE) and all("快递" in text for text in shown)
+        assert len(shown) == len(KEPT) and all("快递" in text for text in shown)
         assert driver.find_element(By.CSS_SELECTOR, "#by-topic th[scope=row]").text, "topic table filled"
         page = driver.find_element(By.TAG_NAME, "body").text
         for fragment in PERSONAL:

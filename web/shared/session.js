@@ -1,11 +1,14 @@
-// Sign-in shared by the staff pages and the operator console: renders the login form, keeps the token in memory
-// only (never in localStorage or a cookie; reloading the page signs out), sends it as a Bearer header, goes back
-// to the login form when it expires, and offers "退出登录" (which revokes the token on the server too). Plain DOM, text only (textContent: nothing typed is ever run as HTML).
+// Sign-in shared by the staff pages and the operator console. The server keeps the session in an HttpOnly,
+// SameSite=Strict cookie: one sign-in serves every staff page (it survives navigation and reloads), and no script
+// can read the token (never in URLs, localStorage or sessionStorage; this file never sees it). Writes carry the
+// X-AccessLine-Page header the server asks for with the cookie. Renders the login form, goes back to it when the
+// session expires, and offers "退出登录" (which revokes the session on the server too). Plain DOM, text only.
 "use strict";
 
 window.AccessLineSession = (() => {
   const OFFLINE = "连不上服务器，请检查网络后再试。";
   const EXPIRED = "登录已过期，请重新登录。";
+  const PAGE = { "X-AccessLine-Page": "1" };
   const $ = (id) => document.getElementById(id);
 
   function el(tag, text, className) {
@@ -58,7 +61,7 @@ window.AccessLineSession = (() => {
     const panel = $("login-panel");
     const workspace = $(options.workspace);
     const form = renderForm(panel, options.hint);
-    let token = null;
+    let signedIn = false;
     let user = null;
     let role = null;
 
@@ -66,7 +69,7 @@ window.AccessLineSession = (() => {
       const signOut = $("sign-out");
       const hadFocus = workspace.contains(document.activeElement) || document.activeElement === signOut;
       if (signOut) signOut.hidden = true;
-      token = null;
+      signedIn = false;
       user = null;
       role = null;
       if (options.onLogout) options.onLogout();
@@ -90,17 +93,30 @@ window.AccessLineSession = (() => {
         $("login-error").textContent = options.refused;
         return;
       }
-      token = data.access_token;
-      user = $("username").value;
-      role = data.role;
       $("password").value = "";
+      await enter($("username").value, data.role);
+    });
+
+    async function enter(name, userRole) {
+      signedIn = true;
+      user = name;
+      role = userRole;
       $("login-error").textContent = "";
       panel.hidden = true;
       workspace.hidden = false;
       $("who").textContent = `已登录：${user}`;
       signOutButton().hidden = false;
       await options.onLogin();
-    });
+    }
+
+    // Already signed in on another staff page (the session cookie): go straight to the work.
+    (async () => {
+      const response = await fetch("/api/auth/me").catch(() => null);
+      if (!response || !response.ok) return;
+      const me = await response.json().catch(() => ({}));
+      if (options.roles.includes(me.role)) await enter(me.username, me.role);
+      else $("login-error").textContent = options.refused;
+    })();
 
     function signOutButton() {
       let button = $("sign-out");
@@ -117,9 +133,9 @@ window.AccessLineSession = (() => {
       return button;
     }
 
-    /** Fetch with the Bearer token; JSON-encodes an object body. Never throws: answers { ok, status, data }. */
+    /** Fetch with the session cookie; JSON-encodes an object body. Never throws: answers { ok, status, data }. */
     async function request(path, init = {}) {
-      const headers = Object.assign({ Authorization: `Bearer ${token}` }, init.headers || {});
+      const headers = Object.assign({}, PAGE, init.headers || {});
       let body = init.body;
       if (body !== undefined && body !== null && typeof body !== "string") {
         headers["Content-Type"] = "application/json";
@@ -144,7 +160,7 @@ window.AccessLineSession = (() => {
       api,
       request,
       logout,
-      token: () => token,
+      signedIn: () => signedIn,
       user: () => user,
       role: () => role,
     };

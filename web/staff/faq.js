@@ -42,6 +42,7 @@ const session = AccessLineSession.start({
   refused: "这个账号不能编辑问答，请用工作人员账号登录。",
   async onLogin() {
     await start();
+    await StaffPending.refresh(session.api);
     $("search").focus();
   },
 });
@@ -137,6 +138,7 @@ function buildAnswerFields() {
 
 function fillForm(entry) {
   $("form-empty").hidden = true;
+  $("conflict").hidden = true;
   $("entry-form").hidden = false;
   hideErrors("form-errors");
   $("preview").replaceChildren();
@@ -164,6 +166,7 @@ async function openEntry(name) {
   if (!result.ok) return announce(problems(result)[0]);
   state.current = result.data;
   fillForm(state.current);
+  $("save-status").replaceChildren();
   await loadHistory();
   $("form-title").focus();
   for (const item of $("entries").children) item.classList.toggle("current", item.dataset.name === name);
@@ -253,24 +256,105 @@ function formBody() {
   };
 }
 
-$("entry-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const body = formBody();
+// Saving takes a few seconds (the whole training data is checked): progress and result are shown next to the
+// button as well as announced.
+function saveStatus(parts, isError) {
+  const box = $("save-status");
+  box.className = isError ? "save-status error" : "save-status";
+  box.replaceChildren(...parts);
+}
+
+function savingParts() {
+  const bar = el("progress");
+  bar.setAttribute("aria-label", "保存进度");
+  return [el("span", "正在检查和保存，请稍等（要几秒钟）……"), bar];
+}
+
+async function save(body) {
   const editing = Boolean(state.current);
   const path = editing ? `${API}/entries/${encodeURIComponent(state.current.name)}` : `${API}/entries`;
   $("save").disabled = true;
+  saveStatus(savingParts(), false);
   announce("正在检查和保存，请稍等……");
   const result = await api(path, { method: editing ? "PUT" : "POST", body });
   $("save").disabled = false;
+  if (result.status === 409 && editing) {
+    saveStatus([el("span", "没有保存：别人刚改过这条问答。请看下面两个版本的对比。")], true);
+    announce("没有保存：别人刚改过这条问答。您的修改还在。");
+    await showConflict(body);
+    return;
+  }
   if (!result.ok) {
+    saveStatus([el("span", "没有保存，请看上面列出的问题。")], true);
     showErrors("form-errors", "form-error-list", problems(result));
     announce("没有保存。");
     return;
   }
+  $("conflict").hidden = true;
   state.current = result.data.entry;
   fillForm(state.current);
   await Promise.all([loadEntries(), loadHistory()]);
-  announce(`已保存：${state.current.title}。${result.data.revision.summary}`);
+  const pending = await StaffPending.refresh(session.api);
+  const link = el("a", "去训练模型");
+  link.href = "/staff/training.html";
+  const waiting = pending && pending.pending_edits ? `现在共有 ${pending.pending_edits} 条修改还没上线。` : "";
+  saveStatus([el("span", `已保存：${state.current.title}。居民要等重新训练上线后才能看到这次修改。${waiting}`), " ", link], false);
+  announce(`已保存：${state.current.title}。${result.data.revision.summary}。重新训练后居民才能看到。`);
+}
+
+$("entry-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  await save(formBody());
+});
+
+// --- an edit conflict: keep the user's edit, show the other version side by side ---
+
+function versionView(entry, other) {
+  const box = el("div");
+  const rows = [["标题", entry.title, other.title], ["例句", entry.examples.join("\n"), other.examples.join("\n")]];
+  for (const key of answerKeys()) {
+    rows.push([`回答：${state.regions.labels[key] || key}`, (entry.answers || {})[key] || "（空）", (other.answers || {})[key] || "（空）"]);
+  }
+  const list = el("dl");
+  for (const [label, mine, theirs] of rows) {
+    const value = el("dd");
+    value.append(el("pre", mine, mine === theirs ? "" : "changed"));
+    list.append(el("dt", label + (mine === theirs ? "" : "（不同）")), value);
+  }
+  box.append(list);
+  return box;
+}
+
+async function showConflict(body) {
+  const result = await api(`${API}/entries/${encodeURIComponent(state.current.name)}`);
+  if (!result.ok) {
+    showErrors("form-errors", "form-error-list", problems(result));
+    return;
+  }
+  state.theirs = result.data;
+  const mine = { title: body.title, examples: body.examples, answers: body.answers };
+  $("conflict-mine").replaceChildren(versionView(mine, state.theirs));
+  $("conflict-theirs").replaceChildren(versionView(state.theirs, mine));
+  $("conflict").hidden = false;
+  $("conflict-title").focus();
+}
+
+$("conflict-keep").addEventListener("click", async () => {
+  if (!state.theirs) return;
+  const body = formBody();
+  body.version = state.theirs.version;  // the user saw the other version and chose to replace it
+  state.current = Object.assign({}, state.current, { version: state.theirs.version });
+  await save(body);
+});
+
+$("conflict-take").addEventListener("click", () => {
+  if (!state.theirs) return;
+  state.current = state.theirs;
+  fillForm(state.current);
+  $("conflict").hidden = true;
+  saveStatus([el("span", "已换成别人保存的版本，您的修改没有保存。")], false);
+  announce("已换成别人保存的版本。");
+  $("form-title").focus();
 });
 
 $("delete").addEventListener("click", async () => {
@@ -383,8 +467,19 @@ $("intent-form").addEventListener("submit", async (event) => {
   const intent = state.intents.find((i) => i.name === state.intent);
   if (!intent) return;
   const examples = $("intent-examples").value.split("\n").map((line) => line.trim()).filter(Boolean);
+  const status = $("intent-status");
+  status.className = "save-status";
+  status.replaceChildren(...savingParts());
+  $("intent-save").disabled = true;
   const result = await api(`${API}/intents/${encodeURIComponent(intent.name)}`, { method: "PUT", body: { examples, version: intent.version } });
-  if (!result.ok) return showErrors("intent-errors", "intent-error-list", problems(result));
+  $("intent-save").disabled = false;
+  if (!result.ok) {
+    status.className = "save-status error";
+    status.replaceChildren(el("span", "没有保存，请看上面列出的问题。"));
+    return showErrors("intent-errors", "intent-error-list", problems(result));
+  }
   await loadIntents();
+  await StaffPending.refresh(session.api);
+  status.replaceChildren(el("span", `已保存 ${intent.name} 的例句。居民要等重新训练上线后才能用上。`));
   announce(`已保存 ${intent.name} 的例句。${result.data.revision.summary}`);
 });

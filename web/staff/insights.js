@@ -22,8 +22,7 @@ const session = AccessLineSession.start({
   hint: "工作人员和管理员账号可以使用。",
   refused: "这个账号不能看数据看板，请用工作人员账号登录。",
   async onLogin() {
-    await Promise.all([loadEntries(), load()]);
-    $("groups-title").scrollIntoView();
+    await Promise.all([loadEntries(), load(), StaffPending.refresh(session.api)]);
   },
 });
 const api = session.api;  // answers the data, throws an Error with the message and the list of errors
@@ -37,10 +36,17 @@ async function loadEntries() {
     state.topics = entries.topics;
     state.regions = regions;
     $("draft-topics").replaceChildren(...state.topics.map((t) => { const o = el("option"); o.value = t; return o; }));
+    // One list of FAQs for every group (not one big drop-down per group): type to find, pick by title.
+    $("faq-choices").replaceChildren(...state.entries.map((e) => { const o = el("option"); o.value = choiceText(e); return o; }));
   } catch (error) {
     announce(`读不到问答列表：${error.message}`);
   }
 }
+
+const UNANSWERED_TOPIC = "没能回答";
+const UNANSWERED_LABEL = "没答上";
+
+function choiceText(entry) { return `${entry.title}（${entry.name}）`; }
 
 function percent(value) { return value === null || value === undefined ? "—" : `${(value * 100).toFixed(1)}%`; }
 
@@ -48,7 +54,8 @@ function renderTotals(data) {
   const cards = [
     ["对话轮数", String(data.turns)],
     ["对话数", String(data.conversations)],
-    ["没答上的比例", percent(data.unanswered_rate)],
+    [`${UNANSWERED_LABEL}的轮数`, String(data.unanswered)],
+    [`${UNANSWERED_LABEL}的比例`, percent(data.unanswered_rate)],
     ["转人工的对话比例", percent(data.handoff_rate)],
     ["居民平均评分", data.rating ? `${data.rating.average}（${data.rating.count} 次评分）` : "还没有收集评分"],
   ];
@@ -63,7 +70,8 @@ function barCell(value, max, extraClass) {
   const cell = el("td");
   const bar = el("span", undefined, `bar ${extraClass || ""}`);
   bar.setAttribute("aria-hidden", "true");
-  bar.style.width = `${max ? Math.round((value / max) * 10) : 0}rem`;
+  // Proportional, but never thinner than 4 px for a non-zero value (the smallest bar must show).
+  bar.style.width = value > 0 && max ? `max(4px, ${((value / max) * 10).toFixed(2)}rem)` : "0";
   cell.append(bar, document.createTextNode(String(value)));
   return cell;
 }
@@ -72,7 +80,7 @@ function renderTables(data) {
   const topicMax = Math.max(0, ...data.by_topic.map((t) => t.turns));
   $("by-topic").replaceChildren(...data.by_topic.map((t) => {
     const row = el("tr");
-    row.append(el("th", t.topic), barCell(t.turns, topicMax));
+    row.append(el("th", t.topic === UNANSWERED_TOPIC ? UNANSWERED_LABEL : t.topic), barCell(t.turns, topicMax));
     row.firstChild.scope = "row";
     return row;
   }));
@@ -99,7 +107,7 @@ function renderGroups(groups) {
   groups.forEach((group, index) => {
     const item = el("li");
     item.dataset.key = group.key;
-    const title = `${group.keywords.join("、") || "其他"}（${group.count} 次）`;
+    const title = `${group.label}（${group.count} 次）`;
     const heading = el("h3", title);
     heading.id = `group-${index}`;
     item.setAttribute("aria-labelledby", heading.id);
@@ -109,17 +117,12 @@ function renderGroups(groups) {
     item.append(heading, examples, el("p", `最近一次：${new Date(group.last_seen).toLocaleString("zh-CN", { hour12: false })}。${note}`, "meta"));
 
     const selectId = `faq-${index}`;
-    const label = el("label", "加为哪条问答的例句");
+    const label = el("label", "加为哪条问答的例句（输入标题里的字可以查找）");
     label.htmlFor = selectId;
-    const select = el("select");
+    const select = el("input");
     select.id = selectId;
-    select.append(el("option", "（选择一条问答）"));
-    select.firstChild.value = "";
-    for (const entry of state.entries) {
-      const option = el("option", `${entry.topic} · ${entry.title}`);
-      option.value = entry.name;
-      select.append(option);
-    }
+    select.setAttribute("list", "faq-choices");
+    select.autocomplete = "off";
     const add = el("button", "加为例句");
     add.setAttribute("aria-label", `把“${title}”这组问题加为例句`);
     add.addEventListener("click", () => addExamples(group, select));
@@ -148,11 +151,14 @@ async function load() {
 }
 
 async function addExamples(group, select) {
-  if (!select.value) { announce("请先选择一条问答。"); select.focus(); return; }
+  const typed = select.value.trim();
+  const entry = state.entries.find((e) => choiceText(e) === typed || e.title === typed || e.name === typed);
+  if (!entry) { announce(typed ? `没有找到“${typed}”这条问答，请从列表里选。` : "请先选择一条问答。"); select.focus(); return; }
   try {
-    const result = await api(`${API}/groups/add-example`, { method: "POST", body: { outcome_ids: group.outcome_ids, faq: select.value } });
+    const result = await api(`${API}/groups/add-example`, { method: "POST", body: { outcome_ids: group.outcome_ids, faq: entry.name } });
     await load();
-    announce(`已加了 ${result.added} 个例句。请到“训练模型”页面重新训练，新例句才会生效。`);
+    await StaffPending.refresh(session.api);
+    announce(`已把 ${result.added} 个例句加到“${entry.title}”。请到“训练模型”页面重新训练，新例句才会生效。`);
   } catch (error) {
     announce([error.message, ...error.errors].join(" "));
   }

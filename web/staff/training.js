@@ -2,7 +2,7 @@
 "use strict";
 
 const API = "/api/staff/training";
-const state = { timer: null, current: null };
+const state = { timer: null, current: null, pending: null };
 const $ = (id) => document.getElementById(id);
 const STATUS = { active: "在线", retired: "以前用过", candidate: "备用", rejected: "没通过评估" };
 const METRIC = { intent: "意图", response_selection: "问答匹配", conversation: "对话" };
@@ -27,7 +27,7 @@ const session = AccessLineSession.start({
   refused: "这个账号不能训练模型，请用工作人员账号登录。",
   async onLogin() {
     await refresh();
-    $("start").focus();
+    $("start-title").focus();  // the page's first task, read from its heading (not straight onto a button)
   },
   onLogout() { clearTimeout(state.timer); },
 });
@@ -108,8 +108,16 @@ async function renderCurrent(jobs) {
   return true;
 }
 
+function estimateText(pending) {
+  if (!pending || !pending.estimate) return "还没有训练记录，估计不出要多久（一般要几分钟到十几分钟）。";
+  const e = pending.estimate;
+  return `根据最近 ${e.runs} 次训练，一次大约要 ${StaffPending.minutes(e.seconds)}（最长一次 ${StaffPending.minutes(e.longest)}）。`;
+}
+
 async function refresh() {
   clearTimeout(state.timer);
+  state.pending = await StaffPending.refresh(api);
+  $("estimate").textContent = estimateText(state.pending);
   try {
     const [jobs, models] = await Promise.all([api(`${API}/jobs`), api(`${API}/models`)]);
     renderJobs(jobs);
@@ -117,11 +125,27 @@ async function refresh() {
     const busy = await renderCurrent(jobs);
     state.timer = setTimeout(refresh, busy ? 2000 : 15000);
   } catch (error) {
-    if (session.token()) { announce(error.message); state.timer = setTimeout(refresh, 5000); }
+    if (session.signedIn()) { announce(error.message); state.timer = setTimeout(refresh, 5000); }
   }
 }
 
-$("start").addEventListener("click", async () => {
+$("start").addEventListener("click", () => {
+  const count = state.pending ? state.pending.pending_edits : 0;
+  const edits = count ? `会包含 ${count} 条还没上线的修改。` : "现在没有还没上线的修改，训练出的模型和现在的一样。";
+  $("start-question").textContent = `确定开始训练吗？${edits}${estimateText(state.pending)}训练时居民的对话不受影响。`;
+  $("start-confirm").hidden = false;
+  $("start-question").focus();
+});
+
+$("start-no").addEventListener("click", () => {
+  $("start-confirm").hidden = true;
+  $("start-status").textContent = "没有开始训练。";
+  $("start").focus();
+});
+
+$("start-yes").addEventListener("click", async () => {
+  $("start-confirm").hidden = true;
+  $("start").focus();
   try {
     const job = await api(`${API}/jobs`, { method: "POST" });
     $("start-status").textContent = `已开始第 ${job.id} 次训练${job.queue_position > 1 ? `，排第 ${job.queue_position} 个` : ""}。`;

@@ -9,7 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.api.deps import CurrentUser, client_address, current_user
+from bot.api.deps import SESSION_COOKIE, CurrentUser, client_address, current_user
 from bot.api.schemas import ErrorResponse
 from bot.core.security import create_access_token
 from bot.services.accounts import revoke_tokens
@@ -37,8 +37,12 @@ def _audit(sessions: sessionmaker[Session], actor: str, action: str, details: di
 @router.post(
     "/token", responses={401: {"model": ErrorResponse}, 429: {"model": ErrorResponse}, 503: {"model": ErrorResponse}}
 )
-async def issue_token(request: Request, form: OAuth2PasswordRequestForm = Depends()) -> dict[str, str]:
-    """Exchange username and password for a bearer token. Failures are throttled per username and per address."""
+async def issue_token(
+    request: Request, response: Response, form: OAuth2PasswordRequestForm = Depends()
+) -> dict[str, str]:
+    """Exchange username and password for a bearer token, also set as the pages' session cookie (HttpOnly,
+    SameSite=Strict: one sign-in for every staff page, never readable by scripts). Failures are throttled per
+    username and per address."""
     state = request.app.state
     username, address = form.username[:64], client_address(request)
     if await state.login_throttle.blocked(username, address):
@@ -60,7 +64,22 @@ async def issue_token(request: Request, form: OAuth2PasswordRequestForm = Depend
         state.secrets["jwt_secret"], username, role, state.settings.access_token_minutes, version=version
     )
     await asyncio.to_thread(_audit, state.sessions, username, "auth.login", {"role": role})
-    return {"access_token": token, "token_type": "bearer", "role": role}
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=state.settings.access_token_minutes * 60,
+        path="/",
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+    )
+    return {"access_token": token, "token_type": "bearer", "role": role, "username": username}
+
+
+@router.get("/me", responses={401: {"model": ErrorResponse}})
+async def who_am_i(user: CurrentUser = Depends(current_user)) -> dict[str, str]:
+    """Who the session (cookie or Bearer token) belongs to: the pages ask this when they open."""
+    return {"username": user.username, "role": user.role}
 
 
 def _revoke(sessions: sessionmaker[Session], username: str) -> None:
@@ -73,4 +92,6 @@ async def logout(request: Request, user: CurrentUser = Depends(current_user)) ->
     """Sign out everywhere: every token of this user stops working and their console sockets close."""
     await asyncio.to_thread(_revoke, request.app.state.sessions, user.username)
     await request.app.state.hub.close_operator(user.username)
-    return Response(status_code=204)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+    return response

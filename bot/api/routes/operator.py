@@ -9,19 +9,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Request, WebSocket, WebSocketDisconnect
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from bot.api.deps import CurrentUser, cipher, db_session, require_roles
+from bot.api.deps import SESSION_COOKIE, CurrentUser, cipher, db_session, require_roles
 from bot.core.security import FieldCipher
-from bot.escalation.tickets import PRIORITY_RANK
+from bot.escalation.tickets import PRIORITY_RANK, transcript_of
+from bot.insights.names import remove_names
+from bot.insights.topics import INTENT_TOPICS, TopicIndex
 from bot.services import applications
 from bot.services.accounts import Account, account_for_token, still_valid
-from bot.storage.models import Application, AuditEntry, CannedResponse, Ticket
+from bot.staff import callbacks, shift
+from bot.storage.models import Application, AuditEntry, CannedResponse, Ticket, TicketMessage, utcnow
 
 router = APIRouter(prefix="/api/operator", tags=["operator"])
 socket_router = APIRouter()
@@ -45,28 +50,131 @@ def _held(session: Session, ticket_id: str, user: CurrentUser) -> Ticket:
     return ticket
 
 
+def _holds(ticket: Ticket, username: str) -> bool:
+    """A chat ticket this operator claimed, or a call-back they took."""
+    return ticket.operator == username and ticket.status in ("assigned", callbacks.CALLBACK)
+
+
+def _now(request: Request) -> datetime:
+    """The console's clock (tests may set app.state.clock to walk a shift at night or in office hours)."""
+    clock = getattr(request.app.state, "clock", None)
+    return clock() if clock is not None else utcnow()
+
+
+@lru_cache(maxsize=4)
+def _topics(faq_dir: str) -> TopicIndex:
+    return TopicIndex(Path(faq_dir))
+
+
+def topic_label(request: Request, topic: str | None) -> str:
+    """ "就业" for faq/equal_employment (its FAQ file's topic), a plain word for other intents; never a raw key."""
+    if not topic:
+        return "未说明"
+    if topic.startswith("faq/"):
+        label = _topics(str(request.app.state.settings.nlu_data_dir / "faq")).topic("faq", topic)
+        return label if label != "其他政策问题" else "政策问题"
+    return INTENT_TOPICS.get(topic, "其他")
+
+
+def _last_resident_texts(session: Session, fields: FieldCipher, tickets: list[Ticket]) -> dict[str, str]:
+    """Each ticket's last words of the resident: the newest message typed after the hand-over, else the last
+    resident line of the transcript the bot handed over."""
+    ids = [t.id for t in tickets]
+    last_ids = (
+        select(func.max(TicketMessage.id))
+        .where(TicketMessage.ticket_id.in_(ids), TicketMessage.author == "resident")
+        .group_by(TicketMessage.ticket_id)
+    )
+    texts = {m.ticket_id: fields.decrypt(m.text_enc) or "" for m in session.scalars(
+        select(TicketMessage).where(TicketMessage.id.in_(last_ids)))}  # fmt: skip
+    for ticket in tickets:
+        if ticket.id not in texts:
+            lines = [line for line in transcript_of(fields, ticket) if line.get("from") == "resident"]
+            texts[ticket.id] = lines[-1]["text"] if lines else ""
+    return texts
+
+
+def _card(request: Request, session: Session, ticket: Ticket, now: datetime, extra: dict) -> dict:
+    """The queue card plus what a busy shift needs: plain labels, the SLA clock in open hours, call-back state."""
+    routing = request.app.state.routing
+    card = request.app.state.escalation.ticket_card(session, ticket)
+    tries = extra.get("attempts", [])
+    card.update(
+        labels={
+            "queue": shift.queue_label(routing, ticket.queue),
+            "priority": shift.PRIORITY_LABEL.get(ticket.priority, "普通"),
+            "status": shift.STATUS_LABEL.get(ticket.status, "其他"),
+            "reason": shift.REASON_LABEL.get(ticket.reason, "其他"),
+            "channel": shift.CHANNEL_LABEL.get(ticket.channel, "其他"),
+            "region": ticket.region or "地区未知",
+            "topic": topic_label(request, ticket.topic),
+        },
+        sla=shift.sla_view(routing, ticket.queue, ticket.created_at, ticket.status, now),
+        preview=extra.get("preview", ""),
+        callback={
+            "claimable": ticket.status == callbacks.CALLBACK and ticket.operator is None,
+            "attempts": tries,
+            "retry_at": tries[-1]["retry_at"] if tries else None,
+        }
+        if ticket.status == callbacks.CALLBACK
+        else None,
+    )
+    return card
+
+
 @router.get("/tickets")
 def list_tickets(
     request: Request,
     scope: Literal["open", "mine"] = "open",
     user: CurrentUser = Depends(operator_only),
     session: Session = Depends(db_session),
+    fields: FieldCipher = Depends(cipher),
 ) -> list[dict]:
-    """Waiting tickets (emergency first, then by waiting time) and the ones this operator holds."""
-    query = select(Ticket).where(Ticket.status.in_(("waiting", "assigned", "callback_scheduled")))
+    """Open tickets (emergency first, then by waiting time), call-backs included, each with a preview line of the
+    resident's last words: numbers and names hidden for everybody (the holder reads the full transcript)."""
+    query = select(Ticket).where(Ticket.status.in_(("waiting", "assigned", callbacks.CALLBACK)))
     if scope == "mine":
-        query = select(Ticket).where(Ticket.status == "assigned", Ticket.operator == user.username)
+        query = select(Ticket).where(
+            Ticket.status.in_(("assigned", callbacks.CALLBACK)), Ticket.operator == user.username
+        )
     rows = sorted(session.scalars(query), key=lambda t: (PRIORITY_RANK[t.priority], t.created_at))
-    escalation = request.app.state.escalation
-    return [escalation.ticket_card(session, t) for t in rows]
+    now = _now(request)
+    texts = _last_resident_texts(session, fields, rows)
+    tries = callbacks.attempts(session, [t.id for t in rows if t.status == callbacks.CALLBACK])
+    hide = lambda text: remove_names(text, "〔名字已隐藏〕")  # noqa: E731
+    return [
+        _card(request, session, t, now, {"preview": shift.preview_line(texts.get(t.id), hide), "attempts": tries[t.id]})
+        for t in rows
+    ]
 
 
 @router.post("/tickets/{ticket_id}/claim")
-async def claim_ticket(ticket_id: str, request: Request, user: CurrentUser = Depends(operator_only)) -> dict:
-    """Take a waiting ticket. When two operators claim at once, exactly one gets it (the other gets 409)."""
-    if not await request.app.state.escalation.claim(ticket_id, user.username):
+async def claim_ticket(
+    ticket_id: str,
+    request: Request,
+    user: CurrentUser = Depends(operator_only),
+    session: Session = Depends(db_session),
+) -> dict:
+    """Take a waiting ticket, or a call-back nobody holds. When two operators claim at once, exactly one gets it
+    (the other gets 409)."""
+    ticket = _ticket(session, ticket_id)
+    if ticket.status == callbacks.CALLBACK:
+        won = await asyncio.to_thread(_claim_callback, request.app.state.sessions, ticket_id, user.username)
+        if won:
+            with request.app.state.sessions() as fresh:
+                card = request.app.state.escalation.ticket_card(fresh, fresh.get(Ticket, ticket_id))
+            await request.app.state.hub.broadcast({"type": "ticket.claimed", "ticket_id": ticket_id,
+                                                   "operator": user.username, "ticket": card})  # fmt: skip
+    else:
+        won = await request.app.state.escalation.claim(ticket_id, user.username)
+    if not won:
         raise HTTPException(409, "这个工单已经被别人认领了。")
-    return {"claimed": True, "ticket_id": ticket_id}
+    return {"claimed": True, "ticket_id": ticket_id, "kind": ticket.kind}
+
+
+def _claim_callback(sessions, ticket_id: str, operator: str) -> bool:  # noqa: ANN001 - a sessionmaker
+    with sessions() as session:
+        return callbacks.claim_callback(session, ticket_id, operator)
 
 
 @router.get("/tickets/{ticket_id}")
@@ -80,11 +188,18 @@ def ticket_detail(
     """The queue card for everybody; summary slots, transcript, messages, contact phone and the linked application
     only for the operator holding the ticket (`withheld` says the rest was left out)."""
     ticket = _ticket(session, ticket_id)
-    holder = ticket.status == "assigned" and ticket.operator == user.username
+    holder = _holds(ticket, user.username)
+    now = _now(request)
+    tries = callbacks.attempts(session, [ticket.id])[ticket.id]
     detail = {
         **request.app.state.escalation.ticket_detail(session, ticket, holder=holder),
+        **_card(request, session, ticket, now, {"attempts": tries}),
+        "holder": holder,
         "contact_phone": fields.decrypt(ticket.contact_phone_enc) if holder else None,
         "application": None,
+        "transfer_options": shift.transfer_options(request.app.state.routing, ticket.region, ticket.queue, now)
+        if ticket.status == "assigned"
+        else [],
     }
     if holder and ticket.application_reference:
         application = session.scalar(select(Application).where(Application.reference == ticket.application_reference))
@@ -112,7 +227,7 @@ async def reply(
 
 
 class Transfer(BaseModel):
-    queue: Literal["12385", "12345"]
+    queue: str = Field(min_length=1, max_length=16)
 
 
 @router.post("/tickets/{ticket_id}/transfer")
@@ -123,10 +238,53 @@ async def transfer(
     user: CurrentUser = Depends(operator_only),
     session: Session = Depends(db_session),
 ) -> dict:
-    """Move the ticket to the other hotline's queue."""
+    """Move the ticket to another queue of its region's routing (config/escalation.yml) that is open now."""
     ticket = _held(session, ticket_id, user)
+    routing = request.app.state.routing
+    options = {o["queue"]: o for o in shift.transfer_options(routing, ticket.region, ticket.queue, _now(request))}
+    choice = options.get(body.queue)
+    if choice is None:
+        raise HTTPException(409, f"这个地区的工单不能转给{shift.queue_label(routing, body.queue)}。")
+    if not choice["open"]:
+        raise HTTPException(409, f"{choice['label']}现在下班了，不能转过去。")
     await request.app.state.escalation.transfer(ticket, session, body.queue, user.username)
     return {"ticket_id": ticket_id, "queue": body.queue, "status": ticket.status}
+
+
+class CallbackOutcome(BaseModel):
+    result: Literal["reached", "no_answer", "retry"]
+    retry_at: datetime | None = Field(default=None, description="when to call again (result retry)")
+    note: str = Field(default="", max_length=1000)
+
+
+@router.post("/tickets/{ticket_id}/callback")
+async def callback_outcome(
+    ticket_id: str,
+    body: CallbackOutcome,
+    request: Request,
+    user: CurrentUser = Depends(operator_only),
+    session: Session = Depends(db_session),
+    fields: FieldCipher = Depends(cipher),
+) -> dict:
+    """Record a call-back attempt by the operator holding it: reached (the ticket ends), no answer, or retry at a
+    time (it goes back to the pool showing that time)."""
+    ticket = _ticket(session, ticket_id)
+    if not callbacks.holds_callback(ticket, user.username):
+        raise HTTPException(403, "这个回电工单不在您手里，请先认领。")
+    retry_at = body.retry_at
+    if body.result == "retry":
+        if retry_at is None:
+            raise HTTPException(422, "请填写下次回电的时间。")
+        retry_at = retry_at if retry_at.tzinfo else retry_at.replace(tzinfo=shift.CHINA)
+        if retry_at <= _now(request):
+            raise HTTPException(422, "下次回电的时间要晚于现在。")
+    callbacks.record_attempt(session, fields, ticket, user.username, body.result, retry_at, body.note.strip())
+    event = {"type": "ticket.closed", "ticket_id": ticket_id, "status": "resolved"}
+    if body.result != "reached":
+        event = {"type": "ticket.new", "ticket": request.app.state.escalation.ticket_card(session, ticket)}
+    await request.app.state.hub.broadcast(event)
+    return {"ticket_id": ticket_id, "result": body.result, "label": callbacks.RESULT_LABEL[body.result],
+            "status": ticket.status, "retry_at": retry_at.isoformat() if retry_at else None}  # fmt: skip
 
 
 class Resolution(BaseModel):
@@ -193,6 +351,13 @@ def _valid(state, account: Account) -> bool:  # noqa: ANN001
         return still_valid(session, account)
 
 
+def _same_origin(socket: WebSocket) -> bool:
+    """The cookie counts only for a socket opened by our own page (a browser always sends Origin)."""
+    origin = socket.headers.get("origin", "")
+    host = socket.headers.get("host", "")
+    return bool(host) and origin.split("://", 1)[-1] == host
+
+
 async def _hello(socket: WebSocket) -> Account | None:
     """The first message must carry the token, within the hello timeout; answer the operator's account."""
     state = socket.app.state
@@ -202,6 +367,8 @@ async def _hello(socket: WebSocket) -> Account | None:
         await socket.close(code=4408, reason="no token sent in time")
         return None
     token = str(hello.get("token", "")) if isinstance(hello, dict) else ""
+    if not token and _same_origin(socket):
+        token = socket.cookies.get(SESSION_COOKIE, "")  # the console page's session cookie (HttpOnly)
     account = await asyncio.to_thread(_account, state, token[:4096])
     if account is None or account.role not in CONSOLE_ROLES:
         await socket.send_json({"type": "error", "detail": "请先以客服身份登录。"})

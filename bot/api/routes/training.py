@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 from sqlalchemy.orm import Session
 
 from bot.api.deps import CurrentUser, db_session, require_roles
+from bot.staff import pending
 from bot.storage.models import AuditEntry, ModelVersion, TrainingJob
 from bot.training import store
 from bot.training.rasa_admin import ModelSwapFailed
@@ -71,6 +72,17 @@ def model_view(model: ModelVersion) -> dict:
         "activated_at": model.activated_at.isoformat() if model.activated_at else None,
         "activated_by": model.activated_by,
         "available": Path(model.path).exists(),
+    }
+
+
+@router.get("/pending")
+def pending_state(_user: CurrentUser = Depends(editors), session: Session = Depends(db_session)) -> dict:
+    """How many saved edits are not live yet, and how long a run usually takes (median of the last runs)."""
+    since = pending.live_data_time(session)
+    return {
+        "pending_edits": pending.pending_edits(session),
+        "live_since": since.isoformat() if since else None,
+        "estimate": pending.typical_duration(session),
     }
 
 
