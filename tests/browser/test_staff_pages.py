@@ -95,6 +95,9 @@ def sign_in(driver, gateway: LiveGateway, page: str = "/staff/") -> WebDriverWai
 
 
 def test_one_sign_in_for_every_staff_page(gateway, driver) -> None:
+    driver.get(gateway.url + "/staff/")
+    WebDriverWait(driver, 30).until(ec.visibility_of_element_located((By.ID, "username")))
+    no_violations(driver, "staff sign-in form")
     wait = sign_in(driver, gateway)
     cookie = driver.get_cookie("al_session")
     assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
