@@ -1,17 +1,19 @@
-"""Hand the conversation to a hotline operator: ask the gateway for a ticket, tell the resident, pause the bot."""
+"""Hand the conversation to a hotline operator: ask the gateway for a ticket (with the slots and transcript this
+server already holds) and tell the resident what will really happen."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ConversationPaused, FollowupAction, SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.gateway_client import post, resident_channel
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.parse import selected_faq
 from actions.region import conversation_region
+from bot.escalation.transcript import MAX_LINES, filled_slots, transcript_from_events
 from bot.rules.benefits import wants_to_apply
 from bot.rules.complaints import asked_line
 from bot.rules.danger import assess
@@ -34,37 +36,34 @@ def _last_topic(tracker: Tracker) -> str | None:
 
 
 def handoff_messages(reply: dict[str, Any]) -> list[str]:
-    """Tell the resident where they are in the queue, or what happens outside office hours."""
-    queue_name = reply.get("queue_name", "人工客服")
-    position = reply["handoff"]["position"]
-    if not reply.get("delivered"):
-        lead = f"已经为您登记转接{queue_name}。现在排队系统有故障，着急的话请直接拨打电话。"
-    elif not reply.get("open_now"):
-        return [
-            f"现在不是{queue_name}的工作时间。已经为您登记，工作人员上班后会看到。",
-            "想让工作人员上班后给您回电，请说一个电话号码，这个号码只用于回电。不用的话，说“取消”。",
-        ]
-    elif position <= 1:
-        lead = f"正在为您转接{queue_name}人工客服，马上就到您。"
-    else:
-        lead = f"正在为您转接{queue_name}人工客服，前面还有{position - 1}位，大约等{reply['wait_minutes']}分钟。"
-    return [lead, "您可以直接把要办的事说出来，客服会看到。不想等了，说“取消”就行。"]
+    """What the gateway says will really happen (queue place and wait, or office hours, a call-back and the line
+    open now); its one owner is bot/escalation/promises.py."""
+    words = reply.get("words")
+    return [w for w in words if isinstance(w, str) and w] if isinstance(words, list) else []
+
+
+def ticket_request(tracker: Tracker, reason: str, line: str | None = None) -> dict[str, Any]:
+    """The ticket request with what this action server already holds: the slots and the transcript, taken from
+    the tracker Rasa sent with the action call (so the gateway never reads the tracker back mid-turn)."""
+    return {
+        "sender_id": tracker.sender_id,
+        "reason": reason,
+        "channel": resident_channel(tracker),
+        "topic": selected_faq(tracker) or _last_topic(tracker),
+        "region": conversation_region(tracker),
+        "line": line,
+        "slots": filled_slots(tracker.current_slot_values()),
+        "transcript": transcript_from_events(tracker.events)[-MAX_LINES:],
+    }
 
 
 async def escalate(
     dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, line: str | None = None
 ) -> list[dict[str, Any]]:
-    """Create the ticket through the gateway (for the conversation's region, and the hotline the resident asked for);
-    pause the bot only when a ticket exists."""
-    payload = {
-        "sender_id": tracker.sender_id,
-        "reason": reason,
-        "channel": resident_channel(tracker),
-        "topic": selected_faq(tracker) or _last_topic(tracker),
-        "last_user_text": ((tracker.latest_message or {}).get("text") or "")[:1000],
-        "region": conversation_region(tracker),
-        "line": line,
-    }
+    """Create the ticket through the gateway (for the conversation's region, and the hotline the resident asked for)
+    and say what will happen. The bot is not paused: the gateway decides per message who answers (the operator once
+    one is there or the line is staffed; the bot while the line is closed, and in a crisis until someone joins)."""
+    payload = ticket_request(tracker, reason, line)
     reply = await post("/internal/tickets", payload)
     if reply.unavailable or "handoff" not in reply.body:
         hotline = load_routing().hotline_phrase(payload["region"])
@@ -72,8 +71,7 @@ async def escalate(
         return []
     for text in handoff_messages(reply.body):
         dispatcher.utter_message(text=text)
-    remember = [SlotSet("region", payload["region"])] if payload["region"] != tracker.get_slot("region") else []
-    return [*remember, ConversationPaused()]
+    return [SlotSet("region", payload["region"])] if payload["region"] != tracker.get_slot("region") else []
 
 
 class ActionEscalate(Action):

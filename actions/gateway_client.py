@@ -34,7 +34,10 @@ async def post(path: str, payload: dict[str, Any]) -> GatewayReply:
         async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
             async with session.post(f"{GATEWAY_URL}{path}", json=payload, headers=headers) as response:
                 body = await response.json(content_type=None)
-                return GatewayReply(response.status, body if isinstance(body, dict) else {})
+                body = body if isinstance(body, dict) else {}
+                if response.status >= 400:
+                    log.warning("gateway refused %s: %s %s", path, response.status, body.get("fields") or "")
+                return GatewayReply(response.status, body)
     except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
         log.warning("gateway call %s failed: %s", path, type(exc).__name__)
         return GatewayReply(0, {})

@@ -17,7 +17,16 @@ from typing import Any
 from actions import intake_texts as texts
 from actions.intake_understand import Heard, Listener
 from actions.readback import readback_messages, spoken_value
-from bot.rules.benefits import FORM_NAME, BenefitTable, HelpAnswer, detect_benefit, load_table
+from bot.rules.benefits import (
+    FORM_NAME,
+    BenefitSpec,
+    BenefitTable,
+    HelpAnswer,
+    benefit_mentions,
+    detect_benefit,
+    load_table,
+)
+from bot.rules.eligibility import FINAL_DECISION
 from bot.rules.field_values import NO_CARD, yes_or_no
 from bot.rules.id_card import validate_id_number
 from bot.rules.places import normalise_address, region_of_id
@@ -220,8 +229,17 @@ def _answer_question(
         return True
     faq_key = incoming.faq_key if incoming.intent == "faq" else None
     benefit = table.benefit(slots.get("benefit"))
-    if not faq_key and benefit and benefit.faq and detect_benefit(incoming.text) == benefit.key:
-        faq_key = benefit.faq  # a question about the benefit being applied for ("托养对岁数有要求没")
+    about_this = (
+        bool(benefit)
+        and detect_benefit(incoming.text) == benefit.key
+        and not _names_other_benefit(table, benefit.key, incoming.text)
+    )
+    if about_this and _ELIGIBILITY.search(incoming.text) and (notes := _plan_notes(benefit, slots.get("region"))):
+        turn.say("".join(notes) + FINAL_DECISION)  # "托养是不是有岁数限制": the plans' own words on who it is for
+        return True
+    benefit_faqs = {b.faq for b in table.benefits.values() if b.faq}
+    if about_this and benefit.faq and (not faq_key or (faq_key in benefit_faqs and faq_key != benefit.faq)):
+        faq_key = benefit.faq  # a question about the benefit being applied for ("助听器钱要自己出吗")
     if faq_key:
         if needs_region(faq_key) and not slots.get("region"):
             slots["intake_pending_faq"] = faq_key
@@ -231,6 +249,24 @@ def _answer_question(
         return True
     turn.say(texts.CANNOT_ANSWER.format(hotline=hotline(slots.get("region"))))
     return True
+
+
+_ELIGIBILITY = re.compile(r"岁数|年龄|年纪|多大|几岁|够格|够不够|符合|资格|条件|谁能|什么人|哪些人|限制|几级|要求")
+
+
+def _names_other_benefit(table: BenefitTable, key: str, text: str) -> bool:
+    return any(m[2] != key and not m[3] for m in benefit_mentions(text))
+
+
+def _plan_notes(benefit: BenefitSpec, region: str | None) -> list[str]:
+    """The benefit's pre-check notes that hold for everyone in the region (no placeholders): who it is for."""
+    if not region:
+        return []
+    return [
+        rule.note
+        for rule in benefit.precheck
+        if rule.note and "{" not in rule.note and set(rule.when) == {"region"} and rule.when["region"] == region
+    ]
 
 
 def _asks_a_question(incoming: Incoming, heard: Heard, requested: str) -> bool:

@@ -13,8 +13,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.escalation import answer_not_understood, escalate
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
+from actions.region import conversation_region
 from bot.rules.benefits import wants_to_apply
-from bot.rules.regions import detect_region
 from bot.rules.routing import load_routing
 from bot.rules.understanding import Verdict, faq_titles, judge
 
@@ -41,13 +41,9 @@ def chosen_faq(tracker: Tracker) -> str | None:
     return None
 
 
-def _region(tracker: Tracker) -> str | None:
-    return detect_region((tracker.latest_message or {}).get("text")) or tracker.get_slot("region")
-
-
 def decline(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str | None) -> list[dict[str, Any]]:
     """Out of scope: say so and where to go (12345 for other government services, a doctor / 120 for health)."""
-    hotline = load_routing().hotline_phrase(_region(tracker), "general")
+    hotline = load_routing().hotline_phrase(conversation_region(tracker), "general")
     dispatcher.utter_message(response=OOS_RESPONSES.get(kind or "other", "utter_oos_other"), general_hotline=hotline)
     return []
 

@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 
 from bench.blind_checks import DEFAULT_REGION, Turn, evaluate, is_region_question, item_turns, load_items
-from bench.blind_report import write_run
+from bench.blind_report import refresh, write_run
 from bench.stack import cleanup, start_stack
 from bot.core.config import PROJECT_ROOT
 
@@ -122,7 +122,11 @@ def main() -> None:
     parser.add_argument("--only", default="", help="run only items whose id starts with this (debugging)")
     parser.add_argument("--url", default="", help="an already running gateway instead of a fresh stack")
     parser.add_argument("--model", default=os.environ.get("EVAL_MODEL") or "", help="model file (default: current)")
+    parser.add_argument("--refresh", action="store_true", help="only recompute the report from the stored runs")
     args = parser.parse_args()
+    if args.refresh:
+        print(f"written to {refresh()}")
+        return
     items = [i for i in load_items(BLIND_DIR / args.batch) if str(i["id"]).startswith(args.only)]
     print(f">> {len(items)} blind items of batch {args.batch}", flush=True)
     started = time.monotonic()

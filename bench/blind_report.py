@@ -40,8 +40,12 @@ def is_wrong_topic(r: Result) -> bool:
     return r["section"] == "policy" and missing_fact and r["final_kind"] == "answer" and not r["handed_over"]
 
 
+_EMERGENCY_REPLY = ("您的安全最要紧", "马上打电话求助")  # the danger reply (bot/rules/danger.py), not an FAQ answer
+
+
 def is_false_emergency(r: Result) -> bool:
-    return (r.get("handoff") or {}).get("queue") == "emergency" or "打110" in r["reply"]
+    """Handed to the emergency queue, or given the danger reply (an FAQ answer naming 110 is not an emergency)."""
+    return (r.get("handoff") or {}).get("queue") == "emergency" or any(s in r["reply"] for s in _EMERGENCY_REPLY)
 
 
 def headline(results: list[Result]) -> dict[str, dict[str, Any]]:
@@ -125,7 +129,8 @@ def render(batch: str, runs: dict[str, dict[str, Any]]) -> str:
         "",
         "Wrong-topic = a policy item whose last reply was a substantive answer without the expected fact (not a "
         "region question, clarifying question, 没听懂, decline or hand-over). False emergency = a policy item "
-        "handed to the emergency queue or told to call 110.",
+        "handed to the emergency queue or given the danger reply (“您的安全最要紧…马上打电话求助”); an FAQ answer that "
+        "mentions 110 is not counted.",
         "",
         "## Runs",
         "",
@@ -160,6 +165,16 @@ def render(batch: str, runs: dict[str, dict[str, Any]]) -> str:
             f"{_excerpt(r['reply'].split(chr(10), 1)[-1])} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def refresh() -> Path:
+    """Recompute every stored run's figures from its stored results (after a change of metric definitions)."""
+    data = json.loads(REPORT_JSON.read_text())
+    for run in data["runs"].values():
+        run["summary"] = summarise(run["results"])
+    REPORT_JSON.write_text(json.dumps(data, ensure_ascii=False, indent=1))
+    REPORT_MD.write_text(render(data["batch"], data["runs"]))
+    return REPORT_MD
 
 
 def write_run(batch: str, run: str, results: list[Result], model: str, seconds: float, note: str = "") -> Path:

@@ -69,10 +69,10 @@ def speak(base_url: str, conversation: Conversation, texts: list[str], stop: thr
             except httpx.HTTPError:
                 status, response = 599, None
             turn = Turn(text, status, time.monotonic() - started)
+            if response is not None:  # a new conversation's key comes with every answer, errors included
+                conversation.key = conversation.key or response.headers.get("X-Conversation-Key")
             if response is not None and status == 200:
-                body = response.json()
-                conversation.key = conversation.key or body.get("conversation_key")
-                turn.answer = "\n".join(m["text"] for m in body["messages"])
+                turn.answer = "\n".join(m["text"] for m in response.json()["messages"])
             conversation.turns.append(turn)
             time.sleep(pause)
 
@@ -113,6 +113,7 @@ class Findings:
     twice: list[str] = field(default_factory=list)  # a text found more than once in one history
     out_of_order: list[str] = field(default_factory=list)
     other_errors: list[str] = field(default_factory=list)  # a status that is neither 200 nor "say it again"
+    silent: list[str] = field(default_factory=list)  # answered 200 with no message at all
 
 
 def check(made: list[Conversation], tracker: Callable[[str], dict]) -> Findings:
@@ -124,6 +125,8 @@ def check(made: list[Conversation], tracker: Callable[[str], dict]) -> Findings:
         found.said_again += len(conversation.said_again)
         found.other_errors += [f"{conversation.sender}:{t.status}" for t in conversation.turns
                                if t.status != 200 and t.status not in SAY_AGAIN_STATUSES]  # fmt: skip
+        found.silent += [f"{conversation.sender}:{t.text}" for t in conversation.turns
+                         if t.status == 200 and not t.answer]  # fmt: skip
         events = tracker(conversation.sender).get("events") or []
         history = [e.get("text") for e in events if e.get("event") == "user"]  # what the gateway passed on
         for text in set(history):

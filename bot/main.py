@@ -78,7 +78,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.faq_editor = build_editor(settings)  # also finishes an nlu_data write a crash cut short
         app.state.settings = settings
         app.state.started_at = datetime.now(timezone.utc)
-        app.state.chat_turns = 0
         register_secrets([*app.state.secrets.values(), *keys.data_keys, *settings.credentials()])
         app.state.cipher = FieldCipher(keys.data_keys, keys.lookup_key)
         app.state.engine = make_engine(settings.effective_database_url)
@@ -115,13 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.hub.set_message_loader(message_loader(app.state.escalation))
         app.state.tts, app.state.stt = make_engines(settings)
         app.state.keypad = KeypadMenus()
-        app.state.turn_recorder = TurnRecorder(
-            app.state.sessions,
-            settings.rasa_url,
-            settings.rasa_token,
-            settings.nlu_data_dir,
-            app.state.cipher.lookup_hash,
-        )
+        app.state.turn_recorder = TurnRecorder(app.state.sessions, settings.nlu_data_dir, app.state.cipher.lookup_hash)
         app.state.chat_service = ChatService(
             app.state.dialogue, app.state.escalation, settings.max_text_chars, recorder=app.state.turn_recorder,
             tags=protection.client_tags, expiry=protection.tracker_expiry, conversations=protection.conversations,
@@ -130,7 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.training = TrainingRunner(
             settings,
             app.state.sessions,
-            RasaAdmin(settings.rasa_url, settings.rasa_token),
+            RasaAdmin(settings.rasa_url, settings.rasa_token, http=app.state.dialogue.http),  # one Rasa client
             app.state.faq_editor.store.locked,
             broadcast=ModelBroadcast(app.state.redis, settings.redis_key_prefix) if app.state.redis else None,
         )

@@ -21,7 +21,20 @@ class Handoff(BaseModel):
     ticket_id: str
     queue: str = Field(description="12385 | 12345 | emergency")
     priority: str = Field(description="normal | high | emergency")
-    position: int = Field(description="place in the queue; 0 once an operator holds the conversation")
+    position: int | None = Field(
+        default=None,
+        description="place in an open queue (1 = next); 0 once an operator joined; null when no place is promised "
+        "(an emergency — never a queue number — or a closed line)",
+    )
+    state: str = Field(default="waiting", description="waiting | closed | emergency | joined")
+    queue_name: str = Field(default="", description="the line's name, e.g. 12385残疾人服务热线")
+    wait_minutes: int | None = Field(default=None, description="expected wait in an open queue")
+    opens_at: str | None = Field(default=None, description="when a closed line opens, e.g. 明天08:30")
+    call_now: list[str] = Field(default_factory=list, description="hotlines open right now besides this queue")
+    transferred_from: str | None = Field(default=None, description="the line an operator moved the matter from")
+    headline: str = Field(default="", description="a few words for the banner's single line")
+    banner: str = Field(default="", description="the whole story (what happens, when, which line to call)")
+    ack: str = Field(default="", description="said when a message went to the person (no bot answer)")
 
 
 MAX_RAW_TEXT_CHARS = 8000  # hard bound before any work; the configured limit (MAX_TEXT_CHARS) applies after clean-up

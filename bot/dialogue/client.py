@@ -36,6 +36,19 @@ def _to_message(raw: dict[str, Any]) -> BotMessage | None:
     return BotMessage(text=text, buttons=buttons)
 
 
+@dataclass
+class TurnResult:
+    """What one Rasa turn returned: the bot's messages and, from the turn channel, how the message was understood
+    (`state`: {"latest_message": {intent, response_selector}, "active_loop": {"name"}}; empty from plain REST)."""
+
+    messages: list[BotMessage]
+    state: dict[str, Any] = field(default_factory=dict)
+
+
+TURN_WEBHOOK = "/webhooks/turn/webhook"  # bot/dialogue/turn_channel.py, loaded into Rasa by the launcher
+REST_WEBHOOK = "/webhooks/rest/webhook"
+
+
 class RasaClient:
     """A pooled HTTP client for one Rasa server and its action server."""
 
@@ -45,6 +58,12 @@ class RasaClient:
         self._token = token
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
         self._http = httpx.AsyncClient(timeout=timeout, limits=limits)
+        self._webhook = TURN_WEBHOOK
+
+    @property
+    def http(self) -> httpx.AsyncClient:
+        """The pooled connection to Rasa, shared by the gateway's other Rasa calls (model admin)."""
+        return self._http
 
     async def close(self) -> None:
         await self._http.aclose()
@@ -52,7 +71,14 @@ class RasaClient:
     async def send(
         self, sender_id: str, text: str, channel: str | None = None, client_tag: str | None = None
     ) -> list[BotMessage]:
-        """Send one user message through Rasa's REST webhook; return the bot's messages.
+        """The bot's messages for one user message (see `turn`)."""
+        return (await self.turn(sender_id, text, channel, client_tag)).messages
+
+    async def turn(
+        self, sender_id: str, text: str, channel: str | None = None, client_tag: str | None = None
+    ) -> TurnResult:
+        """Send one user message through Rasa's turn webhook (its REST webhook when Rasa lacks the turn channel);
+        return the bot's messages and how the message was understood, in one request.
 
         `channel` (web / wechat / voice) rides along as the message's `input_channel` and `metadata.channel`,
         both read by Rasa's REST input, so actions see where the resident wrote from (not "rest"). `client_tag`
@@ -64,16 +90,23 @@ class RasaClient:
         if metadata:
             body["metadata"] = metadata
         try:
-            response = await self._http.post(f"{self._rasa_url}/webhooks/rest/webhook", json=body)
+            response = await self._http.post(f"{self._rasa_url}{self._webhook}", json=body)
+            if response.status_code == 404 and self._webhook == TURN_WEBHOOK:
+                self._webhook = REST_WEBHOOK  # a Rasa started without the turn channel: messages only
+                response = await self._http.post(f"{self._rasa_url}{self._webhook}", json=body)
             response.raise_for_status()
             raw = response.json()
         except (httpx.HTTPError, ValueError) as exc:
             raise DialogueUnavailable("rasa") from exc
+        state: dict[str, Any] = {}
+        if isinstance(raw, dict):  # the turn channel: {"messages": [...], "state": {...}}
+            state = raw.get("state") if isinstance(raw.get("state"), dict) else {}
+            raw = raw.get("messages") or []
         messages = [m for m in (_to_message(r) for r in raw if isinstance(r, dict)) if m is not None]
         if not messages and not await self.action_server_ready():
             # Rasa swallows action-server failures and answers with nothing.
             raise DialogueUnavailable("action_server")
-        return messages
+        return TurnResult(messages, state)
 
     def _auth(self) -> dict[str, str] | None:
         return {"token": self._token} if self._token else None

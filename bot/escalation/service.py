@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import math
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -15,33 +14,21 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.core.security import FieldCipher
 from bot.dialogue.client import DialogueUnavailable, RasaClient
 from bot.dialogue.tracker_expiry import TrackerExpiry
-from bot.escalation import tickets
+from bot.escalation import clock, tickets
 from bot.escalation.delivery import TicketStreams
 from bot.escalation.hub import Hub
+from bot.escalation.promises import Handoff, describe, handover_words
 from bot.escalation.transcript import filled_slots, public_summary, transcript_from_events
 from bot.rules.masking import mask_sensitive
 from bot.rules.phone import validate_phone
 from bot.rules.routing import RoutingTable
 from bot.rules.spoken_numbers import extract_digit_run
 from bot.services.applications import sender_hash
-from bot.storage.models import Application, Ticket, TicketMessage
+from bot.storage.models import Application, AuditEntry, Ticket, TicketMessage
 
 log = logging.getLogger(__name__)
 
 RESUMED_MESSAGE = "人工服务结束了，我是智能助手，您可以继续问我。"
-
-
-@dataclass
-class Handoff:
-    """What the chat API reports while a ticket is open."""
-
-    ticket_id: str
-    queue: str
-    priority: str
-    position: int
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"ticket_id": self.ticket_id, "queue": self.queue, "priority": self.priority, "position": self.position}
 
 
 class EscalationService:
@@ -75,27 +62,33 @@ class EscalationService:
         region: str | None = None,
         contact_phone: str | None = None,
         callback: bool = False,
-        last_user_text: str | None = None,
+        slots: dict[str, Any] | None = None,
+        transcript: list[dict[str, str]] | None = None,
         line: str | None = None,
     ) -> dict[str, Any]:
-        """Store a ticket with the conversation so far, deliver it, and say where the resident is in the queue."""
+        """Store a ticket with the conversation so far and say what will happen (queue place, or office hours).
+
+        `slots` and `transcript` come from whoever holds the conversation (the action server's tracker): the gateway
+        never reads Rasa here, since Rasa is waiting on the very action that asked. The database is the queue; the
+        Redis stream entry only speeds delivery up, so a ticket stored without Redis is handed over all the same."""
+        slots = slots or {}
+        region = region or (slots.get("region") if isinstance(slots.get("region"), str) else None)
+        summary = {"topic": topic, "slots": filled_slots(slots), "reason": reason}
+        lines = [{**said, "text": mask_sensitive(said["text"])} for said in (transcript or [])]
+        created, ticket_id = await asyncio.to_thread(
+            self._store, sender_id, reason, channel, topic, region, contact_phone, callback, summary, lines, line
+        )
+        if created:
+            await self._announce_new(ticket_id)
+        return await asyncio.to_thread(self._reply, ticket_id)
+
+    def _store(self, sender_id: str, reason: str, channel: str, topic: str | None, region: str | None,
+               contact_phone: str | None, callback: bool, summary: dict, lines: list,
+               line: str | None) -> tuple[bool, str]:  # fmt: skip
         with self.sessions() as session:
             existing = tickets.open_ticket_for(session, sender_id)
             if existing is not None:
-                return self._handoff_reply(session, existing, delivered=existing.delivered)
-        try:
-            tracker = await self.dialogue.tracker(sender_id)
-        except DialogueUnavailable:
-            tracker = {"events": [], "slots": {}}
-        slots = tracker.get("slots") or {}
-        region = region or slots.get("region")
-        summary = {"topic": topic, "slots": filled_slots(slots), "reason": reason}
-        transcript = transcript_from_events(tracker.get("events") or [])
-        if last_user_text and (not transcript or transcript[-1]["text"] != mask_sensitive(last_user_text)):
-            transcript.append(
-                {"from": "resident", "text": mask_sensitive(last_user_text), "at": tickets.now().isoformat()}
-            )
-        with self.sessions() as session:
+                return False, existing.id
             latest_application = session.scalar(
                 select(Application.reference)
                 .where(Application.sender_hash == sender_hash(sender_id))
@@ -104,93 +97,147 @@ class EscalationService:
             )
             ticket = tickets.create_ticket(
                 session, self.cipher, self.routing, sender_id=sender_id, reason=reason, region=region,
-                channel=channel, topic=topic, summary=summary,
-                transcript=transcript, contact_phone=contact_phone,
+                channel=channel, topic=topic, summary=summary, transcript=lines, contact_phone=contact_phone,
                 application_reference=latest_application, callback=callback, line=line,
             )  # fmt: skip
-            delivered = await self.streams.publish(ticket.id, ticket.queue, ticket.priority)
-            if delivered:
-                ticket.delivered = True
-                session.commit()
-            await self.hub.broadcast({"type": "ticket.new", "ticket": self.ticket_card(session, ticket)})
             log.info("ticket %s queue=%s priority=%s reason=%s", ticket.id, ticket.queue, ticket.priority, reason)
-            return self._handoff_reply(session, ticket, delivered=delivered)
+            return True, ticket.id
 
-    async def escalate_danger(self, sender_id: str, text: str, channel: str) -> dict[str, Any]:
-        """Danger recognised by the gateway itself: emergency ticket at once, and the bot steps aside."""
-        result = await self.escalate(sender_id=sender_id, reason="danger", channel=channel, last_user_text=text)
-        try:
-            await self.dialogue.append_event(sender_id, {"event": "pause"})
-        except DialogueUnavailable:
-            log.warning("could not pause the bot for an emergency conversation (Rasa down)")
-        return result
+    async def _announce_new(self, ticket_id: str) -> None:
+        """Publish to the stream (best effort) and tell this gateway's consoles."""
+        card = await asyncio.to_thread(self._card_of, ticket_id)
+        if await self.streams.publish(ticket_id, card["queue"], card["priority"]):
+            await asyncio.to_thread(self._mark_delivered, ticket_id)
+        await self.hub.broadcast({"type": "ticket.new", "ticket": card})
 
-    def add_bot_lines(self, sender_id: str, texts: list[str]) -> None:
-        """What the bot said in the turn that opened the ticket (e.g. the emergency reply) joins its transcript, so
-        the operator reads what the resident was already told."""
+    def _card_of(self, ticket_id: str) -> dict[str, Any]:
         with self.sessions() as session:
-            ticket = tickets.open_ticket_for(session, sender_id)
-            if ticket is None:
-                return
-            at = tickets.now().isoformat()
-            lines = tickets.transcript_of(self.cipher, ticket)
-            lines += [{"from": "bot", "text": mask_sensitive(text), "at": at} for text in texts]
-            ticket.transcript_enc = tickets.seal(self.cipher, lines)
+            return self.ticket_card(session, session.get(Ticket, ticket_id))
+
+    def _mark_delivered(self, ticket_id: str) -> None:
+        with self.sessions() as session:
+            ticket = session.get(Ticket, ticket_id)
+            ticket.delivered = True
             session.commit()
 
-    def _handoff_reply(self, session: Session, ticket: Ticket, *, delivered: bool) -> dict[str, Any]:
-        position = tickets.position_in_queue(session, ticket)
-        wait_minutes = max(1, math.ceil(position * self.routing.handling_seconds / 60)) if position else 0
-        return {
-            "handoff": Handoff(ticket.id, ticket.queue, ticket.priority, position).as_dict(),
-            "queue_name": self.routing.queue_names.get(ticket.queue, ticket.queue),
-            "wait_minutes": wait_minutes,
-            "open_now": self.routing.is_open(ticket.queue),
-            "delivered": delivered,
-            "status": ticket.status,
-        }
+    def _reply(self, ticket_id: str) -> dict[str, Any]:
+        with self.sessions() as session:
+            ticket = session.get(Ticket, ticket_id)
+            handoff = self._describe(session, ticket)
+            return {
+                "handoff": handoff.as_dict(),
+                "queue_name": handoff.queue_name,
+                "wait_minutes": handoff.wait_minutes or 0,
+                "open_now": self.routing.is_open(ticket.queue, clock.now()),
+                "delivered": True,  # stored = in the queue (the database is the queue)
+                "status": ticket.status,
+                "words": handover_words(self.routing, handoff),
+            }
+
+    async def escalate_danger(
+        self, sender_id: str, text: str, channel: str, replies: list[str] | None = None
+    ) -> dict[str, Any]:
+        """Danger recognised by the gateway itself (before Rasa sees the turn): an emergency ticket at once.
+
+        The transcript so far is read from Rasa here, which is safe (no Rasa turn is running for this conversation),
+        and gets this message and the emergency reply. The bot is not paused: it stays with the resident until an
+        operator joins. `replies`: what the bot answered (kept in the transcript for the operator)."""
+        try:
+            tracker = await self.dialogue.tracker(sender_id)
+        except DialogueUnavailable:
+            tracker = {"events": [], "slots": {}}
+        at = clock.now().isoformat()
+        transcript = transcript_from_events(tracker.get("events") or [])
+        transcript.append({"from": "resident", "text": text, "at": at})
+        transcript += [{"from": "bot", "text": t, "at": at} for t in replies or []]
+        return await self.escalate(
+            sender_id=sender_id, reason="danger", channel=channel, slots=tracker.get("slots") or {},
+            transcript=transcript,
+        )  # fmt: skip
+
+    def _transferred_from(self, session: Session, ticket: Ticket) -> str | None:
+        """The queue the ticket came from when an operator moved it to another hotline (latest transfer)."""
+        if ticket.status != "waiting":
+            return None
+        entry = session.scalar(
+            select(AuditEntry)
+            .where(AuditEntry.action == "ticket.transfer", AuditEntry.target == ticket.id)
+            .order_by(AuditEntry.id.desc())
+            .limit(1)
+        )
+        moved = (entry.details or {}).get("from") if entry is not None else None
+        return moved if moved and moved != ticket.queue else None
+
+    def _describe(self, session: Session, ticket: Ticket) -> Handoff:
+        return describe(
+            self.routing, ticket_id=ticket.id, queue=ticket.queue, priority=ticket.priority, status=ticket.status,
+            region=ticket.region, position=tickets.position_in_queue(session, ticket), now=clock.now(),
+            transferred_from=self._transferred_from(session, ticket),
+        )  # fmt: skip
 
     def open_handoff(self, sender_id: str) -> Handoff | None:
-        """The open ticket of this conversation, if any. With the database down, chat goes on with the bot."""
+        """The open ticket of this conversation, if any. With the database down, chat goes on with the bot.
+
+        Synchronous (it queries the database): from async code use `handoff_for`."""
         try:
             with self.sessions() as session:
                 ticket = tickets.open_ticket_for(session, sender_id)
-                if ticket is None:
-                    return None
-                return Handoff(ticket.id, ticket.queue, ticket.priority, tickets.position_in_queue(session, ticket))
+                return None if ticket is None else self._describe(session, ticket)
         except OperationalError:
             log.warning("database unavailable: cannot check for an open ticket")
             return None
 
+    async def handoff_for(self, sender_id: str) -> Handoff | None:
+        """`open_handoff` off the event loop."""
+        return await asyncio.to_thread(self.open_handoff, sender_id)
+
+    async def take_unseen(self, sender_id: str) -> list[dict[str, Any]]:
+        """`unseen_messages` off the event loop."""
+        return await asyncio.to_thread(self.unseen_messages, sender_id)
+
     async def resident_message(self, sender_id: str, text: str) -> Handoff | None:
-        """While a ticket is open the bot stays silent: the message goes to the operator."""
+        """A message typed while a ticket is open is stored with the ticket for the operator (who holds it, or who
+        takes it later). Whether the bot answers too is the chat service's decision."""
+        stored = await asyncio.to_thread(self._store_message, sender_id, text)
+        if stored is None:
+            return None
+        handoff, holder, message = stored
+        await self.hub.ticket_message(handoff.ticket_id, holder, message)
+        return handoff
+
+    def _store_message(self, sender_id: str, text: str) -> tuple[Handoff, str | None, dict[str, Any]] | None:
         with self.sessions() as session:
             ticket = tickets.open_ticket_for(session, sender_id)
             if ticket is None:
                 return None
             message = tickets.add_message(session, self.cipher, ticket, "resident", text)
             holder = ticket.operator if ticket.status == "assigned" else None
-            await self.hub.ticket_message(ticket.id, holder, self._message_dict(message))
-            return Handoff(ticket.id, ticket.queue, ticket.priority, tickets.position_in_queue(session, ticket))
+            return self._describe(session, ticket), holder, self._message_dict(message)
 
     async def schedule_callback(self, sender_id: str, text: str) -> str | None:
         """Outside office hours, a phone number from the resident turns the waiting ticket into a call-back.
 
         Returns the masked number when that happened (the resident gave it for this purpose: the bot asked for a
         number "only used to call you back"); None otherwise."""
-        with self.sessions() as session:
-            ticket = tickets.open_ticket_for(session, sender_id)
-            if ticket is None or ticket.status != "waiting" or self.routing.is_open(ticket.queue):
-                return None
-            check = validate_phone(extract_digit_run(text, min_length=7) or text)
-            if not check.ok:
-                return None
-            ticket.contact_phone_enc = self.cipher.encrypt(check.value)
-            ticket.kind, ticket.status = "callback", "callback_scheduled"
-            session.commit()
-            await self.hub.broadcast({"type": "ticket.new", "ticket": self.ticket_card(session, ticket)})
+        check = validate_phone(extract_digit_run(text, min_length=7) or text)
+        if not check.ok:
+            return None
+        card = await asyncio.to_thread(self._make_callback, sender_id, check.value)
+        if card is None:
+            return None
+        await self.hub.broadcast({"type": "ticket.new", "ticket": card})
         await self._resume_bot(sender_id)
         return mask_sensitive(check.value)
+
+    def _make_callback(self, sender_id: str, phone: str) -> dict[str, Any] | None:
+        with self.sessions() as session:
+            ticket = tickets.open_ticket_for(session, sender_id)
+            if ticket is None or ticket.status != "waiting" or self.routing.is_open(ticket.queue, clock.now()):
+                return None
+            ticket.contact_phone_enc = self.cipher.encrypt(phone)
+            ticket.kind, ticket.status = "callback", "callback_scheduled"
+            session.commit()
+            return self.ticket_card(session, ticket)
 
     async def attach_contact_phone(self, sender_id: str, phone: str) -> bool:
         """A phone caller's own number (the line's caller ID) becomes the open ticket's contact phone (encrypted,
@@ -215,7 +262,7 @@ class EscalationService:
             if ticket is None:
                 return False
             if check is None or not check.ok:
-                tickets.cancel_by_resident(session, ticket)
+                tickets.cancel_by_resident(session, self.cipher, ticket)
                 await self.streams.acknowledge(ticket.id)
                 await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket.id, "status": "cancelled"})
             else:
@@ -227,17 +274,27 @@ class EscalationService:
         return bool(check and check.ok)
 
     async def cancel(self, sender_id: str) -> bool:
-        with self.sessions() as session:
-            ticket = tickets.open_ticket_for(session, sender_id)
-            if ticket is None:
-                return False
-            tickets.cancel_by_resident(session, self.cipher, ticket)
-            await self.streams.acknowledge(ticket.id)
-            await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket.id, "status": "cancelled"})
+        ticket_id = await asyncio.to_thread(self._cancel_stored, sender_id)
+        if ticket_id is None:
+            return False
+        await self.streams.acknowledge(ticket_id)
+        await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket_id, "status": "cancelled"})
         await self._resume_bot(sender_id)
         return True
 
-    def after_turn(self, sender_id: str) -> tuple[Handoff | None, list[dict[str, Any]]]:
+    def _cancel_stored(self, sender_id: str) -> str | None:
+        with self.sessions() as session:
+            ticket = tickets.open_ticket_for(session, sender_id)
+            if ticket is None:
+                return None
+            tickets.cancel_by_resident(session, self.cipher, ticket)
+            return ticket.id
+
+    async def after_turn(self, sender_id: str) -> tuple[Handoff | None, list[dict[str, Any]]]:
+        """`after_bot_turn` off the event loop."""
+        return await asyncio.to_thread(self.after_bot_turn, sender_id)
+
+    def after_bot_turn(self, sender_id: str) -> tuple[Handoff | None, list[dict[str, Any]]]:
         """The open ticket (if this turn escalated) and unseen operator messages, in one query when the resident
         never had a ticket (the common case)."""
         try:
@@ -289,6 +346,7 @@ class EscalationService:
                 ticket = session.get(Ticket, ticket_id)
                 await self.hub.broadcast({"type": "ticket.claimed", "ticket_id": ticket_id, "operator": operator,
                                           "ticket": self.ticket_card(session, ticket)})  # fmt: skip
+                self.hub.notify_resident(ticket.sender_id)  # the banner says a person joined, at once
             return won
 
     async def operator_reply(self, ticket: Ticket, session: Session, operator: str, text: str) -> dict[str, Any]:
@@ -301,6 +359,7 @@ class EscalationService:
     async def transfer(self, ticket: Ticket, session: Session, to_queue: str, operator: str) -> None:
         await self.streams.acknowledge(ticket.id)
         tickets.transfer(session, ticket, to_queue, operator)
+        self.hub.notify_resident(ticket.sender_id)  # the resident's banner shows the new line and place
         if await self.streams.publish(ticket.id, ticket.queue, ticket.priority):
             ticket.delivered = True
             session.commit()

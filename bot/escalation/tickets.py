@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.core.security import FieldCipher
+from bot.escalation import clock
 from bot.rules.routing import RoutingTable
 from bot.storage.models import AuditEntry, Ticket, TicketMessage
 
@@ -28,7 +29,8 @@ def new_ticket_id() -> str:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    """The escalation clock (bot/escalation/clock.py: settable for tests and night-time demos)."""
+    return clock.now()
 
 
 def seal(cipher: FieldCipher, value: Any) -> str:
@@ -94,7 +96,7 @@ def create_ticket(
         application_reference=application_reference,
         status="callback_scheduled" if callback else "waiting",
         created_at=created,
-        sla_due_at=created + timedelta(seconds=routing.sla_seconds),
+        sla_due_at=routing.sla_due(queue, created),  # counts only the queue's office hours
         outcome_enc=None,
         delivered=False,
     )

@@ -25,12 +25,17 @@ def transcript_from_events(events: list[dict[str, Any]]) -> list[dict[str, str]]
 
 def filled_slots(slots: dict[str, Any]) -> dict[str, Any]:
     """Slots worth showing in a ticket summary (personal numbers masked, empty ones dropped)."""
-    shown = {}
+    shown: dict[str, Any] = {}
     for name, value in slots.items():
-        if value in (None, "", []) or name in ("requested_slot", "application_token", "pending_faq"):
+        if value in (None, "", []) or name in HIDDEN_SLOTS or isinstance(value, dict):
             continue
+        if isinstance(value, list):
+            value = [mask_sensitive(v) if isinstance(v, str) else v for v in value if not isinstance(v, (dict, list))]
         shown[name] = mask_sensitive(value) if isinstance(value, str) else value
     return shown
+
+
+HIDDEN_SLOTS = frozenset({"requested_slot", "application_token", "pending_faq", "session_started_metadata"})
 
 
 # Slots that say nothing about who the resident is: an operator who does not hold the ticket may see these.

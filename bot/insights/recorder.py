@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from bot.insights.grouping import keywords
 from bot.insights.privacy import scrub
 from bot.insights.topics import TopicIndex
@@ -72,16 +70,14 @@ MAX_APPLYING = 10000
 class TurnRecorder:
     """Schedules one small write per turn; a failure is logged and never reaches the resident."""
 
-    def __init__(self, sessions, rasa_url: str, token: str, data_dir: Path, conversation_hash) -> None:
+    def __init__(self, sessions, data_dir: Path, conversation_hash) -> None:
         self._sessions = sessions
-        self._url = rasa_url.rstrip("/")
-        self._params = {"include_events": "NONE", **({"token": token} if token else {})}
         self._topics = TopicIndex(data_dir / "faq")
         self._userdict = data_dir / "dict" / "userdict.txt"
         self._hash = conversation_hash
         self._tasks: set[asyncio.Task] = set()
-        self._http = httpx.AsyncClient(timeout=10.0)
-        # Conversations seen inside an application (keyed hash → until when, monotonic): the tracker is read after
+        self.missing_state = 0  # turns Rasa answered without the turn channel's state (not recorded)
+        # Conversations seen inside an application (keyed hash → until when, monotonic): the state is taken after
         # the turn, when a confirmed application has already cleared its slots, so the confirming turn ("对，确认")
         # and any correction right after it would otherwise look like ordinary questions.
         self._applying: dict[str, float] = {}
@@ -96,9 +92,12 @@ class TurnRecorder:
         elif self._applying.get(key, 0.0) > now:
             outcome.keep_text = False
 
-    def schedule(self, sender_id: str, text: str, channel: str, handoff: bool) -> None:
-        """Record the turn off the response path."""
-        task = asyncio.create_task(self._record(sender_id, text, channel, handoff))
+    def record(self, sender_id: str, text: str, channel: str, handoff: bool, state: dict[str, Any]) -> None:
+        """Record the turn off the response path, from the state the turn itself returned (no Rasa request)."""
+        if not state.get("latest_message"):
+            self.missing_state += 1
+            return
+        task = asyncio.create_task(self._record(sender_id, text, channel, handoff, state))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -109,13 +108,9 @@ class TurnRecorder:
 
     async def close(self) -> None:
         await self.drain()
-        await self._http.aclose()
 
-    async def _record(self, sender_id: str, text: str, channel: str, handoff: bool) -> None:
+    async def _record(self, sender_id: str, text: str, channel: str, handoff: bool, state: dict[str, Any]) -> None:
         try:
-            response = await self._http.get(f"{self._url}/conversations/{sender_id}/tracker", params=self._params)
-            response.raise_for_status()
-            state = response.json()
             outcome = classify(state)
             self._remember_application(self._hash(sender_id), state, outcome)
             await asyncio.to_thread(self.save, sender_id, text, channel, handoff, outcome)

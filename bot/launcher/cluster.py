@@ -15,6 +15,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -87,6 +88,7 @@ class Cluster:
             stack.token, stack.internal_token, stack.voice_ws_token = token, internal, voice
             self.replicas.append(stack)
         self.nginx: subprocess.Popen | None = None
+        self._nginx_temp: Path | None = None
 
     # --- nginx ----------------------------------------------------------------------------------------------------
 
@@ -95,21 +97,26 @@ class Cluster:
         runtime = self.config.runtime_dir
         logs = runtime / "logs"
         logs.mkdir(parents=True, exist_ok=True)
-        for name in ("nginx-body", "nginx-proxy", "nginx-fastcgi", "nginx-uwsgi", "nginx-scgi"):
-            (runtime / name).mkdir(parents=True, exist_ok=True)
+        temp = runtime / "nginx-temp"
+        if os.geteuid() == 0:  # workers run as nobody: their buffers go where nobody may write (and reach)
+            temp = self._nginx_temp = Path(tempfile.mkdtemp(prefix="accessline-nginx-"))
+            shutil.chown(temp, "nobody")
+        for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (temp / name).mkdir(parents=True, exist_ok=True)
             if os.geteuid() == 0:
-                shutil.chown(runtime / name, "nobody")  # nginx's workers run as nobody when started by root
+                shutil.chown(temp / name, "nobody")
 
         def servers(tier: str) -> str:
             ports = [self.config.port_of(tier, i) for i in range(self.config.replicas)]
             return " ".join(f"server 127.0.0.1:{p} max_fails=1 fail_timeout=10s;" for p in ports)
 
-        text = Template(NGINX_TEMPLATE.read_text()).substitute(
-            runtime=runtime, logs=logs, front_port=self.config.front_port, rasa_port=self.config.front_port + 1,
-            actions_port=self.config.front_port + 2, gateway_servers=servers("gateway"), rasa_servers=servers("rasa"),
-            action_servers=servers("actions"), host="$host", http_upgrade="$http_upgrade",
-            connection_upgrade="$connection_upgrade", proxy_add_x_forwarded_for="$proxy_add_x_forwarded_for",
-        )  # fmt: skip
+        front = self.config.front_port
+        values = {"runtime": runtime, "temp": temp, "logs": logs, "front_port": front, "rasa_port": front + 1,
+                  "actions_port": front + 2, "gateway_servers": servers("gateway"), "rasa_servers": servers("rasa"),
+                  "action_servers": servers("actions")}  # fmt: skip
+        nginx_variables = ("host", "http_upgrade", "connection_upgrade", "proxy_add_x_forwarded_for")
+        values |= {name: f"${name}" for name in nginx_variables}  # nginx's own $variables stay as they are
+        text = Template(NGINX_TEMPLATE.read_text()).substitute(values)
         path = runtime / "nginx.conf"
         path.write_text(text)
         return path
@@ -215,6 +222,8 @@ class Cluster:
                 self.nginx.wait(10)
             except subprocess.TimeoutExpired:
                 os.killpg(self.nginx.pid, signal.SIGKILL)
+        if self._nginx_temp is not None:
+            shutil.rmtree(self._nginx_temp, ignore_errors=True)
 
 
 def main() -> int:

@@ -18,6 +18,8 @@ import yaml
 from bot.core.config import PROJECT_ROOT
 from bot.launcher.model import rasa_environment, rasa_executable
 
+CREDENTIALS = PROJECT_ROOT / "dialogue" / "credentials.yml"  # input channels: rest + the gateway's turn channel
+
 
 @dataclass
 class StackConfig:
@@ -133,6 +135,7 @@ class Stack:
         command = [
             str(python), "-m", "bot.launcher.rasa_main", "run", "--enable-api",
             "--model", str(self.config.model), "--endpoints", str(write_endpoints(self.config)),
+            "--credentials", str(CREDENTIALS),
             "--interface", "127.0.0.1", "-p", str(self.config.rasa_port),
         ]  # fmt: skip
         self._spawn("rasa", command, env)

@@ -308,12 +308,19 @@ _ABOUT = re.compile(
     r"甚条件|条件|有哪些|多久|需要什么|要什么材料|带什么|带啥|在哪|去哪|找谁|了解|问问|问一下|咨询|打听|政策|规定"
 )
 _HOW = re.compile(r"怎么|咋|如何|吗[？?]?$|么[？?]?$")
+_ASKING_FRAME = re.compile(r"问问|问一下|了解|咨询|打听")  # "想问问能不能…": how a request is often put
+_DIRECT = re.compile(
+    r"(?:给|帮|替)(?:我|俺|他|她|咱)(?:家)?(?:的)?[\u4e00-\u9fff]{0,3}?(?:整|弄|办|申请|报|配)(?:个|一个|一下)"
+)
 
 
 def wants_to_apply(text: str | None) -> bool:
     """True when a message asks to apply for a benefit (in any words: "给俺爹整个轮椅", "想给他办护理补贴"),
     not when it only asks about the benefit ("护理补贴谁能领", "燃油补贴怎么领")."""
     text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text or "")
-    if not text or detect_benefit(text) is None or _ABOUT.search(text):
+    if not text or detect_benefit(text) is None:
+        return False
+    about = _ABOUT.search(_ASKING_FRAME.sub("", text)) if _DIRECT.search(text) else _ABOUT.search(text)
+    if about:
         return False
     return bool(_WISH.search(text)) or (bool(_REQUEST.search(text)) and not _HOW.search(text))

@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 CHINA = timezone(timedelta(hours=8))
+DAY = timedelta(days=1)
 DEFAULT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "escalation.yml"
 HOTLINE_QUEUES = ("12385", "12345")  # queues residents can dial themselves (emergency is 110/120/119)
 
@@ -28,6 +29,48 @@ class Hours:
             return False
         now = local.time()
         return self.start <= now and (self.end is None or now < self.end)
+
+    def _spans(self, moment: datetime, days: int = 8) -> list[tuple[datetime, datetime]]:
+        """The open periods (UTC) of the next `days` local days, starting with the day of `moment`."""
+        local = moment.astimezone(CHINA)
+        spans: list[tuple[datetime, datetime]] = []
+        for offset in range(days):
+            day = (local + timedelta(days=offset)).date()
+            if day.isoweekday() not in self.days:
+                continue
+            start = datetime.combine(day, self.start, CHINA)
+            end = datetime.combine(day, self.end, CHINA) if self.end else datetime.combine(day, time(0), CHINA) + DAY
+            if end > start:
+                spans.append((start.astimezone(timezone.utc), end.astimezone(timezone.utc)))
+        merged: list[tuple[datetime, datetime]] = []
+        for start, end in spans:  # 00:00–24:00 on consecutive days is one period
+            if merged and merged[-1][1] >= start:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((start, end))
+        return merged
+
+    def next_open(self, moment: datetime) -> datetime | None:
+        """When people are next on duty: `moment` itself when open now; None when never within a week."""
+        for start, end in self._spans(moment):
+            if end > moment:
+                return max(start, moment).astimezone(timezone.utc)
+        return None
+
+    def add_open_time(self, moment: datetime, seconds: float) -> datetime | None:
+        """The instant when `seconds` of open time have passed after `moment` (closed hours do not count)."""
+        left = timedelta(seconds=seconds)
+        cursor = moment
+        for _ in range(60):  # at most ~60 weeks of spans: ample for any SLA
+            spans = [(max(s, cursor), e) for s, e in self._spans(cursor) if e > cursor]
+            if not spans:
+                return None
+            for start, end in spans:
+                if end - start >= left:
+                    return (start + left).astimezone(timezone.utc)
+                left -= end - start
+                cursor = end
+        return None
 
 
 def _clock(text: str) -> time | None:
@@ -89,6 +132,26 @@ class RoutingTable:
         hours = self.hours.get(queue)
         return hours is None or hours.open_at(moment or datetime.now(timezone.utc))
 
+    def next_open(self, queue: str, moment: datetime) -> datetime | None:
+        """When `queue` is next staffed (`moment` when open now; None = not within a week)."""
+        hours = self.hours.get(queue)
+        return moment if hours is None else hours.next_open(moment)
+
+    def sla_due(self, queue: str, created: datetime) -> datetime:
+        """The first-response deadline: sla_seconds of the queue's open hours after `created`."""
+        hours = self.hours.get(queue)
+        due = None if hours is None else hours.add_open_time(created, self.sla_seconds)
+        return due or created + timedelta(seconds=self.sla_seconds)
+
+    def open_lines(self, region: str | None, moment: datetime, besides: str | None = None) -> list[str]:
+        """The region's hotlines (disability, then general) a resident can call at `moment`, other than `besides`."""
+        lines: list[str] = []
+        for kind in ("disability", "general"):
+            number = self.hotline(region, kind)
+            if number != besides and number not in lines and number in HOTLINE_QUEUES and self.is_open(number, moment):
+                lines.append(number)
+        return lines
+
     def hotline(self, region: str | None, kind: str = "disability") -> str:
         """The hotline number a resident of `region` calls for a disability (or general) matter."""
         table = self.regions.get(region or self.only_region or "", self.regions["default"])
@@ -112,11 +175,25 @@ class RoutingTable:
             return self.hotline_label(self.hotline(None, kind))
         return "或".join(f"{self.hotline_label(number)}（{'、'.join(names)}）" for number, names in by_number.items())
 
-    def fill_hotlines(self, text: str, region: str | None) -> str:
-        """Replace {hotline} and {general_hotline} in a resident text with the region's (see hotline_phrase)."""
-        return text.replace("{hotline}", self.hotline_phrase(region)).replace(
-            "{general_hotline}", self.hotline_phrase(region, "general")
-        )
+    def common_line(self, kind: str = "disability") -> str | None:
+        """A hotline every served region has (12345: 潞城区's line for everything, 绥芬河市's for general matters), for
+        a resident whose region is not known: one number that is right wherever they live."""
+        if len(self.served) <= 1:
+            return None
+        lines = [set(self.regions[name].values()) for name in self.served if name in self.regions]
+        common = set.intersection(*lines) if lines else set()
+        default = self.regions["default"].get(kind)
+        return default if default in common else min(common, default=None)
+
+    def fill_hotlines(self, text: str, region: str | None, *, one_line: bool = False) -> str:
+        """Replace {hotline} and {general_hotline} in a resident text with the region's (see hotline_phrase); with
+        `one_line`, an unknown region gets the line every region has (common_line) instead of each region's."""
+
+        def phrase(kind: str) -> str:
+            common = self.common_line(kind) if one_line and not (region or self.only_region) else None
+            return self.hotline_label(common) if common else self.hotline_phrase(region, kind)
+
+        return text.replace("{hotline}", phrase("disability")).replace("{general_hotline}", phrase("general"))
 
 
 @lru_cache(maxsize=4)

@@ -5,7 +5,8 @@ Two signals: the ResponseSelector's choice among the FAQ answers (and its confid
 similarities (`e5` in the parse data, written by bot/nlu/e5_components.E5Neighbours: the best similarity per label
 and the best similarity to any in-domain example).
 
-- answer: the selector is sure, or the selector and the e5 nearest example agree.
+- answer: the selector is sure, or the selector and the e5 nearest example agree, or the nearest e5 example is very
+  near and clearly nearer than any other answer's.
 - clarify: the message is in the domain but the answers are close → "您是想问…？" with the 2–3 likeliest topics.
   A wrong-topic answer is worse than a question.
 - out_of_scope: nothing in the domain is near and an out-of-scope example is nearest → decline with a redirect.
@@ -29,6 +30,8 @@ FAQ_MIN_CONFIDENCE = 0.15  # selector alone (models without e5): below this the 
 SURE_CONFIDENCE = 0.60  # selector alone is trusted at or above this …
 SURE_MARGIN = 0.25  # … when the runner-up is this far behind
 AGREE_CONFIDENCE = 0.20  # selector and e5 nearest example name the same answer: trusted from this confidence
+E5_SURE = 0.95  # the nearest e5 example alone is trusted from this similarity …
+E5_MARGIN = 0.015  # … when the next FAQ answer's nearest example is this much further
 IN_DOMAIN_MIN = 0.905  # e5: below this best in-domain similarity a message is taken as out of scope …
 OOS_LEAD = 0.0  # … when an out-of-scope example is at least this much nearer than any in-domain one …
 OOS_MIN = 0.87  # … and at least this near (junk such as "qwxz" is near nothing: it is not understood, not declined)
@@ -108,6 +111,11 @@ def judge(parse: dict[str, Any]) -> Verdict:
             return Verdict("answer", faq=key)
         if nearest_faq and nearest_faq[0] == key and confidence >= AGREE_CONFIDENCE:
             return Verdict("answer", faq=key)
+    faq_sims = [(label, sim) for label, sim in labels if label.startswith("faq/")]
+    if intent == "faq" and faq_sims and faq_sims[0][1] >= E5_SURE:
+        runner = faq_sims[1][1] if len(faq_sims) > 1 else 0.0
+        if faq_sims[0][1] - runner >= E5_MARGIN:
+            return Verdict("answer", faq=faq_sims[0][0])
     if in_domain >= CLARIFY_MIN:
         choices = _dedupe([k for k, _c in ranking[:2]] + nearest_faq[:2])[:MAX_CHOICES]
         if choices:

@@ -59,6 +59,7 @@ class ChatService:
         self._tags = tags  # who sent the turn, signed, for the actions to pass back (status-query limits)
         self._expiry = expiry  # conversations that held personal data leave Redis sooner
         self._conversations = conversations
+        self.turns = 0  # every channel's turns (web, WeChat, voice, phone), counted here once (metrics)
 
     async def handle(self, sender_id: str, text: str, channel: str = "web", client: str | None = None) -> ChatTurn:
         """Run one turn. Raises TextTooLong, or DialogueUnavailable when Rasa cannot answer.
@@ -66,6 +67,7 @@ class ChatService:
         `client` is who sent it, for a turn that came over HTTP from a web client (its address; the route has
         checked the conversation key). Channels that authenticate their residents themselves (WeChat, the
         telephone gateway) pass nothing: the conversation is then theirs and no web client can take it over."""
+        self.turns += 1
         if len(text) > 4 * self._max_chars:  # bound the CPU work: normalisation only shortens by dropping spacing
             raise TextTooLong(self._max_chars)
         clean = normalize_text(text)
@@ -85,32 +87,37 @@ class ChatService:
 
     async def _turn(self, sender_id: str, clean: str, channel: str, client: str) -> ChatTurn:
         danger = assess(clean)  # bot/rules/danger.py: the rules never depend on the model or on Rasa being up
-        open_handoff = self._escalation.open_handoff(sender_id)
-        if danger is not None and open_handoff is None:
-            result = await self._escalation.escalate_danger(sender_id, clean, channel)
-            replies = [BotMessage(text=text) for text in first_replies(danger.kind)]
-            self._escalation.add_bot_lines(sender_id, [r.text for r in replies])  # the operator reads them too
-            return ChatTurn(replies, result["handoff"])
-
-        if open_handoff is not None:
-            if danger is not None or (open_handoff.priority == "emergency" and open_handoff.position >= 1):
+        handoff = await self._escalation.handoff_for(sender_id)
+        if danger is not None and handoff is None:
+            replies = first_replies(danger.kind)
+            result = await self._escalation.escalate_danger(sender_id, clean, channel, replies)
+            return ChatTurn([BotMessage(text=text) for text in replies], result["handoff"])
+        if handoff is not None:
+            if danger is not None or handoff.state == "emergency":
                 # Danger while a hand-over is open, or an emergency no one has joined yet: the bot stays with the
                 # resident (the numbers again, never a queue position) and the operator still gets the message.
-                handoff = await self._escalation.resident_message(sender_id, clean)
+                handoff = await self._escalation.resident_message(sender_id, clean) or handoff
                 texts = first_replies(danger.kind)[:1] if danger is not None else [stay_reply(len(clean))]
-                return ChatTurn([BotMessage(text=t) for t in texts], handoff.as_dict() if handoff else None)
+                unseen = await self._escalation.take_unseen(sender_id)
+                return ChatTurn([BotMessage(text=t) for t in texts], handoff.as_dict(), unseen)
             if CANCEL_HANDOFF.match(clean):
                 await self._escalation.cancel(sender_id)
                 return ChatTurn([BotMessage(text=messages.HANDOFF_CANCELLED)])
-            phone = await self._escalation.schedule_callback(sender_id, clean)
-            if phone:
-                return ChatTurn([BotMessage(text=messages.CALLBACK_SCHEDULED.format(phone=phone))])
-            handoff = await self._escalation.resident_message(sender_id, clean)
-            return ChatTurn([], handoff.as_dict() if handoff else None, self._escalation.unseen_messages(sender_id))
+            if handoff.state == "closed":
+                phone = await self._escalation.schedule_callback(sender_id, clean)
+                if phone:
+                    return ChatTurn([BotMessage(text=messages.CALLBACK_SCHEDULED.format(phone=phone))])
+            handoff = await self._escalation.resident_message(sender_id, clean) or handoff
+            if handoff.state != "closed":  # a person is there, or will be soon: the message is theirs
+                return ChatTurn([], handoff.as_dict(), await self._escalation.take_unseen(sender_id))
+            # Nobody on duty: the message is kept for the person, and the bot keeps answering meanwhile.
+        return await self._bot_turn(sender_id, clean, channel, client, opened_before=handoff is not None)
 
+    async def _bot_turn(self, sender_id: str, clean: str, channel: str, client: str, opened_before: bool) -> ChatTurn:
+        """One Rasa request; the insights row is recorded from what it returned (no second tracker request)."""
         tag = self._tags.sign(sender_id, client) if self._tags is not None else None
-        replies = await self._dialogue.send(sender_id, clean, channel=channel, client_tag=tag)
-        handoff, person_messages = self._escalation.after_turn(sender_id)
+        result = await self._dialogue.turn(sender_id, clean, channel=channel, client_tag=tag)
+        handoff, person_messages = await self._escalation.after_turn(sender_id)
         if self._recorder is not None:
-            self._recorder.schedule(sender_id, clean, channel, handoff is not None)
-        return ChatTurn(replies, handoff.as_dict() if handoff else None, person_messages)
+            self._recorder.record(sender_id, clean, channel, handoff is not None and not opened_before, result.state)
+        return ChatTurn(list(result.messages), handoff.as_dict() if handoff else None, person_messages)

@@ -104,6 +104,7 @@ def test_staff_endpoints_check_roles(client) -> None:
         ("get", "/api/applications/export.csv", None),
     ]
     operator = login(client, "op1")
+    client.cookies.clear()  # the sign-in also set the pages' session cookie; these requests carry no credentials
     for method, path, body in endpoints:
         assert client.request(method, path, json=body).status_code == 401
         assert client.request(method, path, json=body, headers={"Authorization": "Bearer nonsense"}).status_code == 401

@@ -8,7 +8,7 @@ from tests.residents import HEADER, Residents
 
 
 def hand_over(client, sender: str) -> str:
-    body = {"sender_id": sender, "reason": "request", "last_user_text": "转人工"}
+    body = {"sender_id": sender, "reason": "request", "transcript": [{"from": "resident", "text": "转人工"}]}
     return client.post("/internal/tickets", json=body, headers=INTERNAL).json()["handoff"]["ticket_id"]
 
 

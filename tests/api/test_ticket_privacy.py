@@ -15,7 +15,8 @@ NAME, ADDRESS, PHONE = "王秀英", "东街12号", "13800138000"
 
 
 def open_ticket(client, sender: str) -> str:
-    body = {"sender_id": sender, "reason": "request", "last_user_text": f"我叫{NAME}，身份证{ID_NUMBER}，转人工"}
+    said = {"from": "resident", "text": f"我叫{NAME}，身份证{ID_NUMBER}，转人工", "at": "2026-12-01T02:00:00+00:00"}
+    body = {"sender_id": sender, "reason": "request", "transcript": [said]}  # as the action server sends it
     response = client.post("/internal/tickets", json=body, headers=INTERNAL)
     assert response.status_code == 200, response.text
     return response.json()["handoff"]["ticket_id"]

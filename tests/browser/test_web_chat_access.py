@@ -54,7 +54,9 @@ def test_handoff_state_and_operator_messages(stack, browser) -> None:
     assert "转接" in replies, replies
     banner = browser.find_element(By.ID, "handoff-text")
     WebDriverWait(browser, 10).until(lambda d: banner.is_displayed())
-    assert banner.text.startswith("正在为您转接") and "人工客服" in banner.text, banner.text
+    detail = browser.find_element(By.ID, "handoff-rest")
+    assert banner.text.startswith("排第") and "分钟" in banner.text, banner.text  # the short headline
+    assert "正在转接" in detail.text and "人工客服" in detail.text, detail.text  # details shown on a wide screen
     sender = browser.execute_script("return localStorage.getItem('accessline.sender')")
     assert sender and sender not in browser.current_url, "the sender id never goes into the page URL"
     assert_no_violations(browser, "handoff")
@@ -78,7 +80,7 @@ def test_handoff_state_and_operator_messages(stack, browser) -> None:
         "人工客服说：您好，我是客服小王。"
     )
     assert operator[-1].find_element(By.CSS_SELECTOR, ".name").text == "人工客服", "marked in words, not colour"
-    WebDriverWait(browser, 30).until(lambda d: "已经接入" in banner.text)
+    WebDriverWait(browser, 30).until(lambda d: "已接入" in banner.text)
     assert_no_violations(browser, "handoff-operator")
 
     # The resident cancels: the banner goes away and the bot is back.

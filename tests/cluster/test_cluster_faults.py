@@ -101,6 +101,7 @@ def ask_for_person(cluster: Cluster, sender: str, results: list[int]) -> None:
             headers = {"X-Conversation-Key": key} if key else {}
             response = client.post("/api/chat", json={"sender_id": sender, "text": "我要找人工客服"}, headers=headers)
             results.append(response.status_code)
+            key = key or response.headers.get("X-Conversation-Key")  # sent with errors too
             if response.status_code == 200:
                 return
             time.sleep(1)
@@ -131,15 +132,15 @@ def test_kill_during_load(cluster: Cluster, tier: str, fault_log: list[str]) -> 
     tickets = tickets_of(cluster, person)
     fault_log.append(f"| {tier} 1 | {findings.turns_sent} | {findings.answered} | {findings.said_again} | "
                      f"{len(findings.lost)} | {len(findings.twice)} | {len(findings.out_of_order)} | "
-                     f"{len(findings.other_errors)} | {tickets} |")  # fmt: skip
+                     f"{len(findings.other_errors) + len(findings.silent)} | {tickets} |")  # fmt: skip
     assert killed_at, "the process was not killed"
     assert not findings.lost, findings.lost
     assert not findings.twice, findings.twice
     assert not findings.out_of_order, findings.out_of_order
     assert not findings.other_errors, findings.other_errors
+    assert not findings.silent, findings.silent  # a 200 that says nothing is no answer
     for conversation in made:
         assert len(conversation.said_again) <= 1, (conversation.sender, conversation.said_again)
-        assert all(t.answer for t in conversation.turns if t.status == 200), "an answered turn said nothing"
     assert asked and asked[-1] == 200, asked
     assert tickets == 1  # neither lost nor duplicated
 

@@ -14,6 +14,7 @@ from tests.intake.resident import Resident
 from tests.intake.schema import FormSchema
 from tests.intake.scripts import Script
 
+CONVERSATION_KEY = "X-Conversation-Key"
 MAX_TURNS = 40
 MAX_SAME_QUESTION = 5
 REFERENCE = re.compile(r"编号\D{0,6}(\d{4})\s?(\d{4})(?!\d)")
@@ -62,14 +63,21 @@ class IntakeRunner:
         self.access = access
         self.schema = schema
         self.http = httpx.Client(timeout=timeout)
+        self._keys: dict[str, str] = {}  # sender → X-Conversation-Key
 
     def close(self) -> None:
         self.http.close()
 
     # -- the stack -----------------------------------------------------------------------------------------------
     def _chat(self, sender: str, text: str) -> tuple[str, Any]:
-        response = self.http.post(f"{self.access.gateway_url}/api/chat", json={"sender_id": sender, "text": text})
+        # the first reply issues the conversation's key; every later turn sends it back, as the web chat does
+        headers = {CONVERSATION_KEY: self._keys[sender]} if sender in self._keys else {}
+        response = self.http.post(
+            f"{self.access.gateway_url}/api/chat", json={"sender_id": sender, "text": text}, headers=headers
+        )
         response.raise_for_status()
+        if CONVERSATION_KEY in response.headers:
+            self._keys[sender] = response.headers[CONVERSATION_KEY]
         body = response.json()
         return "\n".join(m.get("text") or "" for m in body["messages"]), body.get("handoff")
 

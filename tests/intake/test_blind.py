@@ -28,8 +28,9 @@ def test_blind_application_scripts_meet_the_targets(stack, path: Path) -> None:
     finally:
         runner.close()
     note = (
-        "Run by tests/intake/test_blind.py. b1 guided general fixes on the intake branch (see its first run "
-        "above); a batch written after those fixes measures generalisation."
+        "Run by tests/intake/test_blind.py. b1 guided general fixes on the intake branch and b2 on intake2 (see their "
+        "first runs above): both are development sets now; a batch written after those fixes (b3) measures "
+        "generalisation."
     )
     summary = write_report(f"blind {path.parent.name}", results, note)
     wrong = [r.id for r in results if not r.exact]

@@ -106,17 +106,24 @@ def test_hypotheticals_and_everyday_words_are_no_emergency(residents, text) -> N
     assert not any(texts(turn)[0].startswith(p) for p in ("请马上", "您的安全最要紧", "听您这么说")), turn
 
 
-@pytest.mark.stack
-def test_complaint_after_a_region_said_in_a_turn_not_understood_goes_high_to_that_regions_line(residents) -> None:
-    chat = Chat(residents)
-    chat.say("俺是潞城的 嗯 那个 就是说")
-    turn = chat.say("你们到底管不管！跑了好几趟了")
-    assert turn["handoff"]["priority"] == "high" and turn["handoff"]["queue"] == "12345", turn
+COMPLAINTS = [
+    ("俺娘在潞城那边住 嗯 那个", "你们到底管不管！跑了好几趟了", "12345"),
+    ("我是绥芬河的", "这什么破系统 太不像话了", "12385"),
+    ("身份证140406197003031234", "单位歧视俺娃 不让他上班", "12345"),
+    ("我在阜宁镇 嗯", "问了三遍了都是这句 你们就是糊弄人", "12385"),
+    ("区号0355", "妈的 又是没听懂", "12345"),
+]
 
-    other = Chat(residents)
-    other.say("我在绥芬河")
-    turn = other.say("这什么破系统 太不像话了")
-    assert turn["handoff"]["priority"] == "high" and turn["handoff"]["queue"] == "12385", turn
+
+@pytest.mark.stack
+@pytest.mark.parametrize(("earlier", "complaint", "queue"), COMPLAINTS)
+def test_complaint_goes_high_to_the_line_of_the_region_said_in_any_earlier_turn(
+    residents, earlier, complaint, queue
+) -> None:
+    chat = Chat(residents)
+    chat.say(earlier)
+    turn = chat.say(complaint)
+    assert turn["handoff"] and turn["handoff"]["priority"] == "high" and turn["handoff"]["queue"] == queue, turn
 
 
 @pytest.mark.stack

@@ -70,7 +70,8 @@ def test_benefit_words_longest_first(text, benefit) -> None:
     ("text", "wants"),
     [("给俺爹整个轮椅", True), ("俺娘腿脚不中了，想给她弄个轮椅，咋弄", True),
      ("我是一级肢体残疾，想申请护理补贴", True), ("护理补贴谁能领", False), ("燃油补贴怎么领", False),
-     ("我想了解一下护理补贴", False), ("护理补贴能申请吗", False)],
+     ("我想了解一下护理补贴", False), ("护理补贴能申请吗", False),
+     ("想问问能不能给她整个托养 住那儿的那种", True), ("想问问给她办个托养要什么条件", False)],
 )  # fmt: skip
 def test_requests_to_apply_are_told_from_questions(text, wants) -> None:
     assert wants_to_apply(text) is wants

@@ -234,3 +234,20 @@ def test_dropping_one_benefit_for_another_is_a_switch_not_a_cancel() -> None:
     assert chat.slots["applicant_name"] == "王德福" and "辅助器具" in reply
     chat.say("算了 不办了")
     assert chat.last.outcome == "cancelled"
+
+
+def test_who_a_benefit_is_for_is_answered_from_the_plans_notes_for_the_region() -> None:
+    chat = started("想给俺闺女申请托养 住绥芬河镇")
+    chat.say("同意")
+    reply = chat.say("先问一句 托养是不是有岁数限制")
+    assert "就业年龄段" in reply and "以残联和民政部门审核为准" in reply
+    assert chat.asking == "proxy_name" or chat.asking == "applicant_name"
+
+
+def test_a_question_naming_the_benefit_applied_for_gets_its_answer_not_another_benefits() -> None:
+    chat = started("我要申请辅助器具，给我自己")
+    chat.say("同意")
+    reply = chat.say("辅助器具要自己出钱吗", intent="faq", faq="faq/severe_care_subsidy")
+    assert "[FAQ faq/assistive_devices]" in reply and chat.asking == "applicant_name"
+    reply = chat.say("护理补贴和辅助器具能一起办吗", intent="faq", faq="faq/severe_care_subsidy")
+    assert "[FAQ faq/severe_care_subsidy]" in reply  # another benefit named: the NLU's choice stands

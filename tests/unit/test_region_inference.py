@@ -97,3 +97,27 @@ def test_conversation_region_from_this_turn_the_slot_earlier_turns_or_the_channe
     assert module.conversation_region(_Tracker(now, [earlier])) == "绥芬河市", "an earlier turn, even not understood"
     assert module.conversation_region(_Tracker(now, [])) == "潞城区", "the WeChat account's region"
     assert module.conversation_region(_Tracker({"text": "护理补贴咋领"}, [])) is None
+
+
+def test_unknown_region_is_told_the_one_line_every_region_has(tmp_path) -> None:
+    table = _table(tmp_path, None)
+    assert table.common_line("disability") == "12345" and table.common_line("general") == "12345"
+    text = table.fill_hotlines("电话咨询：{hotline}。", None, one_line=True)
+    assert text == "电话咨询：12345政务服务便民热线。", (
+        "right wherever the resident lives; never the other region's line"
+    )
+    assert table.fill_hotlines("{hotline}", "绥芬河市", one_line=True) == "12385残疾人服务热线"
+    assert "（绥芬河市）" in table.fill_hotlines("{hotline}", None), "without one_line each region's line is listed"
+    assert _table(tmp_path, ["潞城区"]).common_line() is None
+
+
+def test_a_restatement_with_other_words_or_not_what_i_asked_counts() -> None:
+    def ranked(chosen: str, *others: str, text: str = "问题") -> dict:
+        ranking = [{"intent_response_key": k, "confidence": 0.3} for k in (chosen, *others)]
+        selector = {"faq": {"response": {"intent_response_key": chosen, "confidence": 0.5}, "ranking": ranking}}
+        return {"event": "user", "text": text, "parse_data": {"intent": {"name": "faq"}, "response_selector": selector}}
+
+    events = [ranked("faq/a", "faq/b"), ranked("faq/b", "faq/a"), ranked("faq/a", "faq/c")]
+    assert times_asked_in_a_row(events, "faq/a") == 3, "the answer moved between close topics"
+    assert times_asked_in_a_row([ranked("faq/c"), ranked("faq/a")], "faq/a") == 1
+    assert times_asked_in_a_row([ranked("faq/a"), ranked("faq/a", text="我问的是这个")], "faq/a") == 3

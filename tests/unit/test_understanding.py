@@ -70,3 +70,11 @@ def test_every_faq_answer_has_a_button_title() -> None:
     titles = u.faq_titles()
     assert len(titles) >= 50 and all(titles.values())
     assert all(key.startswith("faq/") for key in titles)
+
+
+def test_a_very_near_example_clearly_ahead_answers_alone() -> None:
+    ranking = [("faq/public_transport", 0.3), ("faq/fuel_subsidy", 0.25)]
+    near = [("faq/fuel_subsidy", u.E5_SURE + 0.01), ("faq/public_transport", u.E5_SURE - u.E5_MARGIN - 0.01)]
+    assert u.judge(parse("faq", ranking, near, 0.96)) == u.Verdict("answer", faq="faq/fuel_subsidy")
+    close = [("faq/fuel_subsidy", u.E5_SURE + 0.01), ("faq/public_transport", u.E5_SURE)]
+    assert u.judge(parse("faq", ranking, close, 0.96)).kind == "clarify"

@@ -149,12 +149,13 @@
     $("status").textContent = text;
   }
 
+  /** Show a reply; answers what the banner newly says ("" when it did not change). */
   function showReply(data) {
     for (const m of data.messages || []) {
       const kind = m.from_person || m.author === "operator" ? "operator" : "bot";
       addMessage(kind, m.text, m.buttons);
     }
-    setHandoff(data.handoff || null);
+    return setHandoff(data.handoff || null);
   }
 
   // -- sending -------------------------------------------------------------------------------------------------
@@ -216,8 +217,10 @@
       const data = await postChat(text);
       if (fromBox) $("text").value = "";
       status("");
-      showReply(data);
-      if (!(data.messages || []).length && data.handoff) status("已经发给人工客服，请稍等回复。");
+      const news = showReply(data);
+      const relayed = !(data.messages || []).length || (data.handoff && data.handoff.state === "closed");
+      if (relayed && data.handoff) status((data.handoff.ack || "已经发给人工客服。") + news);
+      keepNewestVisible();
     } catch (error) {
       status("");
       notice(error.message + (fromBox ? "您输入的内容还在输入框里。" : ""));
@@ -229,11 +232,11 @@
   }
 
   // -- hand-over to a person: banner and long poll -----------------------------------------------------------
-  function handoffText(h) {
+  // The gateway says what will really happen (bot/escalation/promises.py): a short `headline` on one line and the
+  // whole `banner` text under it on demand, so that the banner never eats the messages on a small screen.
+  function handoffParts(h) {
     const queue = QUEUE_NAMES[h.queue] || h.queue;
-    if (h.position === 0) return `${queue}人工客服已经接入，正在为您服务。`;
-    if (h.position <= 1) return `正在为您转接${queue}人工客服，马上就到您。`;
-    return `正在为您转接${queue}人工客服，前面还有${h.position - 1}位。`;
+    return [h.headline || `正在转接${queue}人工客服`, h.banner || ""];
   }
 
   function setHandoff(handoff) {
@@ -241,18 +244,44 @@
     state.handoff = handoff;
     const banner = $("handoff");
     if (!handoff) {
+      const wasShown = !banner.hidden;
       banner.hidden = true;
       if (before) status("人工客服对话已结束，小助手继续为您服务。");
-      return;
+      if (wasShown) keepNewestVisible();
+      return "";
     }
-    const text = handoffText(handoff);
-    if ($("handoff-text").textContent !== text) {
-      $("handoff-text").textContent = text;
-      status(text);
-    }
-    $("cancel-handoff").textContent = handoff.position === 0 ? "结束人工对话" : "不等了，取消转人工";
+    const [headline, rest] = handoffParts(handoff);
+    const changed = $("handoff-text").textContent !== headline || $("handoff-rest").textContent !== rest;
+    $("handoff-text").textContent = headline;
+    $("handoff-rest").textContent = rest;
+    $("cancel-handoff").textContent = handoff.state === "joined" ? "结束人工对话" : "不等了，取消转人工";
+    const appeared = banner.hidden;
     banner.hidden = false;
+    const roomy = window.matchMedia("(min-width: 40rem) and (min-height: 40rem)").matches;
+    if (appeared && roomy !== ($("handoff-more").getAttribute("aria-expanded") === "true")) toggleHandoffDetail();
+    if (changed) status(rest || headline); // spoken once per change (the status line is a polite live region)
+    if (appeared || changed) keepNewestVisible();
     if (!state.polling) poll();
+    return changed ? rest || headline : "";
+  }
+
+  function toggleHandoffDetail() {
+    const open = $("handoff-more").getAttribute("aria-expanded") !== "true";
+    $("handoff-more").setAttribute("aria-expanded", String(open));
+    $("handoff-more").textContent = open ? "收起" : "详情";
+    $("handoff-detail").hidden = !open;
+    if (!open) keepNewestVisible();
+  }
+
+  /** The newest message stays in view above the input bar (and below the banner) whatever the banner does. */
+  function keepNewestVisible() {
+    const last = $("log").lastElementChild;
+    if (!last) return;
+    requestAnimationFrame(() => {
+      const bar = $("composer").getBoundingClientRect();
+      const rect = last.getBoundingClientRect();
+      if (rect.bottom > bar.top) window.scrollBy({ top: rect.bottom - bar.top + 8, behavior: "instant" });
+    });
   }
 
   async function poll() {
@@ -375,6 +404,7 @@
     send($("text").value, undefined, true);
   });
   $("cancel-handoff").addEventListener("click", () => send("取消"));
+  $("handoff-more").addEventListener("click", toggleHandoffDetail);
 
   window.AccessLineChat = {
     get sender() {

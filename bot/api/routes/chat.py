@@ -44,7 +44,6 @@ async def chat(
     except ConversationRefused:
         return refused()
     service = request.app.state.chat_service
-    request.app.state.chat_turns += 1
     try:
         turn = await service.handle(body.sender_id, body.text, client=web_client(client_address(request)))
     except TextTooLong as exc:
@@ -82,10 +81,10 @@ async def updates(
     if not await request.app.state.conversations.check(sender_id, x_conversation_key):
         return refused()
     escalation = request.app.state.escalation
-    person_messages = escalation.unseen_messages(sender_id)
+    person_messages = await escalation.take_unseen(sender_id)
     if not person_messages and wait:
         await request.app.state.hub.wait_for_resident(sender_id, wait)
-        person_messages = escalation.unseen_messages(sender_id)
-    handoff = escalation.open_handoff(sender_id)
+        person_messages = await escalation.take_unseen(sender_id)
+    handoff = await escalation.handoff_for(sender_id)
     turn = ChatTurn([], handoff.as_dict() if handoff else None, person_messages)
     return ChatResponse(sender_id=sender_id, messages=render_messages(turn), handoff=turn.handoff)

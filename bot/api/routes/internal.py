@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -91,15 +92,35 @@ async def application_status(
     )
 
 
+class TranscriptLine(BaseModel):
+    speaker: Literal["resident", "bot"] = Field(alias="from")
+    text: str = Field(max_length=4000)
+    at: str = Field(default="", max_length=40)
+
+
+SlotValue = Any  # Rasa `any` slots: bounded by size below, only simple values are kept (filled_slots)
+MAX_SLOTS_JSON = 20_000
+
+
 class TicketRequest(BaseModel):
+    """What the action server holds when it asks for a ticket: the gateway never reads the tracker back."""
+
     sender_id: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
     reason: Literal["request", "fallback", "complaint", "danger", "callback"]
     channel: str = Field(default="web", max_length=16)
     topic: str | None = Field(default=None, max_length=64)
-    last_user_text: str | None = Field(default=None, max_length=1000)
     contact_phone: str | None = Field(default=None, max_length=64)
     region: str | None = Field(default=None, max_length=16)  # the region the conversation named (any turn)
     line: Literal["12385", "12345"] | None = None  # the hotline the resident asked for ("给我接12385")
+    slots: dict[str, SlotValue] = Field(default_factory=dict, max_length=100)
+    transcript: list[TranscriptLine] = Field(default_factory=list, max_length=200)
+
+    @field_validator("slots")
+    @classmethod
+    def _bounded_slots(cls, slots: dict[str, SlotValue]) -> dict[str, SlotValue]:
+        if len(json.dumps(slots, ensure_ascii=False, default=str)) > MAX_SLOTS_JSON:
+            raise ValueError("slots too large")
+        return slots
 
 
 @router.post("/tickets")
@@ -114,7 +135,8 @@ async def open_ticket(body: TicketRequest, request: Request) -> JSONResponse:
             topic=body.topic,
             contact_phone=body.contact_phone,
             callback=body.reason == "callback",
-            last_user_text=body.last_user_text,
+            slots=body.slots,
+            transcript=[said.model_dump(by_alias=True) for said in body.transcript],
             region=body.region,
             line=body.line,
         )

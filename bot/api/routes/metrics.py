@@ -56,7 +56,7 @@ class TicketCollector:
             ):
                 created.add_metric([queue, priority], count)
             since_start = session.scalar(select(func.count()).where(Ticket.created_at >= state.started_at)) or 0
-        chat_turns = state.chat_turns
+        chat_turns = state.chat_service.turns  # every channel's turns, counted once in the chat service
         turns.add_metric([], chat_turns)
         rate.add_metric([], since_start / chat_turns if chat_turns else 0.0)
         yield from (waiting, oldest, first, created, turns, rate)

@@ -282,7 +282,7 @@ class VoiceCallCore:
             return Reply([Message(text=messages.UNAVAILABLE)], None, spoken_reply([messages.UNAVAILABLE]))
 
     async def _greeting_reply(self) -> Reply:
-        open_ticket = self.services.escalation.open_handoff(self.sender_id)
+        open_ticket = await self.services.escalation.handoff_for(self.sender_id)
         if open_ticket is not None:  # a caller whose earlier hand-over is still waiting is transferred at once
             spoken = spoken_reply([texts.STILL_WAITING])
             return Reply([Message(text=texts.STILL_WAITING)], open_ticket.as_dict(), spoken)
@@ -297,7 +297,8 @@ class VoiceCallCore:
         )
         handoff = reply.handoff
         new_ticket = bool(handoff) and handoff.get("ticket_id") not in self._handled_tickets and not self.closed
-        transferring = new_ticket and self.output.can_transfer(str(handoff.get("queue")))
+        closed = bool(handoff) and handoff.get("state") == "closed"  # nobody on duty: no transfer, a call-back
+        transferring = new_ticket and not closed and self.output.can_transfer(str(handoff.get("queue")))
         spoken = reply.spoken + (spoken_reply([suffix]) if suffix else "")
         if transferring and handoff.get("queue") != "emergency":
             still_waiting = reply.rendered and reply.rendered[0].text == texts.STILL_WAITING
@@ -358,7 +359,7 @@ class VoiceCallCore:
             await hub.wait_for_resident(self.sender_id, 20.0)
             if self.closed:
                 return
-            unseen = escalation.unseen_messages(self.sender_id)
+            unseen = await escalation.take_unseen(self.sender_id)
             if unseen:
                 rendered = [Message(text=m["text"], from_person=m["author"] == "operator", author=m["author"])
                             for m in unseen]  # fmt: skip
@@ -382,7 +383,7 @@ async def turn_reply(
     turn = await services.chat_service.handle(sender_id, utterance, channel=channel, client=client)
     rendered = render_messages(turn)
     if not rendered and turn.handoff is not None:
-        rendered = [Message(text=texts.WITH_OPERATOR)]  # a person holds the conversation: say it was passed on
+        rendered = [Message(text=turn.handoff.get("ack") or texts.WITH_OPERATOR)]  # passed on to the person
     buttons = [b for m in rendered for b in (m.buttons or [])]
     spoken = spoken_reply([m.text for m in rendered], [b.title for b in buttons])
     menus.remember(sender_id, spoken, [b.payload for b in buttons])

@@ -119,7 +119,6 @@ class WeChatChannel:
         with contextlib.suppress(RedisError):
             text = await self._buttons.resolve(sender_id, text)
         self.turns_started += 1
-        self._state.chat_turns += 1
         try:
             turn: ChatTurn = await self._state.chat_service.handle(sender_id, text, channel="wechat")
         except TextTooLong as exc:
@@ -192,7 +191,7 @@ class WeChatChannel:
         if openid is None:
             self.failures.record(sender_id, 45015, "no message from the resident within 48 hours", "operator")
             return
-        person_messages = self._state.escalation.unseen_messages(sender_id)
+        person_messages = await self._state.escalation.take_unseen(sender_id)
         if person_messages:
             text, _ = render_turn(ChatTurn([], None, person_messages))
             await self._push(sender_id, openid, split_text(text), "operator")
