@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,10 @@ def classify(state: dict[str, Any]) -> Outcome:
     return Outcome(intent, round(confidence, 4), answer_key, outcome, in_form, keep_text)
 
 
+APPLYING_SECONDS = 1800  # after a turn inside an application, the conversation's next turns keep no text either
+MAX_APPLYING = 10000
+
+
 class TurnRecorder:
     """Schedules one small write per turn; a failure is logged and never reaches the resident."""
 
@@ -72,6 +77,20 @@ class TurnRecorder:
         self._hash = conversation_hash
         self._tasks: set[asyncio.Task] = set()
         self.missing_state = 0  # turns Rasa answered without the turn channel's state (not recorded)
+        # Conversations seen inside an application (keyed hash → until when, monotonic): the state is taken after
+        # the turn, when a confirmed application has already cleared its slots, so the confirming turn ("对，确认")
+        # and any correction right after it would otherwise look like ordinary questions.
+        self._applying: dict[str, float] = {}
+
+    def _remember_application(self, key: str, state: dict[str, Any], outcome: Outcome) -> None:
+        now = time.monotonic()
+        if in_application(state):
+            self._applying[key] = now + APPLYING_SECONDS
+            if len(self._applying) > MAX_APPLYING:
+                for old in sorted(self._applying, key=self._applying.get)[: MAX_APPLYING // 10]:
+                    del self._applying[old]
+        elif self._applying.get(key, 0.0) > now:
+            outcome.keep_text = False
 
     def record(self, sender_id: str, text: str, channel: str, handoff: bool, state: dict[str, Any]) -> None:
         """Record the turn off the response path, from the state the turn itself returned (no Rasa request)."""
@@ -93,6 +112,7 @@ class TurnRecorder:
     async def _record(self, sender_id: str, text: str, channel: str, handoff: bool, state: dict[str, Any]) -> None:
         try:
             outcome = classify(state)
+            self._remember_application(self._hash(sender_id), state, outcome)
             await asyncio.to_thread(self.save, sender_id, text, channel, handoff, outcome)
         except Exception as exc:  # noqa: BLE001 - insights must never disturb a conversation
             log.warning("turn outcome not recorded: %s", type(exc).__name__)

@@ -93,7 +93,8 @@ def summary(session: Session, days: int = 30, now: datetime | None = None) -> di
         "rating": {"average": round(sum(ratings) / len(ratings), 2), "count": len(ratings)} if ratings else None,
         "by_topic": [{"topic": t, "turns": n} for t, n in by_topic.most_common()],
         "by_day": [{"day": d, **by_day[d]} for d in sorted(by_day)],
-        "unanswered_with_text": len(open_questions),
+        "unanswered_with_text": sum(r.outcome != "answered" and bool(r.question) for r in rows),
+        "unanswered_open": len(open_questions),
         "groups": shown_groups([g.as_dict() for g in group_questions(open_questions)]),
     }
 

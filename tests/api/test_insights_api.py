@@ -82,7 +82,7 @@ def test_summary_groups_unanswered_questions_without_personal_data(insights_clie
     assert guide_dog["out_of_scope"] == 1
     assert all("导盲犬" in example for example in guide_dog["examples"])
     assert [(g["count"], g["label"]) for g in summary["groups"]] == [(2, guide_dog["label"]), (1, "其他")]
-    assert summary["unanswered_with_text"] == 3
+    assert (summary["unanswered_with_text"], summary["unanswered_open"]) == (3, 3)
     topics = {t["topic"]: t["turns"] for t in summary["by_topic"]}
     assert topics == {"两项补贴": 2, "没能回答": 4, "申请办理": 1}
     assert sum(d["turns"] for d in summary["by_day"]) == 7 and sum(d["unanswered"] for d in summary["by_day"]) == 4

@@ -53,8 +53,11 @@ class Shift:
         engine.dispose()
 
 
-def _open(http: httpx.Client, sender: str, **body: object) -> dict:
-    response = http.post("/internal/tickets", json={"sender_id": sender, **body}, headers=INTERNAL)
+def _open(http: httpx.Client, sender: str, last_user_text: str, **body: object) -> dict:
+    """What the action server sends: the conversation so far (here, the resident's last words)."""
+    line = {"from": "resident", "text": last_user_text, "at": datetime.now(timezone.utc).isoformat()}
+    response = http.post("/internal/tickets", json={"sender_id": sender, "transcript": [line], **body},
+                         headers=INTERNAL)  # fmt: skip
     assert response.status_code == 200, response.text
     return response.json()
 

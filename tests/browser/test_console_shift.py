@@ -37,7 +37,7 @@ def browser() -> Iterator:
 
 
 def sign_in(driver, night: Shift, username: str = "op1") -> WebDriverWait:
-    wait = WebDriverWait(driver, 20)
+    wait = WebDriverWait(driver, 40)  # generous: the machine is shared
     driver.get(f"{night.url}/console/")
     wait.until(ec.visibility_of_element_located((By.ID, "username"))).send_keys(username)
     driver.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
@@ -58,6 +58,9 @@ def card_texts(driver, where: str = "#queue") -> list[str]:
 def test_night_shift_queue(night: Shift, browser) -> None:
     night.set_clock(NIGHT)
     emergency = danger(night, "shift-crisis-1")["handoff"]["ticket_id"]
+    browser.get(f"{night.url}/console/")
+    WebDriverWait(browser, 20).until(ec.visibility_of_element_located((By.ID, "username")))
+    no_violations(browser, "console sign-in form")
     wait = sign_in(browser, night)
     driver = browser
 
@@ -248,6 +251,11 @@ def test_claim_race_error_is_visible_and_announced(night: Shift, browser) -> Non
     night.set_clock(NIGHT)
     wait = sign_in(browser, night)
     driver = browser
+    # This console's live connection drops (and cannot come back): its list is stale when the operator clicks.
+    driver.execute_script(
+        "window.WebSocket = function () { return { addEventListener() {}, send() {}, close() {} }; };"
+        "state.socket.close();"
+    )
     button = driver.find_element(By.CSS_SELECTOR, "#queue button[aria-label^='认领工单']")
     ticket = button.get_attribute("aria-label").split()[1].split("（")[0]
     other = login_api(night, "op2")

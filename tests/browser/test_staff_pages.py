@@ -95,6 +95,9 @@ def sign_in(driver, gateway: LiveGateway, page: str = "/staff/") -> WebDriverWai
 
 
 def test_one_sign_in_for_every_staff_page(gateway, driver) -> None:
+    driver.get(gateway.url + "/staff/")
+    WebDriverWait(driver, 30).until(ec.visibility_of_element_located((By.ID, "username")))
+    no_violations(driver, "staff sign-in form")
     wait = sign_in(driver, gateway)
     cookie = driver.get_cookie("al_session")
     assert cookie and cookie["httpOnly"] and cookie["sameSite"] == "Strict"
@@ -221,6 +224,10 @@ def test_insights_charts_first_clear_groups_numbers_agree(gateway, driver) -> No
     topic_row = driver.find_element(By.XPATH, "//tbody[@id='by-topic']/tr[th='没答上']/td").text
     day_sum = sum(int(td.text) for td in driver.find_elements(By.CSS_SELECTOR, "#by-day tr td:nth-of-type(2)"))
     assert unanswered == int(topic_row) == day_sum == len(UNANSWERED)
+    note = driver.find_element(By.ID, "groups-note").text
+    grouped = sum(counts)
+    assert f"共 {unanswered} 轮没答上" in note and f"{grouped} 轮分在下面各组" in note, note
+    assert f"其余 {unanswered - grouped} 轮" in note, note
     widths = driver.execute_script("return [...document.querySelectorAll('.bar')].map((b) => b.offsetWidth)")
     values = [int(td.text) for td in driver.find_elements(By.CSS_SELECTOR, "#by-topic td, #by-day td")]
     assert all(w >= 4 for w, v in zip(widths, values, strict=True) if v > 0), (widths, values)

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
+from bot.insights.privacy import scrub
 from bot.storage.models import TurnOutcome
 from tests.conftest import new_sender
 from tests.intake.access import stack_access
@@ -128,6 +129,10 @@ def test_no_stored_insight_holds_a_name_id_or_phone_from_applications(stack) -> 
     # The rows read are the turns just made: the application turns were recorded (counted, without their text).
     assert sum(r.topic == "申请办理" for r in rows) >= sum(r.turns for r in stored) // 2, [r.topic for r in rows]
     assert not [r.question for r in rows if r.topic == "申请办理" and r.question]
+    # No turn of an application keeps its text, not even the confirmation after the form has cleared its slots.
+    said = {scrub(text) for r in results for who, text in r.transcript[1:] if who == "resident"} - {None}
+    kept = {r.question for r in rows if r.question}
+    assert not kept & said, kept & said
     unanswered = [r for r in rows if r.outcome != "answered"]
     print(
         f"{len(rows)} insight rows ({len(unanswered)} unanswered, {sum(bool(r.question) for r in rows)} with text), "

@@ -284,6 +284,12 @@ async function loadCanned() {
   });
 }
 
+let pendingReload = null;
+function soon() {
+  if (pendingReload) return;
+  pendingReload = window.setTimeout(() => { pendingReload = null; loadQueue(); }, 1500);
+}
+
 function connect() {
   if (!session.signedIn()) { setTimeout(connect, 2000); return; }  // wait until signed in again
   const scheme = location.protocol === "https:" ? "wss" : "ws";
@@ -301,7 +307,8 @@ function connect() {
       if (data.message.author === "resident") announce("居民发来新消息");
       return;
     }
-    if (["ticket.new", "ticket.claimed", "ticket.closed", "activity"].includes(data.type)) await loadQueue();
+    if (data.type === "activity") { soon(); return; }  // previews change often on a busy shift: batch them
+    if (["ticket.new", "ticket.claimed", "ticket.closed"].includes(data.type)) await loadQueue();
   });
   socket.addEventListener("close", (event) => {
     if (event.code === 4401 && session.signedIn()) session.logout("登录已过期，请重新登录。");

@@ -143,6 +143,13 @@ async function load() {
     const data = await api(`${API}/summary?days=${encodeURIComponent($("days").value)}`);
     renderTotals(data);
     renderGroups(data.groups);
+    // The same count as the totals and the "没答上" row: some of those turns keep no text (they were inside an
+    // application, were a bare answer, or named a person), so the groups add up to fewer.
+    const withText = data.unanswered_with_text;
+    const handled = withText - data.unanswered_open;
+    $("groups-note").textContent = `共 ${data.unanswered} 轮没答上。其中 ${withText} 轮保存了问题文字：`
+      + `${data.unanswered_open} 轮分在下面各组${handled ? `，${handled} 轮已经处理过` : ""}；`
+      + `其余 ${data.unanswered - withText} 轮在申请表里、只是回答了问题，或者提到了人名，只计数，不保存文字。`;
     renderTables(data);
     announce(`已更新：最近 ${data.days} 天，${data.groups.length} 组没答上的问题。`);
   } catch (error) {
