@@ -62,6 +62,11 @@ def _frequencies() -> dict[str, int]:
     return jieba.dt.FREQ
 
 
+# Load the word list when the process starts, not inside the first request (seconds on a busy machine, during which
+# an async server would answer nobody).
+_frequencies()
+
+
 def _common(run: str) -> bool:
     return (_frequencies().get(run) or 0) >= COMMON_WORD_FREQ
 
