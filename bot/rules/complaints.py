@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bot.rules.sounds import literal_words, repair
+
 HOTLINES = ("12385", "12345")
 
 
@@ -63,12 +65,20 @@ _PERSON = re.compile(
     )
 )
 _LINE = re.compile(r"12385|12345")
+# Words a wrong homophone may hide (头诉 → 投诉, 转人公 → 转人工).
+_SOUND_WORDS = tuple(
+    w for w in literal_words([_COMPLAINT.pattern, _SOFT_COMPLAINT.pattern, _PERSON.pattern]) if len(w) >= 3
+) + ("投诉", "举报", "歧视", "人工", "真人", "糊弄", "忽悠")
 
 
 def is_complaint(text: str | None) -> bool:
     """True for a complaint, anger at the service or swearing."""
     if not text:
         return False
+    return _complains(text) or _complains(repair(text, _SOUND_WORDS))
+
+
+def _complains(text: str) -> bool:
     if _COMPLAINT.search(text) or (_SOFT_COMPLAINT.search(text) and not _ASKS_WHERE.search(text)):
         return True
     return bool(_DISCRIMINATION.search(text) and _SPEAKER.search(text) and not _GENERAL_ASK.search(text))
@@ -76,7 +86,7 @@ def is_complaint(text: str | None) -> bool:
 
 def wants_person(text: str | None) -> bool:
     """True when the resident asks for a person or a hotline to be put through ("转人工", "给我接12385")."""
-    return bool(text) and bool(_PERSON.search(text or ""))
+    return bool(text) and bool(_PERSON.search(text or "") or _PERSON.search(repair(text or "", _SOUND_WORDS)))
 
 
 def asked_line(text: str | None) -> str | None:

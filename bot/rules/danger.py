@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 from bot.rules.danger_replies import EMERGENCY_FOLLOW_UP, EMERGENCY_MESSAGE
+from bot.rules.sounds import literal_words, repair
 
 __all__ = ["EMERGENCY_FOLLOW_UP", "EMERGENCY_MESSAGE", "Danger", "assess", "is_danger", "is_hypothetical"]
 
@@ -176,6 +177,12 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ("help", _words("报警 叫救护车 打120 打110 打119 急救车")),  # every number: what happened is not said
 )
 _COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in _PATTERNS)
+_ENDS_AS_QUESTION = re.compile(r"[吗么嘛][？?。!！\s]*$")
+# Words a wrong homophone may hide (speech recognition, pinyin input): the patterns' plain words of 3–4 characters and
+# a few distinctive 2-character ones (short words sound like too many everyday ones: 请生 / 轻生).
+_SOUND_WORDS = tuple(w for w in literal_words([pattern for _, pattern in _PATTERNS]) if len(w) >= 3) + tuple(
+    "救命 着火 失火 起火 摔倒 跌倒 煤气 燃气 自杀 跳楼 菜刀 拿刀 家暴 抽风 抽搐 癫痫 农药 走丢 走失 流血".split()
+)
 
 # Sudden physical events: a message that also asks for a benefit speaks of the past ("车祸致残能办残疾证吗").
 _PHYSICAL = frozenset({"fall", "cold", "trapped", "traffic", "seizure", "poisoning", "fire", "gas", "medical"})
@@ -264,7 +271,14 @@ def assess(text: str | None) -> Danger | None:
     """The most urgent danger the message speaks of, or None (none, or only hypothetical / in general)."""
     if not text:
         return None
-    clean = _clean(text)
+    found = _most_urgent(_clean(text))
+    if found is None and (heard := repair(text, _SOUND_WORDS)) != text[: len(heard)]:
+        # 甩倒了起不来 → 摔倒了起不来: read as it sounds, unless the message asks for a service (找活 ≠ 着火)
+        found = None if _ASKS_SERVICE.search(text) or _ENDS_AS_QUESTION.search(text) else _most_urgent(_clean(heard))
+    return found
+
+
+def _most_urgent(clean: str) -> Danger | None:
     signs = [sign for sign in _signs(clean) if not _not_happening(clean, sign)]
     if not signs:
         return None

@@ -65,3 +65,8 @@ def test_latin_only_messages_get_the_bilingual_redirect() -> None:
     assert is_latin_only("hu li bu tie zen me shen qing") and is_latin_only("How do I get a disability card?")
     assert not is_latin_only("护理补贴 app 怎么用") and not is_latin_only("12385") and not is_latin_only(None)
     assert "汉字" in LATIN_REPLY and "Chinese" in LATIN_REPLY
+
+
+def test_complaint_and_person_words_behind_homophones() -> None:
+    assert is_complaint("我要头诉你们") and wants_person("转人公")
+    assert not is_complaint("残疾人养殖户农业保险")

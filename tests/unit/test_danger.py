@@ -219,3 +219,18 @@ def test_spaced_and_short_danger_from_dialogues(text) -> None:
 )
 def test_application_answers_are_not_danger(text) -> None:
     assert not is_danger(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("俺娘甩倒了起不来", "fall"), ("就命啊", "violence"), ("家里着伙了", "fire"), ("我不想或了", "self_harm")],
+)
+def test_wrong_homophones_are_read_as_they_sound(text, kind) -> None:
+    assert (found := assess(text)) is not None and found.kind == kind, (text, found)
+
+
+@pytest.mark.parametrize(
+    "text", ["我照顾残疾的儿子出不去上班能帮我找活吗", "俺腿脚不行去不了乡里能派人来不", "精神残疾人怎么申请监护补贴"]
+)
+def test_sound_alikes_of_everyday_words_are_not_danger(text) -> None:
+    assert assess(text) is None
