@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import json
 import os
 import time
 import uuid
@@ -29,6 +30,7 @@ from bench.stack import cleanup, start_stack
 from bot.core.config import PROJECT_ROOT
 
 BLIND_DIR = PROJECT_ROOT / "tests" / "blind" / "understanding"
+LOG_DIR = PROJECT_ROOT / "results" / "blind-eval"  # per-run JSON lines, for --resume (not committed)
 ALWAYS_OPEN = PROJECT_ROOT / "tests" / "data" / "escalation_always_open.yml"  # verdicts must not depend on the hour
 MAX_REGION_ANSWERS = 2  # answer the region question at most this often per item (a loop is a failure, not a hang)
 KEY_HEADER = "X-Conversation-Key"
@@ -102,15 +104,31 @@ def run_item(base_url: str, item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def run_batch(base_url: str, items: list[dict[str, Any]], workers: int) -> list[dict[str, Any]]:
+def run_batch(
+    base_url: str, items: list[dict[str, Any]], workers: int, log: Path | None = None
+) -> list[dict[str, Any]]:
+    """Play the items (in parallel conversations); each record is also appended to `log` (JSON lines) as it ends, so
+    an interrupted run can be resumed (`--resume`)."""
     with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(run_item, base_url, item) for item in items]
-        results = []
-        for done, future in enumerate(futures, 1):
-            results.append(future.result())
+        futures = {pool.submit(run_item, base_url, item): item["id"] for item in items}
+        results: dict[str, dict[str, Any]] = {}
+        for done, future in enumerate(concurrent.futures.as_completed(futures), 1):
+            record = future.result()
+            results[record["id"]] = record
+            if log:
+                with log.open("a") as handle:
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             if done % 50 == 0:
                 print(f"  {done}/{len(items)} items", flush=True)
-    return results
+    return [results[item["id"]] for item in items]
+
+
+def logged(log: Path) -> dict[str, dict[str, Any]]:
+    """Records of an earlier, interrupted run of the same name."""
+    if not log.exists():
+        return {}
+    records = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    return {r["id"]: r for r in records}
 
 
 def main() -> None:
@@ -122,25 +140,34 @@ def main() -> None:
     parser.add_argument("--only", default="", help="run only items whose id starts with this (debugging)")
     parser.add_argument("--url", default="", help="an already running gateway instead of a fresh stack")
     parser.add_argument("--model", default=os.environ.get("EVAL_MODEL") or "", help="model file (default: current)")
+    parser.add_argument("--resume", action="store_true", help="keep the items an interrupted run of this name ended")
     parser.add_argument("--refresh", action="store_true", help="only recompute the report from the stored runs")
     args = parser.parse_args()
     if args.refresh:
         print(f"written to {refresh()}")
         return
     items = [i for i in load_items(BLIND_DIR / args.batch) if str(i["id"]).startswith(args.only)]
-    print(f">> {len(items)} blind items of batch {args.batch}", flush=True)
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    log = LOG_DIR / f"{args.batch}-{args.run}.jsonl"
+    earlier = logged(log) if args.resume else {}
+    if not args.resume:
+        log.unlink(missing_ok=True)
+    todo = [i for i in items if i["id"] not in earlier]
+    print(f">> {len(items)} blind items of batch {args.batch}, {len(todo)} to play", flush=True)
     started = time.monotonic()
     if args.url:
-        results = run_batch(args.url, items, args.workers)
+        played = run_batch(args.url, todo, args.workers, log)
         model = "running stack"
     else:
         model_file = Path(args.model) if args.model else None
         stack, prefix = start_stack({"ESCALATION_CONFIG": str(ALWAYS_OPEN)}, model=model_file)
         try:
-            results = run_batch(stack.url, items, args.workers)
+            played = run_batch(stack.url, todo, args.workers, log)
         finally:
             cleanup(stack, prefix)
         model = Path(stack.config.model).name
+    by_id = {**earlier, **{r["id"]: r for r in played}}
+    results = [by_id[i["id"]] for i in items]
     report = write_run(args.batch, args.run, results, model=model, seconds=time.monotonic() - started, note=args.note)
     print(f"written to {report}")
 

@@ -35,6 +35,7 @@ E5_MARGIN = 0.015  # … when the next FAQ answer's nearest example is this much
 IN_DOMAIN_MIN = 0.905  # e5: below this best in-domain similarity a message is taken as out of scope …
 OOS_LEAD = 0.0  # … when an out-of-scope example is at least this much nearer than any in-domain one …
 OOS_MIN = 0.87  # … and at least this near (junk such as "qwxz" is near nothing: it is not understood, not declined)
+OOS_CLEAR_LEAD = 0.02  # an out-of-scope example this much nearer than any in-domain one declines too (上户口)
 CLARIFY_MIN = 0.88  # e5: at or above this in-domain similarity an unsure message gets "您是想问…？"
 MAX_CHOICES = 3
 
@@ -103,7 +104,8 @@ def judge(parse: dict[str, Any]) -> Verdict:
     in_domain = float(e5.get("in_domain") or 0.0)
     best_oos = max((sim for label, sim in labels if label in OOS_INTENTS), default=0.0)
     nearest_faq = [label for label, _sim in labels if label.startswith("faq/")]
-    if intent in OOS_INTENTS or (in_domain < IN_DOMAIN_MIN and best_oos >= max(in_domain + OOS_LEAD, OOS_MIN)):
+    far = in_domain < IN_DOMAIN_MIN and best_oos >= max(in_domain + OOS_LEAD, OOS_MIN)
+    if intent in OOS_INTENTS or far or best_oos >= max(in_domain + OOS_CLEAR_LEAD, OOS_MIN):
         return Verdict("out_of_scope", oos=_oos_kind(labels, intent))
     runner_up = ranking[1][1] if len(ranking) > 1 else 0.0
     if intent == "faq" and key:

@@ -18,9 +18,9 @@ def _parse(stack, text: str) -> dict:
 
 @pytest.mark.stack
 @pytest.mark.parametrize("text", ["身份证丢了去哪补办", "我想给孩子上户口要带什么", "营业执照在哪里办理"])
-def test_other_government_services_get_the_regions_general_hotline(chat, text) -> None:
-    answer = joined_text(chat(new_sender(), f"我在潞城区，{text}"))
-    assert load_routing().hotline("潞城区", "general") in answer
+def test_other_government_services_get_the_general_hotline(chat, text) -> None:
+    answer = joined_text(chat(new_sender(), text))
+    assert load_routing().hotline(None, "general") in answer
     assert "没听懂" not in answer
 
 
@@ -89,7 +89,7 @@ def test_two_unsure_turns_in_a_row_hand_over(stack, chat) -> None:
 @pytest.mark.stack
 @pytest.mark.parametrize(
     ("heard", "fact"),
-    [("我在绥芬河，残疾人燃游补贴怎么领", "燃油补贴"), ("我在绥芬河，户理补贴谁能领", "一、二级")],
+    [("残疾人燃游补贴怎么领", "燃油补贴"), ("户理补贴是什么", "一、二级")],
 )
 def test_homophones_of_domain_words_are_understood(chat, heard, fact) -> None:
     answer = joined_text(chat(new_sender(), heard))

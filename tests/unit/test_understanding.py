@@ -78,3 +78,11 @@ def test_a_very_near_example_clearly_ahead_answers_alone() -> None:
     assert u.judge(parse("faq", ranking, near, 0.96)) == u.Verdict("answer", faq="faq/fuel_subsidy")
     close = [("faq/fuel_subsidy", u.E5_SURE + 0.01), ("faq/public_transport", u.E5_SURE)]
     assert u.judge(parse("faq", ranking, close, 0.96)).kind == "clarify"
+
+
+def test_an_out_of_scope_example_clearly_nearer_declines_even_near_the_domain() -> None:
+    labels = [("oos_government", 0.95), ("faq/disability_certificate", 0.91)]
+    verdict = u.judge(parse("nlu_fallback", [("faq/doorstep_services", 0.3)], labels, 0.91))
+    assert verdict == u.Verdict("out_of_scope", oos="government")
+    close = [("oos_government", 0.92), ("faq/disability_certificate", 0.91)]
+    assert u.judge(parse("nlu_fallback", [("faq/doorstep_services", 0.3)], close, 0.91)).kind == "clarify"
