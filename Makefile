@@ -35,7 +35,7 @@ intake: envs  ## regenerate the Rasa form files from config/benefits.yml (the ta
 	@$(GW) scripts/gen_intake.py
 
 intake-eval: envs  ## run the blind application scripts against a fresh stack -> docs/intake-eval.md
-	@$(GW) -m tests.intake tests/blind/intake/b1/scripts.yml --name "blind b1"
+	@$(GW) -m tests.intake tests/blind/intake/b3/scripts.yml --name "blind b3"
 
 bench-retrain: envs  ## seconds from an FAQ edit to the live answer -> docs/benchmarks.md
 	@$(GW) -m bench.retrain_latency

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from actions import intake_texts as texts
-from actions.intake_understand import Heard, Listener
+from actions.intake_understand import Heard, Listener, ends_in_cancel
 from actions.readback import readback_messages, spoken_value
 from bot.rules.benefits import (
     FORM_NAME,
@@ -315,7 +315,7 @@ def step(
         if yes_or_no(first_clause) is None or about_this_question or _BEFORE_AGREEING.search(incoming.text):
             for key in ("pi_consent", "confirmed"):
                 heard.facts.pop(key, None)  # a question is not a yes (but "同意是同意，先问一句…" is both)
-    if heard.cancel and not heard.switch_to and not heard.facts.get(requested or ""):
+    if heard.cancel and not heard.switch_to and (not heard.facts.get(requested or "") or ends_in_cancel(incoming.text)):
         turn.slots = _cleared(table)
         turn.say(texts.CANCELLED)
         turn.outcome = "cancelled"

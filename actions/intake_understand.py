@@ -38,7 +38,8 @@ CANCEL = re.compile(
     r"取消|不办了|不申请了|不弄了|不填了|不整了|不搞了|不要了|别填了|不想办了|不想弄了|先不办|先不弄|"
     r"不想申请了|退出|算了吧|算了不|不办啦|不整啦|不弄啦|停止申请|以后再说|改天再说|下次再办|不用了|不用办了|"
     r"不要办了|别办了|别弄了|撤销|撤回|那就算了|不申请啦|不想要了|不办咧|不弄咧|不整咧|甭办了|甭弄了|^算了[。！!，,]*$|"
-    r"不提交|别提交|先不提交|不交了|不报了|不报名了|不去了|不需要了|不想填了|不填啦"
+    r"不提交|别提交|先不提交|不交了|不报了|不报名了|不去了|不需要了|不想填了|不填啦|"
+    r"先别交|别交了|先不交|完了再说|回头再说|过后再说|过两天再说|过些天再说"  # not now: nothing is submitted
 )
 SWITCH = re.compile(r"改|换|还是|不要.{0,6}要|不办.{0,6}办|改主意|重新选|申请|办")
 STRONG_QUESTION = re.compile(
@@ -127,6 +128,12 @@ def compact(text: str) -> str:
 def is_cancel(text: str) -> bool:
     """ "算了不办了", "取消" … (a question about cancelling is not a cancellation)."""
     return bool(CANCEL.search(text)) and not re.search(r"怎么取消|能取消吗|可以取消吗", text)
+
+
+def ends_in_cancel(text: str) -> bool:
+    """The last clause cancels ("…已经报上了，那就不用再申请了，取消吧"): that wins over anything parsed before it."""
+    clauses = [c for c in re.split(r"[\s，,。！!；;]+", text.strip()) if c]
+    return bool(clauses) and is_cancel(clauses[-1])
 
 
 def _sentence_choice(spec: FieldSpec, text: str) -> str | None:

@@ -251,3 +251,18 @@ def test_a_question_naming_the_benefit_applied_for_gets_its_answer_not_another_b
     assert "[FAQ faq/assistive_devices]" in reply and chat.asking == "applicant_name"
     reply = chat.say("护理补贴和辅助器具能一起办吗", intent="faq", faq="faq/severe_care_subsidy")
     assert "[FAQ faq/severe_care_subsidy]" in reply  # another benefit named: the NLU's choice stands
+
+
+def test_a_cancel_at_the_end_of_an_answer_wins_over_what_was_parsed_before_it() -> None:
+    chat = started("我要申请护理补贴")
+    for answer in ("同意", "给自己", f"王德福 {FATHER_ID}", "没有", "13945678901"):
+        chat.say(answer)
+    assert chat.asking == "address"
+    chat.say("阜宁镇建设村，哦不对，社区已经帮他报过了，不用再申请了，取消吧")
+    assert chat.last.outcome == "cancelled" and chat.last.slots["applicant_name"] is None
+
+
+def test_not_now_at_the_read_back_submits_nothing() -> None:
+    chat = started("我要申请护理补贴")
+    reply = chat.say("先别交了，我得跟家里人商量商量，过两天再说")
+    assert chat.last.outcome == "cancelled" and "取消" in reply
