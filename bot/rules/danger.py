@@ -48,6 +48,7 @@ _EVERYDAY = re.compile(
         r"(?:笑|累|气|烦|热|急|困|馋|美|乐|羡慕|吓|忙|饿|渴)死(?:了|我|人|啦) 想死(?:你|您|我)了",
         "火车 火锅 火腿 火柴 发火 上火 火化 火葬 火候 火气 火爆 火热 火速 炉火 灯火 烟火 鞭炮",
         r"(?:补贴|钱|工资|名额|低保|指标|额度|待遇|经费|预算|项目)\S{0,4}被\S{0,2}砍 砍价 砍柴 砍树",
+        "救命稻草 救命钱 救命药 打官司 找着活 找到活 找活 干活 农活",
         r"轮胎漏气 车胎漏气 轮椅.{0,4}漏气 摔了一跤以后 摔伤以后 摔伤后",
     )
 )
@@ -60,6 +61,9 @@ _SELF_HARM = _words(
     r"(?:想|要|准备|偷偷)喝药 喝了药 跳崖 跳井 抹脖子 这条命不要了 (?:我|俺)(?:就是|是)?\S{0,4}(?:累赘|废人一个)",
     r"(?:吃|吞)了\S{0,4}(?:安眠药|一瓶药|一把药|半瓶药|好多药) 买了\S{0,4}安眠药",
     r"想去找\S{0,4}(?:老伴|我妈|我爸|俺娘|俺爹)",
+    r"(?:站|坐|爬)(?:在|到|上)\S{0,2}(?:楼顶|天台|房顶|桥上|桥边|河边|楼边|窗台)",
+    r"(?:绳子|绳儿)\S{0,4}(?:准备好|备好|买好|拴好)",
+    r"一觉睡过去 睡过去\S{0,4}不(?:再)?醒",
     r"(?:攒|藏|存)(?:了|下|着|好)?\S{0,8}(?:安眠药|药片|药) 药\S{0,4}(?:攒|藏|存)(?:够|好|了)",
 )
 # Softer signs of despair: danger unless the same message asks for a service (a policy question).
@@ -87,7 +91,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"被\S{0,10}?(?:打|揍|砍|捅|扎伤|踹|踢|掐|殴打|推倒|打伤|虐待|家暴|强奸|性侵|欺负得)",
             r"(?:让|叫|给)(?:人|他|她|俺|我|儿子|男人|老公)\S{0,6}?(?:打|揍|砍|捅|踹|踢)(?:了|得|伤|破|坏)",
             "头破血流 满脸是血 满头是血 一身血 流了好多血 血流不止 流血不止 往死里打 打死人",
-            r"打得\S{0,8}(?:流血|出血|淌血|是血|骨折|青|紫|肿|住院|下不了床|起不来|半死|头破|晕)",
+            r"(?:打|抽|揍|踢|踹|砸)(?:得|的)\S{0,8}(?:流血|出血|淌血|是血|是伤|骨折|折了|断了|青|紫|肿|住院|下不了床|起不来|半死|头破|晕)",
             rf"{_KIN}\S{{0,6}}(?:打|揍|殴打|打骂|踹|踢|掐|虐待)(?:了|过)?{_KIN}",
             "家暴 虐待 强奸 性侵 救命 快来人 救救",
         ),
@@ -107,6 +111,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"(?:起不来|爬不起来|站不起来|动不了|不能动|没人|叫不醒|没反应|昏|流血|出血|骨折)",
             r"倒在地上 倒地上 起不来了 爬不起来 (?:躺|趴|坐|倒)在?地上\S{0,6}(?:起不来|动不了|不动|没反应)",
             r"(?:摔|跌|栽)\S{0,4}(?:地上|沟里|炕下|床下)\S{0,6}(?:起不来|动不了|不动|没反应|起不了)",
+            r"掉(?:到|在)?(?:地上|地下|炕下|床下)\S{0,6}(?:起不来|动不了|不动|没反应|起不了|不答应)",
         ),
     ),
     (
@@ -122,14 +127,17 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         _words(
             r"困在 被困 卡在电梯 (?:电梯|厕所|卫生间)\S{0,14}?(?:困|卡住|卡在|出不来|下不来|关在里面|关里面|人在里面)",
             r"(?:电梯|屋|厕所|卫生间)里\S{0,4}出不来",
+            r"(?:塌|压|堵|埋)\S{0,16}(?:出不来|扒不开|拉不出来|救不出来)",
         ),
     ),
     (
         "traffic",
         _words(
             "(?:马路|路|道|十字路口|路口|车道|公路|高速)(?:中间|当中|正中|当间|中央|正当中|上下不来)",
-            r"(?:盲人|看不见|瞎|轮椅|拐杖|导盲)\S{0,20}(?:过不去|车来车往|车太多|车流|被车|困在路|下不了路|出不来)",
+            r"(?:盲人|看不见|瞎|轮椅|拐杖|导盲)\S{0,20}(?:车来车往|车太多|车流|被车|困在路|下不了路)",
             r"(?:马路|路)上\S{0,6}(?:过不去|下不来|困住|动不了)",
+            r"(?:铁道|铁轨|道口)\S{0,8}(?:卡|困|推不出来|动不了|出不来)",
+            r"(?:卡|困|陷)(?:在|到)?\S{0,2}(?:铁道|铁轨|道口)",
         ),
     ),
     (
@@ -158,7 +166,13 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"吃了\S{0,4}(?:半瓶|一瓶|一整瓶|一把|一板|好几片|十几片|几十片|一大把)",
         ),
     ),
-    ("fire", _words("着火 失火 起火 火灾 烧起来 冒烟 着了火 火着起来 大火 全是烟 浓烟 烧着了 冒黑烟 着起来了")),
+    (
+        "fire",
+        _words(
+            "着火 失火 起火 火灾 烧起来 冒烟 着了火 火着起来 大火 全是烟 浓烟 烧着了 冒黑烟 着起来了",
+            r"火\S{0,2}烟 烟(?:很|太|好|特别)?(?:多|大)\S{0,4}(?:出不去|呛)",
+        ),
+    ),
     (
         "gas",
         _words(
@@ -171,13 +185,14 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         _words(
             r"被\S{0,4}车\S{0,2}(?:撞|轧|压) 出车祸 车祸 (?:中风|脑梗|脑出血|心梗|心脏病)\S{0,3}(?:了|犯了|发作)",
             "晕倒 昏倒 昏过去 晕过去 不省人事 人事不省 叫不醒 没气了 没呼吸 喘不上气 喘不过气 喘不过来 上不来气",
-            "脸都紫了 嘴唇发紫 翻白眼 没意识 没反应了 不会动了",
+            "脸都紫了 嘴唇发紫 翻白眼 没意识 没反应了 不会动了 背过气",
+            r"叫\S{0,6}(?:不醒|没反应|不答应|不太答应|不吭声) 半天没反应",
         ),
     ),
     ("help", _words("报警 叫救护车 打120 打110 打119 急救车")),  # every number: what happened is not said
 )
 _COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in _PATTERNS)
-_ENDS_AS_QUESTION = re.compile(r"[吗么嘛][？?。!！\s]*$")
+_ASKS_A_QUESTION = re.compile(r"[吗么嘛呗][？?。!！\s]*$|啥时候|什么时候|啥办法|什么办法|还有啥|有没有|能不能|[？?]")
 # Words a wrong homophone may hide (speech recognition, pinyin input): the patterns' plain words of 3–4 characters and
 # a few distinctive 2-character ones (short words sound like too many everyday ones: 请生 / 轻生).
 _SOUND_WORDS = tuple(w for w in literal_words([pattern for _, pattern in _PATTERNS]) if len(w) >= 3) + tuple(
@@ -271,10 +286,11 @@ def assess(text: str | None) -> Danger | None:
     """The most urgent danger the message speaks of, or None (none, or only hypothetical / in general)."""
     if not text:
         return None
-    found = _most_urgent(_clean(text))
-    if found is None and (heard := repair(text, _SOUND_WORDS)) != text[: len(heard)]:
+    clean = _clean(text)
+    found = _most_urgent(clean)
+    if found is None and (heard := repair(clean, _SOUND_WORDS)) != clean:
         # 甩倒了起不来 → 摔倒了起不来: read as it sounds, unless the message asks for a service (找活 ≠ 着火)
-        found = None if _ASKS_SERVICE.search(text) or _ENDS_AS_QUESTION.search(text) else _most_urgent(_clean(heard))
+        found = None if _ASKS_SERVICE.search(text) or _ASKS_A_QUESTION.search(text) else _most_urgent(_clean(heard))
     return found
 
 

@@ -234,3 +234,37 @@ def test_wrong_homophones_are_read_as_they_sound(text, kind) -> None:
 )
 def test_sound_alikes_of_everyday_words_are_not_danger(text) -> None:
     assert assess(text) is None
+
+
+# Written by the lead after reading the kinds the rules missed on the blind batches (own wording, not the items).
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("他拿鞭子把孩子抽得身上全是伤", "violence"),
+        ("我爷爷半夜从床上掉地上了 动不了", "fall"),
+        ("老伴躺着 叫她好几声都没反应", "medical"),
+        ("房子塌了一半 我哥被压在底下出不来", "trapped"),
+        ("我的轮椅卡在铁轨中间了", "traffic"),
+        ("屋里有火有烟 我出不去", "fire"),
+        ("我一个人站在天台上 不想下去了", "self_harm"),
+        ("绳子我已经拴好了", "self_harm"),
+    ],
+)
+def test_kinds_the_rules_used_to_miss(text, kind) -> None:
+    found = assess(text)
+    assert found is not None and found.kind == kind, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这个热线真是救命稻草 护理补贴咋申请",
+        "被骗了钱想打官司 有免费律师吗",
+        "闺女找着活了 低保还给不给呗",
+        "家门口台阶太高轮椅过不去 能给修个坡吗",
+        "日子过不下去了 还有啥办法能帮帮俺",
+        "残疾人运动会是啥时候",
+    ],
+)
+def test_everyday_questions_with_danger_sounding_words(text) -> None:
+    assert assess(text) is None
