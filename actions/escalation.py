@@ -15,7 +15,7 @@ from actions.parse import selected_faq
 from actions.region import conversation_region
 from bot.escalation.transcript import MAX_LINES, filled_slots, transcript_from_events
 from bot.rules.benefits import wants_to_apply
-from bot.rules.complaints import asked_line
+from bot.rules.complaints import asked_line, is_grievance
 from bot.rules.danger import assess
 from bot.rules.danger_replies import first_replies
 from bot.rules.latin import LATIN_REPLY, is_latin_only
@@ -96,6 +96,7 @@ class ActionEscalate(Action):
             reason == "complaint"
             and not tracker.active_loop
             and wants_to_apply((tracker.latest_message or {}).get("text"))
+            and not is_grievance((tracker.latest_message or {}).get("text"))
         ):
             return [FollowupAction("action_start_application")]  # "到底能不能申请护理补贴！": let them apply (issue 14)
         if reason == "complaint":

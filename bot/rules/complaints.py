@@ -35,6 +35,21 @@ _COMPLAINT = re.compile(
         r"问了\S{0,2}(?:几|好几|三|两|N|\d)\S{0,1}(?:遍|次|回)",
     )
 )
+# A grievance about what already happened (an application waiting, a benefit not paid, how someone was treated): the
+# resident wants it looked into, not a new application, even when a benefit is named ("申请护理补贴三个月了没消息").
+_GRIEVANCE = re.compile(
+    _words(
+        r"投诉 举报 告他们 告你们 我要告 态度 糊弄 忽悠 一直不发 一直没发 说好的 没消息 没下文 石沉大海 管不管",
+        r"(?:申请|交|报|办|等)了\S{0,6}(?:天|月|年|回|次|遍) (?:三|两|几|好几|半)\S{0,1}(?:个月|年|天)了",
+    )
+)
+
+
+def is_grievance(text: str | None) -> bool:
+    """True when an angry message is about something that already happened (not a wish to apply now)."""
+    return bool(text) and bool(_GRIEVANCE.search(re.sub(r"\s+", "", text)))
+
+
 # Softer signs: a complaint unless the message asks where to go with it (the petitions / hotline answer fits then).
 _SOFT_COMPLAINT = re.compile(
     _words(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.rules.complaints import asked_line, is_complaint, wants_person
+from bot.rules.complaints import asked_line, is_complaint, is_grievance, wants_person
 from bot.rules.intent_rules import rule_intent
 
 COMPLAINTS = [
@@ -70,3 +70,20 @@ def test_latin_only_messages_get_the_bilingual_redirect() -> None:
 def test_complaint_and_person_words_behind_homophones() -> None:
     assert is_complaint("我要头诉你们") and wants_person("转人公")
     assert not is_complaint("残疾人养殖户农业保险")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我要投诉 生活补贴交了材料俩月了没消息",
+        "辅具说好的给配 一直不发 你们就知道糊弄人",
+        "托养中心的人态度太差了 我要告他们",
+    ],
+)
+def test_a_grievance_about_what_happened_is_not_a_new_application(text) -> None:
+    assert is_complaint(text) and is_grievance(text)
+
+
+@pytest.mark.parametrize("text", ["到底能不能给俺爹办护理补贴！", "气死了 我就想申请个轮椅 咋这么费劲"])
+def test_an_angry_wish_to_apply_is_not_a_grievance(text) -> None:
+    assert not is_grievance(text)
