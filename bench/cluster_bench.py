@@ -32,7 +32,7 @@ from bench.report import write_section
 from bot.launcher.cluster import Cluster, ClusterConfig
 from bot.launcher.registry import startup_model
 from tests.api.private_redis import PrivateRedis
-from tests.conftest import free_port
+from tests.conftest import free_port, free_port_block
 
 SCALING_MD = Path(__file__).resolve().parents[1] / "docs" / "scaling.md"
 PG_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -232,7 +232,7 @@ def main() -> None:
     env = {"CHAT_RATE_PER_ADDRESS": "0", "CHAT_RATE_PER_SENDER": "0", "LOG_LEVEL": "WARNING"}
     model = Path(os.environ["BENCH_MODEL"]) if os.environ.get("BENCH_MODEL") else startup_model(database_url)
     config = ClusterConfig(model=model, redis_url=private.url, database_url=database_url,
-                           front_port=free_port(), runtime_dir=workdir, ports=ports, extra_env=env)  # fmt: skip
+                           front_port=free_port_block(3), runtime_dir=workdir, ports=ports, extra_env=env)  # fmt: skip
     cluster = Cluster(config)
     client = redis.Redis.from_url(private.url)
     try:

@@ -193,6 +193,10 @@ class Cluster:
         raise TimeoutError(f"Rasa replica {index + 1} not ready")
 
     def _check_exits(self) -> None:
+        if self.nginx is not None and self.nginx.poll() is not None:
+            raise RuntimeError(
+                f"nginx exited ({self.nginx.returncode}); see {self.config.runtime_dir}/logs/nginx-error.log"
+            )
         for stack in self.replicas:
             for name, process in stack.processes.items():
                 if process.poll() is not None:

@@ -26,7 +26,7 @@ from bot.launcher.cluster import Cluster, ClusterConfig
 from bot.storage.db import make_engine, make_session_factory
 from bot.storage.models import Ticket
 from tests.cluster.conftest import PG_URL
-from tests.conftest import ALWAYS_OPEN, TEST_REDIS_URL, free_port, scoped_redis_prefix
+from tests.conftest import ALWAYS_OPEN, TEST_REDIS_URL, free_port, free_port_block, scoped_redis_prefix
 
 pytestmark = pytest.mark.timeout(900)
 RESIDENTS, TURNS = 4, 6
@@ -46,8 +46,8 @@ def cluster(trained_model: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     ports = {tier: [free_port(), free_port()] for tier in ("gateway", "rasa", "actions")}
     env = {"ESCALATION_CONFIG": str(ALWAYS_OPEN), "CHAT_RATE_PER_ADDRESS": "0", "CHAT_RATE_PER_SENDER": "0"}
     running = Cluster(ClusterConfig(model=trained_model, redis_url=TEST_REDIS_URL, database_url=database_url,
-                                    front_port=free_port(), redis_key_prefix=prefix, runtime_dir=workdir, ports=ports,
-                                    extra_env=env))  # fmt: skip
+                                    front_port=free_port_block(3), redis_key_prefix=prefix, runtime_dir=workdir,
+                                    ports=ports, extra_env=env))  # fmt: skip
     try:
         running.start(timeout=600)
         yield running
