@@ -8,6 +8,7 @@ generator then goes on with the next text, as a resident would after "请再说�
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 import uuid
@@ -43,7 +44,7 @@ class Turn:
 @dataclass
 class Conversation:
     sender: str
-    key: str | None = None
+    key: str | None = field(default_factory=lambda: secrets.token_urlsafe(32))  # proposed with the first turn
     turns: list[Turn] = field(default_factory=list)
 
     @property

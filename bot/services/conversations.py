@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.storage.models import ConversationKey
 
 HEADER = "X-Conversation-Key"
+PROPOSED_KEY = re.compile(r"[A-Za-z0-9_-]{32,256}")  # a client-proposed key: at least 192 bits, base64url
 CACHE_SIZE = 20_000
 _CHANNEL_OWNED = ""  # cache value of a conversation without a key
 
@@ -84,7 +86,9 @@ class ConversationKeys:
         sender_hash = _digest(sender_id)
         stored = self._stored(sender_hash)
         if stored is None:
-            key = secrets.token_urlsafe(32)
+            # A key the client proposed with its first turn (long and random enough) is taken as the conversation's
+            # key: a first reply lost with a killed gateway does not lock the resident out, the retry carries it.
+            key = presented if presented and PROPOSED_KEY.fullmatch(presented) else secrets.token_urlsafe(32)
             if self._insert(sender_hash, _digest(key), "web"):
                 return key
             stored = self._stored(sender_hash)

@@ -69,3 +69,25 @@ def test_conversations_of_wechat_and_the_telephone_are_not_the_webs(client) -> N
     client.portal.call(client.app.state.conversations.claim_for_channel, "wx_0123456789abcdef", "wechat")
     refused = client.post("/api/chat", json={"sender_id": "wx_0123456789abcdef", "text": "你好"})
     assert refused.status_code == 403 and HEADER not in refused.headers
+
+
+def test_a_key_the_client_proposes_survives_a_lost_first_reply(client) -> None:
+    hand_over(client, "resident-k9")  # an operator conversation: the turns need no Rasa here
+    proposed = "p" * 8 + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4"  # 36 base64url characters, as the web page sends
+    first = client.post("/api/chat", json={"sender_id": "resident-k9", "text": "你好"}, headers={HEADER: proposed})
+    assert first.status_code == 200 and first.json()["conversation_key"] == proposed
+    # The first reply never reached the resident (the gateway was killed): the retry carries the same key.
+    again = client.post("/api/chat", json={"sender_id": "resident-k9", "text": "你好"}, headers={HEADER: proposed})
+    assert again.status_code == 200
+    stranger = client.post("/api/chat", json={"sender_id": "resident-k9", "text": "你好"})
+    assert stranger.status_code == 403
+
+
+def test_a_short_proposed_key_is_not_taken(client) -> None:
+    hand_over(client, "resident-k10")
+    first = client.post("/api/chat", json={"sender_id": "resident-k10", "text": "你好"}, headers={HEADER: "short"})
+    assert first.status_code == 200
+    issued = first.json()["conversation_key"]
+    assert issued != "short" and len(issued) >= 32
+    guessed = client.post("/api/chat", json={"sender_id": "resident-k10", "text": "你好"}, headers={HEADER: "short"})
+    assert guessed.status_code == 403

@@ -10,6 +10,7 @@ ticket. Each run is bounded (a few residents, a few turns each).
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 import uuid
@@ -97,7 +98,7 @@ def tickets_of(cluster: Cluster, sender: str) -> int:
 def ask_for_person(cluster: Cluster, sender: str, results: list[int]) -> None:
     """A resident who wants a person; says it again when asked to (at most three times)."""
     with httpx.Client(base_url=cluster.url, timeout=45) as client:
-        key = None
+        key = secrets.token_urlsafe(32)  # proposed with the first turn, as the web page does
         for _ in range(3):
             headers = {"X-Conversation-Key": key} if key else {}
             response = client.post("/api/chat", json={"sender_id": sender, "text": "我要找人工客服"}, headers=headers)

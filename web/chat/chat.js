@@ -40,11 +40,17 @@
     }
   }
 
+  function randomHex(length) {
+    const bytes = crypto.getRandomValues(new Uint8Array(length));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   function newSenderId() {
-    const bytes = crypto.getRandomValues(new Uint8Array(12));
-    const id = "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    const id = "web-" + randomHex(12);
     store("accessline.sender", id);
-    store("accessline.conversation-key", "");
+    // The page proposes its conversation key with the first turn, so a first reply lost on the way (a server
+    // restarting) does not lock the conversation: the retry carries the same key.
+    store("accessline.conversation-key", randomHex(24));
     return id;
   }
 
@@ -55,8 +61,8 @@
 
   let sender = senderId();
 
-  // The server gives each new conversation a key with its first reply; later turns and the long poll send it back
-  // (X-Conversation-Key), so that knowing the conversation id alone does not let anybody else read it.
+  // Every turn and the long poll send the conversation key (X-Conversation-Key): proposed by the page for a new
+  // conversation (or given by the server with the first reply), so knowing the conversation id alone reads nothing.
   const KEY_HEADER = "X-Conversation-Key";
 
   function conversationHeaders(headers = {}) {
