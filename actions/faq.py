@@ -38,7 +38,9 @@ def say_faq(dispatcher: CollectingDispatcher, domain: dict[str, Any], faq_key: s
             dispatcher.utter_message(text=DIFFERS.format(regions="和".join(load_routing().served)))
         return False
     common_part_only = region is None and bool((chosen.get("metadata") or {}).get("ask_region"))
-    messages = split_messages(load_routing().fill_hotlines(chosen.get("text") or "", region, one_line=True))
+    text = chosen.get("text") or ""
+    about_the_lines = "{hotline}" in text and "{general_hotline}" in text  # an answer about the lines names each one
+    messages = split_messages(load_routing().fill_hotlines(text, region, one_line=not about_the_lines))
     apply_button = apply_button_for(faq_key)
     for index, text in enumerate(messages):
         last = index == len(messages) - 1 and not common_part_only
