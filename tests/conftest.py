@@ -7,6 +7,7 @@ import random
 import socket
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -21,6 +22,29 @@ pytest_plugins = ["tests.ci_gate"]  # in CI a skip fails the run
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 ALWAYS_OPEN = Path(__file__).parent / "data" / "escalation_always_open.yml"
+PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@contextmanager
+def private_pg_schema(prefix: str) -> Iterator[str]:
+    """A fresh schema on the shared PostgreSQL for one test (its URL), dropped afterwards."""
+    from sqlalchemy import text
+
+    from bot.storage.db import make_engine
+
+    schema = prefix + uuid.uuid4().hex[:10]
+    admin = make_engine(PG_URL)
+    try:
+        with admin.begin() as connection:
+            connection.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as exc:  # noqa: BLE001
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}")
+    try:
+        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        admin.dispose()
 
 
 def free_port() -> int:

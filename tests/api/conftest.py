@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
 from bot.cli import create_user
 from bot.core.config import Settings
 from bot.main import create_app
-from bot.storage.db import make_engine
-from tests.conftest import ALWAYS_OPEN, scoped_redis_prefix
+from tests.conftest import ALWAYS_OPEN, private_pg_schema, scoped_redis_prefix
 
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 INTERNAL = {"X-Internal-Token": "internal-test-secret"}
 METRICS = {"Authorization": "Bearer metrics-test-token"}
 PASSWORD = "correct horse battery"
@@ -27,17 +23,8 @@ def database_url(request, tmp_path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'api.db'}"
         return
-    schema = "t_" + uuid.uuid4().hex[:10]
-    admin = make_engine(PG_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as exc:  # noqa: BLE001
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}")
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with private_pg_schema("t_") as url:
+        yield url
 
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from bot.cli import create_user
-from bot.storage.db import make_engine
 from tests.cluster.processes import GatewayProcess
-from tests.conftest import ALWAYS_OPEN, TEST_REDIS_URL, scoped_redis_prefix
+from tests.conftest import ALWAYS_OPEN, TEST_REDIS_URL, private_pg_schema, scoped_redis_prefix
 
-PG_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 PASSWORD = "correct horse battery"
 INTERNAL_TOKEN = "internal-" + secrets.token_hex(8)
 
@@ -24,17 +19,8 @@ INTERNAL_TOKEN = "internal-" + secrets.token_hex(8)
 @pytest.fixture()
 def pg_url() -> Iterator[str]:
     """A fresh schema on the shared PostgreSQL (dropped afterwards)."""
-    schema = "c_" + uuid.uuid4().hex[:10]
-    admin = make_engine(PG_URL)
-    try:
-        with admin.begin() as connection:
-            connection.execute(text(f"CREATE SCHEMA {schema}"))
-    except Exception as exc:  # noqa: BLE001
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL}: {type(exc).__name__}")
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
+    with private_pg_schema("c_") as url:
+        yield url
 
 
 @pytest.fixture()

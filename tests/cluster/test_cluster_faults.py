@@ -26,8 +26,7 @@ from bench.report import write_section
 from bot.launcher.cluster import Cluster, ClusterConfig
 from bot.storage.db import make_engine, make_session_factory
 from bot.storage.models import Ticket
-from tests.cluster.conftest import PG_URL
-from tests.conftest import ALWAYS_OPEN, TEST_REDIS_URL, free_port, free_port_block, scoped_redis_prefix
+from tests.conftest import ALWAYS_OPEN, PG_URL, TEST_REDIS_URL, free_port, free_port_block, scoped_redis_prefix
 
 pytestmark = pytest.mark.timeout(900)
 RESIDENTS, TURNS = 4, 6
