@@ -32,7 +32,7 @@ class ReplayGuard:
 
     def check_fresh(self, timestamp: str) -> None:
         """Raises Refused unless `timestamp` (Unix seconds) is within the window of now, either way."""
-        if not (timestamp.isdigit() and len(timestamp) <= 12):
+        if not (timestamp.isascii() and timestamp.isdigit() and len(timestamp) <= 12):
             raise Refused("timestamp missing or not a number")
         if abs(self._clock() - int(timestamp)) > self._window:
             raise Refused("stale timestamp")
