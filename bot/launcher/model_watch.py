@@ -4,6 +4,10 @@ Runs in the Rasa environment as a daemon thread of `bot.launcher.rasa_main` (sta
 It listens on `<prefix>:model:live` and, every `poll_seconds` and after every reconnect, reads the key of that name,
 so a replica that was down or cut off from Redis when a model went live catches up by itself. Loading goes through
 the replica's own `PUT /model` on 127.0.0.1 (conversations stay in the tracker store and carry on).
+
+The watcher acts on an announcement it has not yet settled, never on a mere difference between the key and what the
+replica serves: while the gateway hot-swaps one replica (PUT /model, then the announcement), the key still names the
+old model for a moment, and a watcher comparing the two would load the old model back over the new one.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class ModelWatcher:
         self.token = token
         self.poll_seconds = poll_seconds
         self.loaded = 0  # models this watcher loaded
+        self.settled: str | None = None  # the last announcement this replica is known to serve
 
     def _url(self, path: str) -> str:
         query = f"?{urllib.parse.urlencode({'token': self.token})}" if self.token else ""
@@ -46,6 +51,15 @@ class ModelWatcher:
         except (OSError, ValueError):
             return None
         return Path(model_file).name if model_file else None
+
+    def follow(self, announced: str | None) -> bool:
+        """Converge on `announced` unless it is the announcement already settled; True when a model was loaded."""
+        if not announced or announced == self.settled:
+            return False
+        loaded = self.converge(announced)
+        if loaded or self.served() == Path(announced).name:
+            self.settled = announced
+        return loaded
 
     def converge(self, announced: str | None) -> bool:
         """Load `announced` if this replica serves something else (and the file is there); True when loaded."""
@@ -83,12 +97,12 @@ class ModelWatcher:
                 while not stop.is_set():
                     if time.monotonic() >= next_poll:
                         value = client.get(self.key)
-                        self.converge(value.decode() if value else None)
+                        self.follow(value.decode() if value else None)
                         next_poll = time.monotonic() + self.poll_seconds
                     message = pubsub.get_message(timeout=1.0)
                     if message and message.get("type") == "message":
                         data = message["data"]
-                        self.converge(data.decode() if isinstance(data, bytes) else str(data))
+                        self.follow(data.decode() if isinstance(data, bytes) else str(data))
             except redis.RedisError as exc:
                 log.warning("model watcher: Redis unavailable (%s); retrying", type(exc).__name__)
                 stop.wait(2.0)

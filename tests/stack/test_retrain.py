@@ -28,7 +28,7 @@ from tests.residents import Residents
 PASSWORD = "retrain-test-password"
 MARKER = "（本条已由工作人员更新）"
 FAQ_FILE = "subsidies.yml"
-BROKEN_FAQS = ("faq/living_subsidy", "faq/severe_care_subsidy", "faq/two_subsidies")
+BROKEN_FILES = ("subsidies.yml", "social_security.yml")  # 13 FAQs, 42 of the 171 held-out questions
 QUESTION = "两项补贴是什么"
 
 pytestmark = pytest.mark.stack
@@ -46,7 +46,7 @@ class Retrain:
         token = self.http.post("/api/auth/token", data={"username": "trainer", "password": PASSWORD})
         token.raise_for_status()
         self.http.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
-        self.original_faq = (data_dir / "faq" / FAQ_FILE).read_text(encoding="utf-8")
+        self.original_faq = {name: (data_dir / "faq" / name).read_text(encoding="utf-8") for name in BROKEN_FILES}
 
     def login_again(self) -> None:
         token = self.http.post("/api/auth/token", data={"username": "trainer", "password": PASSWORD})
@@ -108,10 +108,11 @@ def retrain(trained_model: Path, redis_prefix: str, tmp_path_factory: pytest.Tem
             "NLU_DATA_DIR": str(data_dir),
             "TRAINING_EPOCHS": "20",
             "TRAINING_FINETUNE_FRACTION": "0.5",
-            # A 10-epoch finetune moves the held-out scores by up to ~2 points either way (measured: response
-            # selection 92.6 → 90.4 for a harmless wording edit), so the mechanism is tested with a 3-point margin;
-            # the harmful edit below costs ~7 points. Production keeps the default of 1 point.
-            "TRAINING_GATE_MARGIN": "3",
+            # A 10-epoch finetune moves the held-out scores by a few points either way (measured: response selection
+            # 92.6 → 90.4 for a harmless wording edit, and once more than 3 points in CI), so the mechanism is tested
+            # with an 8-point margin against a harmful edit that takes 42 of the 171 held-out questions (~25 points)
+            # away from their answers. Production keeps the default of 1 point.
+            "TRAINING_GATE_MARGIN": "8",
         },
     )
     stack = Stack(config)
@@ -139,12 +140,14 @@ def _edit_answer(data_dir: Path) -> None:
 
 
 def _break_answers(data_dir: Path) -> None:
-    """A harmful edit: every example of three FAQs moved to out_of_scope (“不在服务范围”)."""
-    path = data_dir / "faq" / FAQ_FILE
-    content = yaml.safe_load(path.read_text(encoding="utf-8"))
-    moved = [b for b in content["nlu"] if b["intent"] in BROKEN_FAQS]
-    content["nlu"] = [b for b in content["nlu"] if b["intent"] not in BROKEN_FAQS]
-    path.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    """A harmful edit: every example of the FAQs of two files moved to out_of_scope (“不在服务范围”)."""
+    moved: list[dict] = []
+    for name in BROKEN_FILES:
+        path = data_dir / "faq" / name
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        moved += [b for b in content["nlu"] if str(b.get("intent", "")).startswith("faq/")]
+        content["nlu"] = [b for b in content["nlu"] if not str(b.get("intent", "")).startswith("faq/")]
+        path.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
     examples = "".join(block["examples"] for block in moved)
     wrong = {"version": "3.1", "nlu": [{"intent": "out_of_scope", "examples": examples}]}
     (data_dir / "nlu" / "zz_wrong.yml").write_text(yaml.safe_dump(wrong, allow_unicode=True), encoding="utf-8")
@@ -163,7 +166,7 @@ def test_edit_train_gate_hot_swap_changes_the_answer_in_the_same_conversation(re
     seen_running = retrain.wait_job(job["id"], lambda j: j["status"] != "queued", timeout=60)
     assert seen_running["status"] == "running", seen_running
     done = retrain.wait_job(job["id"])
-    assert done["status"] == "activated", done
+    assert done["status"] == "activated", done.get("scores") or done
     assert done["mode"] == "finetune" and done["progress"] == 100
     assert done["scores"]["gate"]["passed"] is True
     for metric in ("intent", "response_selection", "conversation"):
@@ -186,11 +189,12 @@ def test_an_edit_that_breaks_other_answers_is_refused_and_the_live_model_keeps_s
         done = retrain.wait_job(retrain.start_job()["id"])
     finally:
         (retrain.data_dir / "nlu" / "zz_wrong.yml").unlink()
-        (retrain.data_dir / "faq" / FAQ_FILE).write_text(retrain.original_faq, encoding="utf-8")
+        for name, text in retrain.original_faq.items():
+            (retrain.data_dir / "faq" / name).write_text(text, encoding="utf-8")
         _edit_answer(retrain.data_dir)
     assert done["status"] == "rejected", done
     assert done["scores"]["gate"]["passed"] is False
-    assert "下降超过 3 个百分点" in done["message"]
+    assert "下降超过 8 个百分点" in done["message"]
     assert done["scores"]["candidate"]["intent"] < done["scores"]["live"]["intent"] - 1
     assert retrain.served_model() == live_before
     models = retrain.http.get("/api/staff/training/models").json()["models"]
