@@ -61,7 +61,7 @@ class Retrain:
         assert response.status_code == 202, response.text
         return response.json()
 
-    def wait_job(self, job_id: int, until=lambda job: job["status"] not in ("queued", "running"), timeout=420) -> dict:
+    def wait_job(self, job_id: int, until=lambda job: job["status"] not in ("queued", "running"), timeout=900) -> dict:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             job = self.http.get(f"/api/staff/training/jobs/{job_id}").json()
