@@ -117,7 +117,10 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        return await answer_not_understood(dispatcher, tracker)
+        from actions.latin import answer_latin
+
+        latin = await answer_latin(dispatcher, tracker, domain)
+        return latin if latin is not None else await answer_not_understood(dispatcher, tracker)
 
 
 async def answer_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

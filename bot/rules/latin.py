@@ -9,9 +9,14 @@ _LETTERS = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 LATIN_REPLY = (
-    "对不起，我没听懂：我只看得懂汉字。请用汉字写您的问题，比如“护理补贴怎么申请”；要找工作人员，说“转人工”。"
+    "对不起，我没听懂：我只看得懂汉字。请用汉字写您想问的政策或想办的事；要找工作人员，说“转人工”。"
     "\nSorry, I can only read Chinese. Please write your question in Chinese characters,"
     " or press 人工客服 for a person."
+)
+
+DIGITS_REPLY = (
+    "我只收到了一串数字，不知道您想问什么。请用一句话说说您想问的政策或想办的事；要找工作人员，说“转人工”。"
+    "身份证号、电话这些，办申请时我会再问您。"
 )
 
 
