@@ -13,20 +13,13 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.region import conversation_region
-from bot.rules.latin import DIGITS_REPLY, LATIN_REPLY, is_latin_only
+from bot.rules.latin import is_latin_only, only_digits
 from bot.rules.pinyin_match import english_label, has_pinyin_words, latin_region, looks_like_pinyin, pinyin_label
 from bot.rules.routing import load_routing
 from bot.rules.understanding import judge
 
-_ONLY_DIGITS = re.compile(r"[\d\s\-+#*.,，。]+")
-HUMAN_BUTTON = {"title": "人工客服", "payload": "/request_human"}
 OOS_KINDS = {"oos_government": "government", "oos_medical": "medical", "out_of_scope": "other"}
 SMALL_TALK = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thanks": "utter_you_are_welcome"}
-
-
-def only_digits(text: str | None) -> bool:
-    """A message of digits (and spaces or punctuation) only: a phone or ID number, a hotline, "0000"."""
-    return bool(text and text.strip() and _ONLY_DIGITS.fullmatch(text.strip()) and re.search(r"\d", text))
 
 
 def hotline_numbers() -> set[str]:
@@ -44,12 +37,13 @@ async def answer_latin(
 ) -> list[dict[str, Any]] | None:
     """Handle a pinyin / English / digits-only message; None for any other message (the caller goes on)."""
     text = str((tracker.latest_message or {}).get("text") or "")
+    if text.startswith("/"):
+        return None  # a button's payload (/choose_faq{…}, /inform_region{…}): its intent is already set
     if only_digits(text):
         digits = re.sub(r"\D", "", text)
         if digits in hotline_numbers():  # "12385": what is this line
             return _answer(dispatcher, tracker, domain, "faq/hotlines", None)
-        dispatcher.utter_message(text=DIGITS_REPLY, buttons=[HUMAN_BUTTON])
-        return []
+        return await _not_understood(dispatcher, tracker)
     if not is_latin_only(text):
         if has_pinyin_words(text) and judge(tracker.latest_message or {}).kind != "answer":
             label = pinyin_label(text)  # "yangguang jiayuan 在哪": the characters and the pinyin read together
@@ -70,8 +64,14 @@ async def answer_latin(
     if label in SMALL_TALK:
         dispatcher.utter_message(response=SMALL_TALK[label])
         return []
-    dispatcher.utter_message(text=LATIN_REPLY, buttons=[HUMAN_BUTTON])
-    return []
+    return await _not_understood(dispatcher, tracker)
+
+
+async def _not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """Ask again (the bilingual or the digits reply); the second miss in a row hands over."""
+    from actions.escalation import answer_not_understood
+
+    return await answer_not_understood(dispatcher, tracker)
 
 
 def _answer(

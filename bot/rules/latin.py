@@ -7,6 +7,7 @@ import re
 
 _LETTERS = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_ONLY_DIGITS = re.compile(r"[\d\s\-+#*.,，。]+")
 
 LATIN_REPLY = (
     "对不起，我没听懂：我只看得懂汉字。请用汉字写您想问的政策或想办的事；要找工作人员，说“转人工”。"
@@ -25,3 +26,9 @@ def is_latin_only(text: str | None) -> bool:
     if not text or _HAN.search(text):
         return False
     return len(_LETTERS.findall(text)) >= 3
+
+
+def only_digits(text: str | None) -> bool:
+    """A message of digits (and spaces or punctuation) only: a phone or ID number, a hotline, "0000"."""
+    stripped = (text or "").strip()
+    return bool(stripped and _ONLY_DIGITS.fullmatch(stripped) and re.search(r"\d", stripped))

@@ -23,7 +23,7 @@ MIN_LEAD = 0.05  # … when no other label's nearest example is this close
 MAX_LETTERS = 200
 
 _NOT_LETTER = re.compile(r"[^a-z]")
-_WORD = re.compile(r"[a-z]+")
+_WORD = re.compile(r"[a-z0-9]+")
 _REGION_SOUNDS = {"suifenhe": "绥芬河市", "suifen": "绥芬河市", "lucheng": "潞城区"}
 
 # English words that name one topic unambiguously (lower case; a word or a phrase).
@@ -44,6 +44,8 @@ ENGLISH_TOPICS: dict[str, str] = {
     "autism": "faq/child_rehabilitation",
     "day care": "faq/care_services",
     "respite": "faq/respite_care",
+    "take over": "faq/respite_care",
+    "a break": "faq/respite_care",
     "fuel": "faq/fuel_subsidy",
     "dibao": "faq/minimum_living_allowance",
     "minimum living": "faq/minimum_living_allowance",
@@ -63,7 +65,9 @@ ENGLISH_TOPICS: dict[str, str] = {
     "hello": "greet",
     "thank": "thanks",
 }
-_CHILD = re.compile(r"\b(child|kid|son|daughter|boy|girl|\d+\s*(year|yr)s?\s*old)\b")
+_CHILD = re.compile(r"\b(child|children|kid|kids|son|daughter|boy|girl|baby|\d+\s*(year|yr)s?\s*old)\b")
+_AUTISM = re.compile(r"\bautis")
+_TAPER = re.compile(r"\b(lose|stop|keep)\b.*\bdibao\b|\bdibao\b.*\b(job|work|salary|income)\b")
 
 
 def _sound(text: str) -> str:
@@ -147,9 +151,12 @@ def pinyin_label(text: str) -> str | None:
 def english_label(text: str) -> str | None:
     """The topic a few English words name unambiguously ("wheelchair", "care subsidy"), else None."""
     lowered = " ".join(_WORD.findall(text[:MAX_LETTERS].lower()))
+    if _TAPER.search(lowered):
+        return "faq/dibao_taper_period"  # "if I find a job, do I lose dibao"
     found = {label for words, label in ENGLISH_TOPICS.items() if re.search(rf"\b{words}", lowered)}
-    if found == {"faq/child_rehabilitation"} or (not found and "rehabilitation" in lowered):
-        return "faq/child_rehabilitation" if _CHILD.search(lowered) else "faq/rehabilitation_family_doctor"
+    if found == {"faq/child_rehabilitation"}:  # rehabilitation: a child's, or an adult's
+        child = _AUTISM.search(lowered) or _CHILD.search(lowered)
+        return "faq/child_rehabilitation" if child else "faq/rehabilitation_family_doctor"
     topics = {label for label in found if label.startswith("faq/")}
     if len(topics) == 1:
         return topics.pop()
