@@ -13,6 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.region import conversation_region
+from bot.rules.danger_replies import first_replies
 from bot.rules.latin import is_latin_only, only_digits
 from bot.rules.pinyin_match import english_label, has_pinyin_words, latin_region, looks_like_pinyin, pinyin_label
 from bot.rules.routing import load_routing
@@ -53,6 +54,8 @@ async def answer_latin(
     label = latin_label(text)
     if label and label.startswith("faq/"):
         return _answer(dispatcher, tracker, domain, label, latin_region(text))
+    if label == "danger":
+        return await _danger(dispatcher, tracker)
     if label == "request_human":
         from actions.escalation import escalate
 
@@ -65,6 +68,18 @@ async def answer_latin(
         dispatcher.utter_message(response=SMALL_TALK[label])
         return []
     return await _not_understood(dispatcher, tracker)
+
+
+async def _danger(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """A life in danger, in English or pinyin: every emergency number (and the crisis line) first, then a person."""
+    from actions.escalation import escalate
+
+    first, *rest = first_replies(None)
+    dispatcher.utter_message(text=first)
+    events = await escalate(CollectingDispatcher(), tracker, "danger")  # never a queue position after the numbers
+    for follow_up in rest:
+        dispatcher.utter_message(text=follow_up)
+    return events
 
 
 async def _not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ import yaml
 from pypinyin import lazy_pinyin
 
 NLU_DIR = Path(__file__).resolve().parents[2] / "nlu_data"
-LABELS = ("request_human", "greet", "goodbye", "thanks")  # besides faq/*: what a pinyin message may also be …
+LABELS = ("danger", "request_human", "greet", "goodbye", "thanks")  # besides faq/*: what pinyin may also be …
 OOS_LABELS = ("oos_government", "oos_medical", "out_of_scope")  # … or a question outside the bot's remit
 MIN_SCORE = 0.38  # cosine of letter-trigram weights: at or above this the nearest example is taken …
 MIN_LEAD = 0.05  # … when no other label's nearest example is this close
@@ -64,7 +64,16 @@ ENGLISH_TOPICS: dict[str, str] = {
     "operator": "request_human",
     "hello": "greet",
     "thank": "thanks",
+    "weather": "out_of_scope",
+    "rain": "out_of_scope",
+    "lottery": "out_of_scope",
 }
+# English words of a life in danger: taken before any topic word ("my brother in a wheelchair fell and is not moving").
+_DANGER = re.compile(
+    r"\b(fell|fallen|falls down|not moving|unconscious|not breathing|can'?t breathe|bleeding|fire|smoke|"
+    r"gas leak|smell gas|seizure|overdose|poison\w*|suicid\w*|kill|die|dying|end my life|hurt (myself|me|him|her)|"
+    r"beat(en|ing)?|attack\w*|knife|trapped|emergency|ambulance|police)\b|help\s*!"
+)
 _CHILD = re.compile(r"\b(child|children|kid|kids|son|daughter|boy|girl|baby|\d+\s*(year|yr)s?\s*old)\b")
 _AUTISM = re.compile(r"\bautis")
 _TAPER = re.compile(r"\b(lose|stop|keep)\b.*\bdibao\b|\bdibao\b.*\b(job|work|salary|income)\b")
@@ -149,7 +158,10 @@ def pinyin_label(text: str) -> str | None:
 
 
 def english_label(text: str) -> str | None:
-    """The topic a few English words name unambiguously ("wheelchair", "care subsidy"), else None."""
+    """The topic a few English words name unambiguously ("wheelchair", "care subsidy"), "danger" for words of a life
+    in danger (before any topic), else None."""
+    if _DANGER.search(text[:MAX_LETTERS].lower()):
+        return "danger"
     lowered = " ".join(_WORD.findall(text[:MAX_LETTERS].lower()))
     if _TAPER.search(lowered):
         return "faq/dibao_taper_period"  # "if I find a job, do I lose dibao"

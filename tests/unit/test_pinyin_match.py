@@ -39,7 +39,8 @@ def test_english_topic_words_name_one_topic_only() -> None:
     assert english_label("Where can I get a wheelchair?") == "faq/assistive_devices"
     assert english_label("My daughter is 5 and needs rehabilitation") == "faq/child_rehabilitation"
     assert english_label("Can I talk to a real person") == "request_human"
-    assert english_label("What is the weather tomorrow") is None
+    assert english_label("What is the weather tomorrow") == "out_of_scope"
+    assert english_label("Is the office open on Sunday") is None
     assert english_label("wheelchair or hotline") is None  # two topics: not guessed
 
 
@@ -47,3 +48,9 @@ def test_region_named_in_latin_letters() -> None:
     assert latin_region("Lucheng lunyi") == "潞城区"
     assert latin_region("I live in Suifenhe") == "绥芬河市"
     assert latin_region("lunyi") is None
+
+
+def test_a_life_in_danger_in_english_or_pinyin_is_danger_before_any_topic() -> None:
+    assert english_label("Please help, my mother in her wheelchair fell and is not breathing") == "danger"
+    assert english_label("Can you help me find a job as a wheelchair user?") != "danger"
+    assert pinyin_label("jiuming a wo ba shuaidao le") == "danger"
