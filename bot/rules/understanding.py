@@ -30,8 +30,6 @@ FAQ_MIN_CONFIDENCE = 0.15  # selector alone (models without e5): below this the 
 SURE_CONFIDENCE = 0.60  # selector alone is trusted at or above this …
 SURE_MARGIN = 0.25  # … when the runner-up is this far behind
 AGREE_CONFIDENCE = 0.20  # selector and e5 nearest example name the same answer: trusted from this confidence
-NEAR_AGREE_CONFIDENCE = 1.01  # the selector's choice is the e5 runner-up, at most NEAR_AGREE_GAP less similar …
-NEAR_AGREE_GAP = 0.0  # … than the nearest: trusted from this confidence
 E5_SURE = 0.95  # the nearest e5 example alone is trusted from this similarity …
 E5_MARGIN = 0.015  # … when the next FAQ answer's nearest example is this much further
 IN_DOMAIN_MIN = 0.905  # e5: below this best in-domain similarity a message is taken as out of scope …
@@ -115,13 +113,6 @@ def judge(parse: dict[str, Any]) -> Verdict:
             return Verdict("answer", faq=key)
         if nearest_faq and nearest_faq[0] == key and confidence >= AGREE_CONFIDENCE:
             return Verdict("answer", faq=key)
-        sims = dict(labels)
-        if (
-            key in nearest_faq[:2]
-            and confidence >= NEAR_AGREE_CONFIDENCE
-            and sims.get(key, 0.0) >= sims.get(nearest_faq[0], 0.0) - NEAR_AGREE_GAP
-        ):
-            return Verdict("answer", faq=key)  # the selector's choice is (nearly) the nearest example's too
     faq_sims = [(label, sim) for label, sim in labels if label.startswith("faq/")]
     if intent == "faq" and faq_sims and faq_sims[0][1] >= E5_SURE:
         runner = faq_sims[1][1] if len(faq_sims) > 1 else 0.0
