@@ -72,7 +72,7 @@ ENGLISH_TOPICS: dict[str, str] = {
 _DANGER = re.compile(
     r"\b(fell|fallen|falls down|not moving|unconscious|not breathing|can'?t breathe|bleeding|fire|smoke|"
     r"gas leak|smell gas|seizure|overdose|poison\w*|suicid\w*|kill|die|dying|end my life|hurt (myself|me|him|her)|"
-    r"beat(en|ing)?|attack\w*|knife|trapped|emergency|ambulance|police)\b|help\s*!"
+    r"beat(en|ing)?|attack\w*|knife|trapped)\b|help\s*!"
 )
 _CHILD = re.compile(r"\b(child|children|kid|kids|son|daughter|boy|girl|baby|\d+\s*(year|yr)s?\s*old)\b")
 _AUTISM = re.compile(r"\bautis")

@@ -54,3 +54,7 @@ def test_a_life_in_danger_in_english_or_pinyin_is_danger_before_any_topic() -> N
     assert english_label("Please help, my mother in her wheelchair fell and is not breathing") == "danger"
     assert english_label("Can you help me find a job as a wheelchair user?") != "danger"
     assert pinyin_label("jiuming a wo ba shuaidao le") == "danger"
+
+
+def test_a_question_about_emergencies_is_no_emergency() -> None:
+    assert english_label("I am deaf. In an emergency, how will I get warnings?") != "danger"
