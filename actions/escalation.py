@@ -18,7 +18,7 @@ from bot.rules.benefits import wants_to_apply
 from bot.rules.complaints import asked_line, is_grievance
 from bot.rules.danger import assess
 from bot.rules.danger_replies import first_replies
-from bot.rules.latin import LATIN_REPLY, is_latin_only
+from bot.rules.latin import DIGITS_REPLY, LATIN_REPLY, is_latin_only, only_digits
 from bot.rules.routing import load_routing
 
 REASON_OF_INTENT = {"request_human": "request", "complaint": "complaint", "danger": "danger"}
@@ -117,7 +117,10 @@ class ActionFallback(Action):
         return "action_fallback"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        return await answer_not_understood(dispatcher, tracker)
+        from actions.latin import answer_latin
+
+        latin = await answer_latin(dispatcher, tracker, domain)
+        return latin if latin is not None else await answer_not_understood(dispatcher, tracker)
 
 
 async def answer_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
@@ -127,8 +130,10 @@ async def answer_not_understood(dispatcher: CollectingDispatcher, tracker: Track
     if consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN:
         dispatcher.utter_message(text="对不起，我还是没听懂。我请人工客服来帮您。")
         return await escalate(dispatcher, tracker, "fallback")
-    if is_latin_only((tracker.latest_message or {}).get("text")):  # pinyin or English the model did not understand
-        dispatcher.utter_message(text=LATIN_REPLY, buttons=[{"title": "人工客服", "payload": "/request_human"}])
+    text = (tracker.latest_message or {}).get("text")
+    if is_latin_only(text) or only_digits(text):  # pinyin or English not understood, or only a number
+        reply = DIGITS_REPLY if only_digits(text) else LATIN_REPLY
+        dispatcher.utter_message(text=reply, buttons=[{"title": "人工客服", "payload": "/request_human"}])
         return []
     dispatcher.utter_message(response="utter_default")
     return []

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import apply_button_for, choose_variation, needs_region, split_messages
 from actions.escalation import escalate
+from actions.latin import answer_latin
 from actions.parse import selected_faq
 from actions.region import conversation_region, region_in_message
 from actions.repeats import RESTATEMENTS_BEFORE_HANDOVER, times_asked_in_a_row
@@ -58,6 +59,9 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        latin = await answer_latin(dispatcher, tracker, domain)
+        if latin is not None:
+            return latin  # pinyin, English or only digits: matched by sound or words, or asked in Chinese
         if wants_to_apply((tracker.latest_message or {}).get("text")):
             return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
         chosen = chosen_faq(tracker)  # a "您是想问…" button
@@ -86,7 +90,18 @@ class ActionAnswerFaq(Action):
                 dispatcher.utter_message(response="utter_region_noted", region=mentioned)
                 return events
 
-        if not faq_key or not say_faq(dispatcher, domain, faq_key, region):
-            dispatcher.utter_message(response="utter_ask_faq_region")
-            return [*events, SlotSet("pending_faq", faq_key)]
-        return [*events, SlotSet("pending_faq", None)]
+        return answer_topic(dispatcher, domain, faq_key, region, events)
+
+
+def answer_topic(
+    dispatcher: CollectingDispatcher,
+    domain: dict[str, Any],
+    faq_key: str | None,
+    region: str | None,
+    events: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Say the answer for `region`, or ask the region (and remember the topic) when the answer depends on it."""
+    if not faq_key or not say_faq(dispatcher, domain, faq_key, region):
+        dispatcher.utter_message(response="utter_ask_faq_region")
+        return [*events, SlotSet("pending_faq", faq_key)]
+    return [*events, SlotSet("pending_faq", None)]

@@ -13,6 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.escalation import answer_not_understood, escalate
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
+from actions.latin import answer_latin
 from actions.region import conversation_region
 from bot.rules.benefits import wants_to_apply
 from bot.rules.routing import load_routing
@@ -75,7 +76,8 @@ class ActionUnsure(Action):
         return "action_unsure"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        return await reply_unsure(dispatcher, tracker)
+        latin = await answer_latin(dispatcher, tracker, domain)
+        return latin if latin is not None else await reply_unsure(dispatcher, tracker)
 
 
 class ActionOutOfScope(Action):
@@ -85,5 +87,8 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        latin = await answer_latin(dispatcher, tracker, domain)
+        if latin is not None:
+            return latin
         verdict = judge(tracker.latest_message or {})
         return decline(dispatcher, tracker, verdict.oos if verdict.kind == "out_of_scope" else None)

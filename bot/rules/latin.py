@@ -7,11 +7,17 @@ import re
 
 _LETTERS = re.compile(r"[A-Za-z]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
+_ONLY_DIGITS = re.compile(r"[\d\s\-+#*.,，。]+")
 
 LATIN_REPLY = (
-    "对不起，我没听懂：我只看得懂汉字。请用汉字写您的问题，比如“护理补贴怎么申请”；要找工作人员，说“转人工”。"
+    "对不起，我没听懂：我只看得懂汉字。请用汉字写您想问的政策或想办的事；要找工作人员，说“转人工”。"
     "\nSorry, I can only read Chinese. Please write your question in Chinese characters,"
     " or press 人工客服 for a person."
+)
+
+DIGITS_REPLY = (
+    "我只收到了一串数字，不知道您想问什么。请用一句话说说您想问的政策或想办的事；要找工作人员，说“转人工”。"
+    "身份证号、电话这些，办申请时我会再问您。"
 )
 
 
@@ -20,3 +26,9 @@ def is_latin_only(text: str | None) -> bool:
     if not text or _HAN.search(text):
         return False
     return len(_LETTERS.findall(text)) >= 3
+
+
+def only_digits(text: str | None) -> bool:
+    """A message of digits (and spaces or punctuation) only: a phone or ID number, a hotline, "0000"."""
+    stripped = (text or "").strip()
+    return bool(stripped and _ONLY_DIGITS.fullmatch(stripped) and re.search(r"\d", stripped))

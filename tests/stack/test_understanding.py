@@ -94,3 +94,26 @@ def test_two_unsure_turns_in_a_row_hand_over(stack, chat) -> None:
 def test_homophones_of_domain_words_are_understood(chat, heard, fact) -> None:
     answer = joined_text(chat(new_sender(), heard))
     assert fact in answer, answer
+
+
+@pytest.mark.stack
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("lucheng ranyou butie zenme ling", "机动轮椅车"),  # pinyin without tones, matched by sound
+        ("Where can I get a wheelchair in Lucheng?", "福康工程"),  # English topic words
+        ("yangguang jiayuan 能去不", "阳光家园"),  # pinyin inside a message in characters
+    ],
+)
+def test_pinyin_and_english_questions_are_answered(chat, text, fact) -> None:
+    answer = joined_text(chat(new_sender(), text))
+    assert fact in answer, answer
+
+
+@pytest.mark.stack
+def test_only_digits_get_asked_again_without_a_guessed_topic(chat) -> None:
+    response = chat(new_sender(), "13945678901")
+    answer = joined_text(response)
+    assert "数字" in answer and "补贴" not in answer, answer
+    assert response.json()["handoff"] is None
+    assert "12385" in joined_text(chat(new_sender(), "12385"))  # a bare hotline number: what that line is
