@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from actions import intake_texts as texts
-from actions.intake_understand import Heard, Listener, ends_in_cancel
+from actions.intake_understand import Heard, Listener, asks_about_cover, ends_in_cancel, loose_name
 from actions.readback import readback_messages, spoken_value
 from bot.rules.benefits import (
     FORM_NAME,
@@ -40,7 +40,8 @@ NAME_KINDS = ("name",)
 _BEFORE_AGREEING = re.compile(
     r"(?:同意|确认|提交)(?:之前|以前|前)|先别(?:同意|确认|提交)|等(?:一?下|会儿)再(?:同意|确认)"
 )
-MAX_MISSES_BEFORE_HELP = 2
+MAX_MISSES_BEFORE_HELP = 2  # the second miss of a question offers help (spelling a name, a person)
+MAX_MISSES_BEFORE_HANDOVER = 4  # the fourth hands over to a person: never a stuck loop
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class Turn:
     slots: dict[str, Any] = field(default_factory=dict)
     messages: list[dict[str, Any]] = field(default_factory=list)
     requested: str | None = None
-    outcome: str | None = None  # None (asking) | confirmed | cancelled | no_consent | reject
+    outcome: str | None = None  # None (asking) | confirmed | cancelled | no_consent | handover | reject
 
     def say(self, text: str, buttons: tuple[str, ...] | list[str] = ()) -> None:
         self.messages.append({"text": text, "buttons": [{"title": b, "payload": b} for b in buttons]})
@@ -190,6 +191,8 @@ def _ask(table: BenefitTable, slots: dict[str, Any], key: str, turn: Turn, lead:
     buttons = spec.buttons
     if key == "benefit":
         buttons = tuple(b.name for b in table.benefits.values())
+        named = [b for b in buttons if any(b in text for text in lead)]
+        buttons = tuple(named) if len(named) > 1 else buttons  # only those the resident named
     turn.say("".join([*lead, question]), buttons)
 
 
@@ -297,11 +300,20 @@ def step(
     slots = dict(slots_in)
     requested = slots.get("requested_slot")
     turn = Turn()
-    if requested and incoming.intent in REJECT_INTENTS and incoming.confidence >= 0.6:
+    if (
+        requested
+        and incoming.intent in REJECT_INTENTS
+        and incoming.confidence >= 0.6
+        and not asks_about_cover(incoming.text, incoming.intent)
+    ):
         turn.outcome = "reject"  # hand-over, complaint, danger: the rules take it from here
         return turn
     listener = Listener(table, slots, lambda state: needed_fields(table, state))
     heard = listener.hear(incoming.text, requested)
+    if requested and heard.handover and not heard.cancel:
+        turn.say(texts.HANDING_OVER)
+        turn.outcome = "handover"  # "你们来个人帮俺填吧": a person takes over (actions/intake_form.py)
+        return turn
     if requested and incoming.intent == "cancel_application" and incoming.confidence >= 0.8 and not heard.facts:
         heard.cancel = heard.cancel or len(incoming.text) <= 20  # the NLU's word for a short message
     if requested and _help_answer(table, requested, incoming.text) and requested not in heard.facts:
@@ -325,6 +337,11 @@ def step(
         slots["benefit"] = heard.switch_to
         slots["confirmed"] = None
         lead.append(texts.SWITCHED.format(benefit=table.name_of(heard.switch_to)))
+    elif heard.benefit_unsure:
+        lead.append(texts.SWITCH_OR_NOT.format(benefit=table.name_of(heard.benefit_unsure)))
+    if heard.benefit_choices and not slots.get("benefit"):
+        names = [table.name_of(key) for key in heard.benefit_choices]
+        lead.append(texts.WHICH_BENEFIT.format(benefits="和".join(names)))
     if requested == "pi_consent" and heard.facts.get("pi_consent") is False:
         turn.slots = _cleared(table)
         turn.say(texts.NO_CONSENT.format(hotline=hotline(slots.get("region"))))
@@ -340,16 +357,26 @@ def step(
     if requested and requested != "benefit" and heard.question and not answered_too:
         if _answer_question(table, slots, incoming, turn, needs_region, hotline):
             lead.append(texts.RESUME)
-    elif requested and not requested_filled and requested != "benefit":
+    elif requested and not requested_filled and requested != "benefit" and not heard.switch_to:
         problem = heard.problems.get(requested)
         if not learned or problem:
             misses = _misses(slots, requested, turn)
-            if not (requested == "card_number" and slots.get("has_card") is True and not problem):
-                lead.append(problem or texts.SAY_AGAIN)
-            if table.fields[requested].kind in NAME_KINDS and misses >= MAX_MISSES_BEFORE_HELP:
-                lead.append(texts.SPELL_NAME)
-            elif misses >= MAX_MISSES_BEFORE_HELP + 1:
-                lead.append(texts.OFFER_PERSON)
+            loose = loose_name(incoming.text) if table.fields[requested].kind in NAME_KINDS and misses >= 2 else None
+            if loose:  # the second time: the one name in the message, however it was put ("我 名字 唐秀娟")
+                slots[requested] = loose
+                learned.append(requested)
+                problem = None
+            elif misses >= MAX_MISSES_BEFORE_HANDOVER:
+                turn.say(texts.HANDOVER_AFTER_MISSES)
+                turn.outcome = "handover"  # no stuck loop: a person helps (actions/intake_form.py)
+                return turn
+            else:
+                if not (requested == "card_number" and slots.get("has_card") is True and not problem):
+                    lead.append(problem or texts.SAY_AGAIN)
+                if table.fields[requested].kind in NAME_KINDS and misses >= MAX_MISSES_BEFORE_HELP:
+                    lead.append(texts.SPELL_NAME)
+                elif misses >= MAX_MISSES_BEFORE_HELP:
+                    lead.append(texts.OFFER_PERSON)
     for key, message in heard.problems.items():
         if key != requested and key not in learned and message not in lead:
             lead.insert(0, message)

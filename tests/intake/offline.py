@@ -37,7 +37,7 @@ def run_offline(script: Script, schema: FormSchema, verbose: bool = False) -> Sc
         reply = "\n".join(m.get("text") or f"[faq {m.get('faq')}]" for m in turn.messages)
         result.transcript.append(("bot", reply))
         resident.record_reply(reply, turn.requested)
-        if turn.outcome == "reject":
+        if turn.outcome in ("reject", "handover"):
             result.outcome = "handover"
             break
         slots.update(turn.slots)
