@@ -327,7 +327,13 @@ def step(
         if yes_or_no(first_clause) is None or about_this_question or _BEFORE_AGREEING.search(incoming.text):
             for key in ("pi_consent", "confirmed"):
                 heard.facts.pop(key, None)  # a question is not a yes (but "同意是同意，先问一句…" is both)
-    if heard.cancel and not heard.switch_to and (not heard.facts.get(requested or "") or ends_in_cancel(incoming.text)):
+    changes_a_field = bool(heard.corrected & set(heard.facts)) and not ends_in_cancel(incoming.text)
+    if (
+        heard.cancel
+        and not heard.switch_to
+        and not changes_a_field  # "轮椅先不要了 换成助步器": the thing is dropped, not the application
+        and (not heard.facts.get(requested or "") or ends_in_cancel(incoming.text))
+    ):
         turn.slots = _cleared(table)
         turn.say(texts.CANCELLED)
         turn.outcome = "cancelled"

@@ -102,7 +102,7 @@ _CLAUSE_END = re.compile(
     r"(?:我|俺|他|她|咱|人家)(?:叫|是|的|们|家|今年|也|就|想|要|给|帮|现在|那|有|没|坐|腿|耳|眼)"
 )
 _ERROR_CUE = (
-    r"(?:说)?(?:还是(?:写|填|用|留|记)|改回|写成|填成|记成|应该写|要写|得写|错了|错[。，,\s]|不对|"
+    r"(?:说)?(?:还是(?:写|填|用|留|记)|改回|写成|填成|记成|应该写|要写|得写|错了|错[。，,\s]|不对|说岔了|说差了|念错了|报错了|"
     r"写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的)"
 )
 _FILLER = r"(?:刚才|刚刚|之前|前头|前面|上面|那个|我|俺|也|给你|跟你)*"  # "电话刚才说错了"
@@ -181,9 +181,14 @@ def loose_name(text: str) -> str | None:
     """The one name (with a known surname) anywhere in a message, for a name question answered twice in a way the
     strict reading missed ("我 名字 唐秀娟", "叫我唐秀娟就行"); None when there is none or more than one."""
     words = compact(text)
-    found = {name for start in range(len(words)) if (name := name_at(words, start)) and is_name(name)}
-    found = {name for name in found if not any(name != other and name in other for other in found)}
-    return found.pop() if len(found) == 1 else None
+    found: list[str] = []
+    end = 0
+    for start in range(len(words)):
+        name = name_at(words, start) if start >= end else None
+        if name and is_name(name):
+            found.append(name)
+            end = start + len(name)  # a name found: the characters after it start no other name
+    return found[0] if len(set(found)) == 1 else None
 
 
 def _in_question_clause(text: str, key: str) -> bool:
