@@ -224,3 +224,22 @@ def test_a_fourth_miss_hands_over_instead_of_asking_forever() -> None:
     replies = [chat.say("身份证找不着了") for _ in range(4)]
     assert "转人工" in replies[1]  # the second miss offers a person
     assert chat.last.outcome == "handover" and "工作人员" in replies[3]
+
+
+@pytest.mark.parametrize("said", ["有没有人工啊", "能转真人不"])
+def test_asking_whether_there_is_a_person_hands_over(said: str) -> None:
+    assert wants_handover(said)
+
+
+@pytest.mark.parametrize("said", ["孩子要做人工耳蜗", "有人工耳蜗的补助吗"])
+def test_implants_are_not_a_person(said: str) -> None:
+    assert not wants_handover(said)
+
+
+@pytest.mark.parametrize("said", ["那拉倒吧", "算球了 太麻烦", "先放一放 下回再说", "我再考虑考虑", "想想再说吧"])
+def test_dialect_and_deferral_words_cancel_in_the_form(said: str) -> None:
+    chat = started("我要申请生活补贴")
+    chat.say("同意")
+    chat.say("给自己")
+    chat.say(said)
+    assert chat.last.outcome == "cancelled" and not chat.slots.get("benefit")
