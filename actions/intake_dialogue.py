@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from actions import intake_texts as texts
@@ -26,7 +27,7 @@ from bot.rules.benefits import (
     detect_benefit,
     load_table,
 )
-from bot.rules.eligibility import FINAL_DECISION
+from bot.rules.eligibility import FINAL_DECISION, age_holds, applicant_age
 from bot.rules.field_values import NO_CARD, yes_or_no
 from bot.rules.id_card import validate_id_number
 from bot.rules.places import normalise_address, region_of_id
@@ -237,7 +238,9 @@ def _answer_question(
         and detect_benefit(incoming.text) == benefit.key
         and not _names_other_benefit(table, benefit.key, incoming.text)
     )
-    if about_this and _ELIGIBILITY.search(incoming.text) and (notes := _plan_notes(benefit, slots.get("region"))):
+    # "孩子多大为止" names no benefit: asked while applying, it is about this one (unless the NLU knew the topic)
+    unnamed = bool(benefit) and detect_benefit(incoming.text) is None and not faq_key
+    if (about_this or unnamed) and _ELIGIBILITY.search(incoming.text) and (notes := _plan_notes(benefit, slots)):
         turn.say("".join(notes) + FINAL_DECISION)  # "托养是不是有岁数限制": the plans' own words on who it is for
         return True
     benefit_faqs = {b.faq for b in table.benefits.values() if b.faq}
@@ -261,15 +264,20 @@ def _names_other_benefit(table: BenefitTable, key: str, text: str) -> bool:
     return any(m[2] != key and not m[3] for m in benefit_mentions(text))
 
 
-def _plan_notes(benefit: BenefitSpec, region: str | None) -> list[str]:
-    """The benefit's pre-check notes that hold for everyone in the region (no placeholders): who it is for."""
+def _plan_notes(benefit: BenefitSpec, slots: dict[str, Any]) -> list[str]:
+    """The benefit's pre-check notes (no placeholders) that hold for everyone in the region, or for the applicant's
+    age there when the rule names one (the child's birth date or the ID number gives it): who it is for."""
+    region = slots.get("region")
     if not region:
         return []
-    return [
-        rule.note
-        for rule in benefit.precheck
-        if rule.note and "{" not in rule.note and set(rule.when) == {"region"} and rule.when["region"] == region
-    ]
+    age = applicant_age(slots, date.today())
+    notes = []
+    for rule in benefit.precheck:
+        if not rule.note or "{" in rule.note or rule.when.get("region") != region:
+            continue
+        if set(rule.when) == {"region"} or (set(rule.when) == {"region", "age"} and age_holds(rule.when["age"], age)):
+            notes.append(rule.note)
+    return notes
 
 
 def _asks_a_question(incoming: Incoming, heard: Heard, requested: str) -> bool:

@@ -243,3 +243,14 @@ def test_dialect_and_deferral_words_cancel_in_the_form(said: str) -> None:
     chat.say("给自己")
     chat.say(said)
     assert chat.last.outcome == "cancelled" and not chat.slots.get("benefit")
+
+
+def test_an_age_question_about_the_childs_rehabilitation_gets_the_plans_age_line() -> None:
+    child_17 = "23108120220315032"
+    chat = started("我想给俺家小闺女申请康复救助")
+    chat.say("同意")
+    chat.say("吕春燕")
+    chat.say("吕欣怡")
+    chat.say(child_17 + id_check_digit(child_17))
+    reply = chat.say("问一句 孩子上了小学还能救助吗 多大为止啊")
+    assert "0到6岁" in reply and "接着填" in reply
