@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from actions import intake_texts as texts
-from actions.intake_understand import Heard, Listener, ends_in_cancel
+from actions.intake_understand import Heard, Listener, asks_about_cover, ends_in_cancel, loose_name
 from actions.readback import readback_messages, spoken_value
 from bot.rules.benefits import (
     FORM_NAME,
@@ -26,7 +27,7 @@ from bot.rules.benefits import (
     detect_benefit,
     load_table,
 )
-from bot.rules.eligibility import FINAL_DECISION
+from bot.rules.eligibility import FINAL_DECISION, age_holds, applicant_age
 from bot.rules.field_values import NO_CARD, yes_or_no
 from bot.rules.id_card import validate_id_number
 from bot.rules.places import normalise_address, region_of_id
@@ -40,7 +41,8 @@ NAME_KINDS = ("name",)
 _BEFORE_AGREEING = re.compile(
     r"(?:同意|确认|提交)(?:之前|以前|前)|先别(?:同意|确认|提交)|等(?:一?下|会儿)再(?:同意|确认)"
 )
-MAX_MISSES_BEFORE_HELP = 2
+MAX_MISSES_BEFORE_HELP = 2  # the second miss of a question offers help (spelling a name, a person)
+MAX_MISSES_BEFORE_HANDOVER = 4  # the fourth hands over to a person: never a stuck loop
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,7 @@ class Turn:
     slots: dict[str, Any] = field(default_factory=dict)
     messages: list[dict[str, Any]] = field(default_factory=list)
     requested: str | None = None
-    outcome: str | None = None  # None (asking) | confirmed | cancelled | no_consent | reject
+    outcome: str | None = None  # None (asking) | confirmed | cancelled | no_consent | handover | reject
 
     def say(self, text: str, buttons: tuple[str, ...] | list[str] = ()) -> None:
         self.messages.append({"text": text, "buttons": [{"title": b, "payload": b} for b in buttons]})
@@ -190,6 +192,8 @@ def _ask(table: BenefitTable, slots: dict[str, Any], key: str, turn: Turn, lead:
     buttons = spec.buttons
     if key == "benefit":
         buttons = tuple(b.name for b in table.benefits.values())
+        named = [b for b in buttons if any(b in text for text in lead)]
+        buttons = tuple(named) if len(named) > 1 else buttons  # only those the resident named
     turn.say("".join([*lead, question]), buttons)
 
 
@@ -234,7 +238,9 @@ def _answer_question(
         and detect_benefit(incoming.text) == benefit.key
         and not _names_other_benefit(table, benefit.key, incoming.text)
     )
-    if about_this and _ELIGIBILITY.search(incoming.text) and (notes := _plan_notes(benefit, slots.get("region"))):
+    # "孩子多大为止" names no benefit: asked while applying, it is about this one (unless the NLU knew the topic)
+    unnamed = bool(benefit) and detect_benefit(incoming.text) is None and not faq_key
+    if (about_this or unnamed) and _ELIGIBILITY.search(incoming.text) and (notes := _plan_notes(benefit, slots)):
         turn.say("".join(notes) + FINAL_DECISION)  # "托养是不是有岁数限制": the plans' own words on who it is for
         return True
     benefit_faqs = {b.faq for b in table.benefits.values() if b.faq}
@@ -258,15 +264,20 @@ def _names_other_benefit(table: BenefitTable, key: str, text: str) -> bool:
     return any(m[2] != key and not m[3] for m in benefit_mentions(text))
 
 
-def _plan_notes(benefit: BenefitSpec, region: str | None) -> list[str]:
-    """The benefit's pre-check notes that hold for everyone in the region (no placeholders): who it is for."""
+def _plan_notes(benefit: BenefitSpec, slots: dict[str, Any]) -> list[str]:
+    """The benefit's pre-check notes (no placeholders) that hold for everyone in the region, or for the applicant's
+    age there when the rule names one (the child's birth date or the ID number gives it): who it is for."""
+    region = slots.get("region")
     if not region:
         return []
-    return [
-        rule.note
-        for rule in benefit.precheck
-        if rule.note and "{" not in rule.note and set(rule.when) == {"region"} and rule.when["region"] == region
-    ]
+    age = applicant_age(slots, date.today())
+    notes = []
+    for rule in benefit.precheck:
+        if not rule.note or "{" in rule.note or rule.when.get("region") != region:
+            continue
+        if set(rule.when) == {"region"} or (set(rule.when) == {"region", "age"} and age_holds(rule.when["age"], age)):
+            notes.append(rule.note)
+    return notes
 
 
 def _asks_a_question(incoming: Incoming, heard: Heard, requested: str) -> bool:
@@ -297,11 +308,20 @@ def step(
     slots = dict(slots_in)
     requested = slots.get("requested_slot")
     turn = Turn()
-    if requested and incoming.intent in REJECT_INTENTS and incoming.confidence >= 0.6:
+    if (
+        requested
+        and incoming.intent in REJECT_INTENTS
+        and incoming.confidence >= 0.6
+        and not asks_about_cover(incoming.text, incoming.intent)
+    ):
         turn.outcome = "reject"  # hand-over, complaint, danger: the rules take it from here
         return turn
     listener = Listener(table, slots, lambda state: needed_fields(table, state))
     heard = listener.hear(incoming.text, requested)
+    if requested and heard.handover and not heard.cancel:
+        turn.say(texts.HANDING_OVER)
+        turn.outcome = "handover"  # "你们来个人帮俺填吧": a person takes over (actions/intake_form.py)
+        return turn
     if requested and incoming.intent == "cancel_application" and incoming.confidence >= 0.8 and not heard.facts:
         heard.cancel = heard.cancel or len(incoming.text) <= 20  # the NLU's word for a short message
     if requested and _help_answer(table, requested, incoming.text) and requested not in heard.facts:
@@ -315,7 +335,13 @@ def step(
         if yes_or_no(first_clause) is None or about_this_question or _BEFORE_AGREEING.search(incoming.text):
             for key in ("pi_consent", "confirmed"):
                 heard.facts.pop(key, None)  # a question is not a yes (but "同意是同意，先问一句…" is both)
-    if heard.cancel and not heard.switch_to and (not heard.facts.get(requested or "") or ends_in_cancel(incoming.text)):
+    changes_a_field = bool(heard.corrected & set(heard.facts)) and not ends_in_cancel(incoming.text)
+    if (
+        heard.cancel
+        and not heard.switch_to
+        and not changes_a_field  # "轮椅先不要了 换成助步器": the thing is dropped, not the application
+        and (not heard.facts.get(requested or "") or ends_in_cancel(incoming.text))
+    ):
         turn.slots = _cleared(table)
         turn.say(texts.CANCELLED)
         turn.outcome = "cancelled"
@@ -325,6 +351,11 @@ def step(
         slots["benefit"] = heard.switch_to
         slots["confirmed"] = None
         lead.append(texts.SWITCHED.format(benefit=table.name_of(heard.switch_to)))
+    elif heard.benefit_unsure:
+        lead.append(texts.SWITCH_OR_NOT.format(benefit=table.name_of(heard.benefit_unsure)))
+    if heard.benefit_choices and not slots.get("benefit"):
+        names = [table.name_of(key) for key in heard.benefit_choices]
+        lead.append(texts.WHICH_BENEFIT.format(benefits="和".join(names)))
     if requested == "pi_consent" and heard.facts.get("pi_consent") is False:
         turn.slots = _cleared(table)
         turn.say(texts.NO_CONSENT.format(hotline=hotline(slots.get("region"))))
@@ -340,16 +371,26 @@ def step(
     if requested and requested != "benefit" and heard.question and not answered_too:
         if _answer_question(table, slots, incoming, turn, needs_region, hotline):
             lead.append(texts.RESUME)
-    elif requested and not requested_filled and requested != "benefit":
+    elif requested and not requested_filled and requested != "benefit" and not heard.switch_to:
         problem = heard.problems.get(requested)
         if not learned or problem:
             misses = _misses(slots, requested, turn)
-            if not (requested == "card_number" and slots.get("has_card") is True and not problem):
-                lead.append(problem or texts.SAY_AGAIN)
-            if table.fields[requested].kind in NAME_KINDS and misses >= MAX_MISSES_BEFORE_HELP:
-                lead.append(texts.SPELL_NAME)
-            elif misses >= MAX_MISSES_BEFORE_HELP + 1:
-                lead.append(texts.OFFER_PERSON)
+            loose = loose_name(incoming.text) if table.fields[requested].kind in NAME_KINDS and misses >= 2 else None
+            if loose:  # the second time: the one name in the message, however it was put ("我 名字 唐秀娟")
+                slots[requested] = loose
+                learned.append(requested)
+                problem = None
+            elif misses >= MAX_MISSES_BEFORE_HANDOVER:
+                turn.say(texts.HANDOVER_AFTER_MISSES)
+                turn.outcome = "handover"  # no stuck loop: a person helps (actions/intake_form.py)
+                return turn
+            else:
+                if not (requested == "card_number" and slots.get("has_card") is True and not problem):
+                    lead.append(problem or texts.SAY_AGAIN)
+                if table.fields[requested].kind in NAME_KINDS and misses >= MAX_MISSES_BEFORE_HELP:
+                    lead.append(texts.SPELL_NAME)
+                elif misses >= MAX_MISSES_BEFORE_HELP:
+                    lead.append(texts.OFFER_PERSON)
     for key, message in heard.problems.items():
         if key != requested and key not in learned and message not in lead:
             lead.insert(0, message)

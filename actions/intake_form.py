@@ -8,7 +8,7 @@ depends on the other facts in the same sentence ("我爸叫李长顺，我是他
 from __future__ import annotations
 
 from rasa_sdk import Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.types import DomainDict
@@ -66,6 +66,9 @@ class ValidateApplicationForm(FormValidationAction):
         # Always one slot set besides requested_slot, or Rasa takes the turn for "nothing understood" and rejects.
         events.append(SlotSet("intake_turns", int(tracker.get_slot("intake_turns") or 0) + 1))
         events.append(SlotSet("requested_slot", turn.requested))
-        if turn.outcome in ("cancelled", "no_consent"):
+        if turn.outcome in ("cancelled", "no_consent", "handover"):
             events.append(ActiveLoop(None))
+        if turn.outcome == "handover":
+            # a person takes over: the ticket carries what was said so far (actions/escalation.py)
+            events.append(FollowupAction("action_escalate"))
         return events

@@ -14,7 +14,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.rules.benefits import BenefitTable, FieldSpec, detect_benefit, switch_target
+from bot.rules.benefits import (
+    BenefitTable,
+    FieldSpec,
+    benefit_candidates,
+    benefit_mentions,
+    detect_benefit,
+    said_no_to,
+    switch_target,
+)
+from bot.rules.complaints import is_complaint
 from bot.rules.disability_card import validate_disability_card
 from bot.rules.field_values import (
     NO_CARD,
@@ -28,7 +37,8 @@ from bot.rules.field_values import (
 )
 from bot.rules.id_card import validate_id_number
 from bot.rules.kinship import I_AM_THEIR, MY_RELATIVE, relation_clue, sex_from_pronoun
-from bot.rules.names import name_at
+from bot.rules.names import is_name, name_at
+from bot.rules.number_fix import fix_number
 from bot.rules.phone import validate_phone
 from bot.rules.places import find_town
 from bot.rules.regions import detect_region
@@ -39,8 +49,22 @@ CANCEL = re.compile(
     r"不想申请了|退出|算了吧|算了不|不办啦|不整啦|不弄啦|停止申请|以后再说|改天再说|下次再办|不用了|不用办了|"
     r"不要办了|别办了|别弄了|撤销|撤回|那就算了|不申请啦|不想要了|不办咧|不弄咧|不整咧|甭办了|甭弄了|^算了[。！!，,]*$|"
     r"不提交|别提交|先不提交|不交了|不报了|不报名了|不去了|不需要了|不想填了|不填啦|"
-    r"先别交|别交了|先不交|完了再说|回头再说|过后再说|过两天再说|过些天再说"  # not now: nothing is submitted
+    r"先别交|别交了|先不交|完了再说|回头再说|过后再说|过两天再说|过些天再说|"  # not now: nothing is submitted
+    r"拉倒吧|那就拉倒|拉倒了|算球了|算逑了|不申了|先放一放|先放放|放一放再说|下回再说|下次再说|再考虑考虑|考虑考虑再说|"
+    r"想想再说|等等再说|不弄啦|不办咯|不整了吧|不申请咯|不要办了|就不办了"
 )
+# Asking for a person in the middle of the form, in words the NLU may not know: someone to fill it in, a call back,
+# not wanting to talk to a machine ("你们来个人帮俺填吧", "让工作人员给我回个电话", "跟机器说不明白").
+HANDOVER = re.compile(
+    r"(?:让|叫|找|派|要|来|换)(?:个|一个|位|一位)?(?:人|工作人员|真人|人工|客服|专人|懂的人|你们的人|残联的人|活人)"
+    r"(?:来|过来)?(?:帮|替|给|跟|和|陪)?(?:我|俺|我们|俺们|咱)?(?:填|弄|办|整|说|讲|打电话|回电话|打个电话|回个电话|联系)|"
+    r"(?:跟|和|同)(?:人|真人|活人|工作人员)(?:说|讲|聊|谈)|(?:跟|和)(?:你|机器|电脑|机器人)(?:说|讲)不(?:明白|清楚|通)|"
+    r"不(?:想|愿意|要)(?:跟|和)(?:你|机器|电脑|机器人)(?:说|讲|聊)|人工服务|人工客服|转人工|转接人工|找人工|要人工|"
+    r"(?:有没有|有|能转|可以转|能找|接)(?:个)?(?:人工|真人|活人)(?!耳蜗|关节|晶体)"
+)
+_NOT_HANDOVER = re.compile(r"(?:不用|不要|别|不需要|甭)(?:转|找|叫|让|派|麻烦)")
+_CHANGE = re.compile(r"改|换")
+_CHOICE_CHANGE = re.compile(r"改|换|不要|不用|不想要|还是要|还是|其实|应该|要的是|说错|错了|不对")
 SWITCH = re.compile(r"改|换|还是|不要.{0,6}要|不办.{0,6}办|改主意|重新选|申请|办")
 STRONG_QUESTION = re.compile(
     r"吗|？|\?|怎么|为什么|为啥|多少|能不能|是不是|多久|多长时间|咋办|咋整|啥时候|什么时候|谁能|谁可以|"
@@ -55,17 +79,24 @@ SELF_CUES = re.compile(r"(?:我|俺)(?:自己|本人)|给自己|为自己|自己
                        r"(?:我|俺)(?:的)?(?:耳朵|眼睛|腿|腰|手|脚)|(?:我|俺)(?:听不见|看不见|瘫|坐轮椅)|"
                        r"(?:我|俺)(?:有|开的是|开)(?:一辆|辆)?(?:残疾人)?(?:那个)?(?:机动)?轮椅车")  # fmt: skip
 _SPEAKER_NAME = re.compile(
-    r"(?:我|俺)(?:叫|名叫|名字叫|名字是|姓名是|的名字是)|(?:我|俺)是(?=[\u4e00-\u9fff]{2,4}(?:[，,。\s]|$))"
+    r"(?:我|俺)(?:叫|名叫|名字叫|名字是|姓名是|的名字是|的?名字|的?姓名)|(?:我|俺)是(?=[\u4e00-\u9fff]{2,4}(?:[，,。\s]|$))"
 )
 _APPLICANT_NAME = re.compile(r"(?:他|她|申请人|老人|孩子|娃|老人家)(?:的)?(?:叫|名叫|名字叫|名字是|姓名是|姓名叫)")
 _RELATIVE_NAMING = re.compile("(" + "|".join(sorted(MY_RELATIVE, key=len, reverse=True)) + ")" +
                               r"(?:叫|名叫|名字叫|名字是|姓名是)")  # fmt: skip
 _I_AM_THEIR_NAMED = re.compile(r"(?:我|俺)是(?:他|她|它|人家|申请人|孩子)?(?:的)?(" +
-                               "|".join(sorted(I_AM_THEIR, key=len, reverse=True)) + r")[，,\s]?")  # fmt: skip
+                               "|".join(sorted(I_AM_THEIR, key=len, reverse=True)) +
+                               r")[，,\s]?(?:我)?(?:叫|名叫)?")  # fmt: skip
+_SPEAKER_ROLE_BEFORE = re.compile(r"(?:我|俺)(?:就)?是(?:他|她|它|人家|孩子|申请人|这孩子)?(?:的)?(?:亲)?$")
 _FIELD_NAME = re.compile(r"(?:姓名|名字)(?:是|叫|：|:)\s*")
-_MY_WORDS = re.compile(r"(?:我|俺)(?:的)?(?:电话|手机|号码|联系方式)|打我|联系我|找我|给我打")
+_MY_WORDS = re.compile(r"(?:我|俺)(?:自己)?(?:的)?(?:电话|手机|号码|联系方式)|打我|联系我|找我|给我打")
 _THEIR_WORDS = re.compile(r"(?:他|她|申请人|老人|孩子|娃|" + "|".join(sorted(MY_RELATIVE, key=len, reverse=True)) +
-                          r")(?:的)?(?:电话|手机|号码|联系方式)")  # fmt: skip
+                          r")(?:自己)?(?:的)?(?:电话|手机|号码|联系方式)")  # fmt: skip
+# Who the clause before a number is about: the applicant ("他身份证…，电话…") or the speaker ("我是他闺女，电话…").
+_ABOUT_THEM_OR_ME = re.compile(
+    r"(?P<me>(?:我|俺)(?:就)?是(?:他|她|人家)?(?:的)?(?:" + "|".join(sorted(I_AM_THEIR, key=len, reverse=True)) +
+    r")?)|(?P<them>" + "|".join(sorted(MY_RELATIVE, key=len, reverse=True)) + r"|他|她|申请人|老人家|老人)|(?P<i>我|俺)"
+)  # fmt: skip
 _ADDRESS_LEAD = re.compile(r"(?:家住在|家住|住在|住址是|地址是|住址|地址|家在|住)(?!院|不|得|着|了|哪)[：:\s]*")
 # Where an address said in passing ends: punctuation, a remark in brackets or Latin letters, or the next clause
 # ("住店上镇东邑村 俺叫王翠萍 他电话…": the spaces are gone by then, so the speaker's next words end it).
@@ -74,9 +105,14 @@ _CLAUSE_END = re.compile(
     r"(?:我|俺|他|她|咱|人家)(?:叫|是|的|们|家|今年|也|就|想|要|给|帮|现在|那|有|没|坐|腿|耳|眼)"
 )
 _ERROR_CUE = (
-    r"(?:说)?(?:还是(?:写|填|用|留|记)|改回|写成|填成|记成|应该写|要写|得写|错了|错[。，,\s]|不对|"
+    r"(?:说)?(?:还是(?:写|填|用|留|记)|改回|写成|填成|记成|应该写|要写|得写|错了|错[。，,\s]|不对|说岔了|说差了|念错了|报错了|"
     r"写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的)"
 )
+_FILLER = r"(?:刚才|刚刚|之前|前头|前面|上面|那个|我|俺|也|给你|跟你)*"  # "电话刚才说错了"
+NUMBER_KINDS = ("phone", "id_number", "disability_card")
+_PHONES = ("phone", "proxy_phone")
+_OWN_PHONE = re.compile(r"自己的|另一个|另外|单独")  # "他自己的手机是…": not the number both were given
+_WHOSE_PHONE = re.compile(r"(?:我|俺|他|她|申请人|代办人|老人|孩子|娃)(?:自己)?(?:的)?(?:电话|手机|号码|联系方式)")
 _NEW_VALUE = re.compile(r"^(?:了)?[，,\s]*(?:应该是|正确的是|改成|改为|换成|是|为|：|:)?\s*(.+)$")
 
 
@@ -88,8 +124,11 @@ class Heard:
     problems: dict[str, str] = field(default_factory=dict)
     corrected: set[str] = field(default_factory=set)
     cancel: bool = False
+    handover: bool = False
     question: bool = False
     switch_to: str | None = None
+    benefit_choices: list[str] = field(default_factory=list)  # several benefits named, none chosen
+    benefit_unsure: str | None = None  # another benefit named in a question about changing
 
     def take(self, key: str, parsed: Parsed, *, override: bool = True) -> None:
         if parsed.value is None:
@@ -110,7 +149,7 @@ def correction(text: str, table: BenefitTable, benefit_fields: tuple[str, ...]) 
     for key in benefit_fields:
         spec = table.fields[key]
         for word in (spec.label, *spec.also_called):
-            for match in re.finditer(re.escape(word) + r"(?:号码|号)?" + _ERROR_CUE, text):
+            for match in re.finditer(re.escape(word) + r"(?:号码|号)?" + _FILLER + _ERROR_CUE, text):
                 found.append((match.start(), -len(word), key, match.end()))
     if not found:
         return None
@@ -123,6 +162,52 @@ def correction(text: str, table: BenefitTable, benefit_fields: tuple[str, ...]) 
 def compact(text: str) -> str:
     """The text without spaces between Chinese characters (written sign-language order, dictation pauses)."""
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text)
+
+
+def wants_handover(text: str) -> bool:
+    """ "你们来个人帮俺填吧", "让工作人员给我回个电话" … (not "不用转人工")."""
+    return bool(HANDOVER.search(text)) and not _NOT_HANDOVER.search(text)
+
+
+# "手术和辅具管不管？": whether the benefit covers something, not anger at the service ("到底管不管！").
+_COVER_QUESTION = re.compile(r"(?<![到底你们还究竟倒是就])管不管(?=[？?吗呀啊\s]|$)|管吗|包括不包括|包不包括|给不给报")
+
+
+def asks_about_cover(text: str, intent: str | None) -> bool:
+    """True when a message the rules took for a complaint only asks what a benefit covers ("…管不管？")."""
+    if intent != "complaint" or not _COVER_QUESTION.search(text):
+        return False
+    return not is_complaint(_COVER_QUESTION.sub("包括吗", text))
+
+
+def loose_name(text: str) -> str | None:
+    """The one name (with a known surname) anywhere in a message, for a name question answered twice in a way the
+    strict reading missed ("我 名字 唐秀娟", "叫我唐秀娟就行"); None when there is none or more than one."""
+    words = compact(text)
+    found: list[str] = []
+    end = 0
+    for start in range(len(words)):
+        name = name_at(words, start) if start >= end else None
+        if name and is_name(name):
+            found.append(name)
+            end = start + len(name)  # a name found: the characters after it start no other name
+    return found[0] if len(set(found)) == 1 else None
+
+
+def _in_question_clause(text: str, key: str) -> bool:
+    """True when every clause naming benefit `key` asks a question ("换成护理补贴是不是好点？")."""
+    clauses = [c for c in re.split(r"[，,。！!；;\s]+", text) if any(m[2] == key for m in benefit_mentions(c))]
+    return bool(clauses) and all(STRONG_QUESTION.search(c) for c in clauses)
+
+
+def _whose_clause(said_before: str) -> str | None:
+    """ "them" when the sentence before a number last spoke about the applicant ("他身份证…，电话…"), "me" when about
+    the speaker ("我是他闺女，电话…"), None when it names nobody (only the sentence the number is in counts)."""
+    sentence = re.split(r"[。！!？?；;]", said_before)[-1]
+    last = None
+    for match in _ABOUT_THEM_OR_ME.finditer(sentence):
+        last = "them" if match.group("them") else "me"
+    return last
 
 
 def is_cancel(text: str) -> bool:
@@ -171,12 +256,15 @@ class Listener:
         self.table = table
         self.slots = slots
         self._needed_for = needed  # slots → every field of their benefit that applies
+        self._raw = ""  # the message as sent (its spaces separate clauses)
         self.needed = needed(slots)
 
     def hear(self, text: str, requested: str | None) -> Heard:
         heard = Heard()
         words = compact(text)  # "我 妈妈 腿 不好" → "我妈妈腿不好" (numbers keep their spaces: they separate groups)
+        self._raw = text
         heard.cancel = is_cancel(words)
+        heard.handover = wants_handover(words)
         self._benefit(words, heard)
         benefit = heard.switch_to or heard.facts.get("benefit")
         if benefit:
@@ -186,7 +274,10 @@ class Listener:
             key, value = fixed
             heard.corrected.add(key)
             swapped = swap_in(self.slots.get(key), value or "") if isinstance(self.slots.get(key), str) else None
-            if swapped:  # "门牌号错了 不是502 是402"
+            piece = self._number_piece(key, value or "", heard)
+            if piece is not None:  # "后四位是1407 不是1406", "最后是幺九二六"
+                heard.facts[key] = piece
+            elif swapped:  # "门牌号错了 不是502 是402"
                 heard.facts[key] = swapped
             elif value:
                 parsed = parse_answer(self.table.fields[key], value, {**self.slots, **heard.facts})
@@ -194,6 +285,7 @@ class Listener:
                 if parsed.value is not None:  # a new address brings its own town and region
                     heard.facts.update({k: v for k, v in parsed.also.items() if k in self.table.fields})
                     heard.corrected.update(k for k in parsed.also if k in self.table.fields)
+        self._same_phone(words, heard)
         if requested and not heard.corrected and requested != "benefit":
             spec = self.table.fields[requested]
             heard.take(requested, parse_answer(spec, text, {**self.slots, **heard.facts}))
@@ -211,6 +303,28 @@ class Listener:
         return heard
 
     # -- the pieces ----------------------------------------------------------------------------------------------
+    def _number_piece(self, key: str, value: str, heard: Heard) -> str | None:
+        """A number field corrected by the piece that was wrong; None when the value is a whole number (read as
+        an answer) or the piece cannot be placed."""
+        spec = self.table.fields[key]
+        current = self.slots.get(key)
+        if spec.kind not in NUMBER_KINDS or not isinstance(current, str) or not value:
+            return None
+        state = {**self.slots, **heard.facts}
+        if parse_answer(spec, value, state).value is not None:
+            return None
+        fixed = fix_number(current, value, lambda number: parse_answer(spec, number, state).value is not None)
+        return parse_answer(spec, fixed, state).value if fixed else None
+
+    def _same_phone(self, text: str, heard: Heard) -> None:
+        """Both phones were the same number: correcting "the phone" corrects both (one phone, said twice)."""
+        for key, other in (_PHONES, _PHONES[::-1]):
+            old = self.slots.get(key)
+            if key in heard.corrected and key in heard.facts and old and self.slots.get(other) == old:
+                if other not in heard.corrected and not _OWN_PHONE.search(text) and not _WHOSE_PHONE.search(text):
+                    heard.facts[other] = heard.facts[key]
+                    heard.corrected.add(other)
+
     def _missing(self, key: str, heard: Heard) -> bool:
         return self.slots.get(key) in (None, "") and key not in heard.facts
 
@@ -218,13 +332,26 @@ class Listener:
         current = self.slots.get("benefit")
         if current is None:
             found = detect_benefit(text)
+            candidates = benefit_candidates(text)
+            if len(candidates) > 1:  # "生活补贴和护理补贴 给我妈办一个": ask which, do not guess
+                heard.benefit_choices = candidates
+                return
+            if candidates and len({m[2] for m in benefit_mentions(text) if not m[3]}) > 1:
+                found = candidates[0]  # "是护理补贴，不是生活补贴"
             if found is not None:
                 heard.facts["benefit"] = found
             return
         target = switch_target(text, current)
+        if target is not None and _in_question_clause(self._raw, target) and not said_no_to(text, current):
+            heard.benefit_unsure = target  # "换成护理补贴是不是好点？": a question about switching, not a switch
+            return
         if target is None:
             found = detect_benefit(text)
-            if found is None or found == current or not SWITCH.search(text) or STRONG_QUESTION.search(text):
+            if found is None or found == current or said_no_to(text, found):
+                return
+            if not SWITCH.search(text) or STRONG_QUESTION.search(text):
+                if STRONG_QUESTION.search(text) and _CHANGE.search(text) and found in benefit_candidates(text):
+                    heard.benefit_unsure = found  # "换成护理补贴是不是好点？": ask, do not switch on a guess
                 return
             target = found
         if target == "assistive_devices" and "device" in self.needed:
@@ -254,6 +381,8 @@ class Listener:
 
     def _names(self, text: str, heard: Heard) -> None:
         for match in _RELATIVE_NAMING.finditer(text):
+            if _SPEAKER_ROLE_BEFORE.search(text[: match.start()]):
+                continue  # "我是她妈妈叫冯雪": the speaker's own name
             name = name_at(text, match.end())
             if name and self._missing("applicant_name", heard):
                 heard.facts["applicant_name"] = name
@@ -301,20 +430,21 @@ class Listener:
                 and 7 <= len(digits) <= 13
                 and requested not in ("phone", "proxy_phone", "id_number", "card_number")
             ):
-                self._phone(digits, before, text, heard)
+                self._phone(digits, before, text[:start], heard)
             elif re.search(r"身份证|证号", before) and requested != "id_number" and "id_number" not in heard.facts:
                 heard.problems.setdefault("id_number", f"身份证号应该是18位，您说的是{len(digits)}位。请再说一遍。")
         if self.slots.get("card_number") is None and "card_number" not in heard.facts:
             if re.search(r"没有(?:残疾人?证|证)|没办(?:残疾人?证|证)|还没(?:办|有)(?:残疾人?证|证)|无证", text):
                 heard.facts["card_number"] = NO_CARD
 
-    def _phone(self, digits: str, before: str, text: str, heard: Heard) -> None:
+    def _phone(self, digits: str, before: str, said_before: str, heard: Heard) -> None:
         check = validate_phone(digits)
         if not check.ok:
             heard.problems.setdefault("phone", check.message)
             return
         for_self = heard.facts.get("for_self", self.slots.get("for_self"))
-        if _THEIR_WORDS.search(before) or for_self is True:
+        about = _whose_clause(said_before) if for_self is False and not _MY_WORDS.search(before) else None
+        if _THEIR_WORDS.search(before) or for_self is True or about == "them":
             key = "phone"
         elif _MY_WORDS.search(before) or for_self is False:
             key = "proxy_phone" if for_self is False else "speaker_phone"
@@ -371,10 +501,18 @@ class Listener:
                 return
 
     def _choices(self, text: str, heard: Heard, requested: str | None) -> None:
+        """Choices named in passing; a different one named later with a change word ("不要拐棍了 换个助行器"), or at
+        the read-back, replaces the one said before."""
         for key in self.needed:
             spec = self.table.fields[key]
-            if key == requested or spec.kind not in ("choice", "device") or not self._missing(key, heard):
+            if key == requested or spec.kind not in ("choice", "device") or key in heard.facts:
                 continue
             value = _sentence_choice(spec, text)
-            if value is not None:
+            if value is None:
+                continue
+            current = self.slots.get(key)
+            if current in (None, ""):
                 heard.facts[key] = value
+            elif current != value and (requested == "confirmed" or _CHOICE_CHANGE.search(text)):
+                heard.facts[key] = value
+                heard.corrected.add(key)

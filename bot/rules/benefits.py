@@ -270,8 +270,49 @@ def detect_benefit(text: str | None) -> str | None:
 
 _SWITCH_BEFORE = re.compile(
     r"(?:改成|换成|改为|改办|换办|改申请|还是办|还是申请|还是要|还是弄|还是整|那就办|就办|要办|想办|先办|办个|申请|"
-    r"要个|弄个|整个|改|换)(?:那个|个|一个)?$"
+    r"要个|弄个|整个|改|换|应该办的是|应该申请的是|应该是|应该办|应该申请|该办|该申请|办的是|要的是|申请的是)"
+    r"(?:那个|个|一个)?$"
 )
+_SAID_NO_BEFORE = re.compile(r"(?:不是|不要|不办|别办|不申请|不想办|不想要|不整|不弄|而不是)(?:那个|这个|啥)?$")
+_WISHED_BEFORE = re.compile(
+    r"(?:想办|要办|想申请|要申请|想要|想整|想弄|办个|办一个|整个|弄个|要个|应该办的是|应该是|应该办|应该申请|"
+    r"(?:给|帮|替)[\u4e00-\u9fff]{1,4}?(?:办|申请|整|弄|报))(?:个|一个|那个|的)?$"
+)
+
+
+def _strong_mentions(text: str) -> list[tuple[int, int, str, bool]]:
+    """Strong benefit words in the order said, without words inside a longer one already taken."""
+    taken: set[int] = set()
+    found = []
+    for mention in benefit_mentions(text):  # longest first at each place
+        span = set(range(mention[0], mention[0] + mention[1]))
+        if not mention[3] and not span & taken:
+            taken |= span
+            found.append(mention)
+    return sorted(found)
+
+
+def said_no_to(text: str, key: str) -> bool:
+    """True when every mention of benefit `key` is negated ("不是生活补贴", "不要那个改造")."""
+    mentions = [m for m in _strong_mentions(text) if m[2] == key]
+    return bool(mentions) and all(_SAID_NO_BEFORE.search(text[max(0, m[0] - 5) : m[0]]) for m in mentions)
+
+
+def benefit_candidates(text: str | None) -> list[str]:
+    """The benefits a message asks for by name, in the order said: those it says no to left out ("是护理补贴，不是
+    生活补贴"), and the one right after a wish ("想办护理补贴") chosen among several. More than one left: the
+    message does not say which (ask, do not guess)."""
+    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text or "")
+    keys = list(dict.fromkeys(m[2] for m in _strong_mentions(text)))
+    keys = [k for k in keys if not said_no_to(text, k)]
+    wished = {
+        m[2] for m in _strong_mentions(text) if m[2] in keys and _WISHED_BEFORE.search(text[max(0, m[0] - 8) : m[0]])
+    }
+    if len(keys) > 1 and len(wished) == 1:
+        return list(wished)
+    return keys
+
+
 _SWITCH_AFTER = re.compile(
     r"^(?:吧|是吧|呢|对吧)?[？?，,\s]*(?:办那个|要那个|就办这个|办这个|申请那个|就要这个|办这个吧)"
 )
@@ -291,9 +332,9 @@ def switch_target(text: str | None, current: str | None) -> str | None:
     ]
     if chosen:
         return chosen[-1][2]
-    strong = [m for m in others if not m[3]]
-    if strong and _MISSPOKE.search(text):
-        return strong[-1][2]
+    strong = [m for m in others if not m[3] and not said_no_to(text, m[2])]
+    if strong and (_MISSPOKE.search(text) or (current and said_no_to(text, current))):
+        return strong[-1][2]  # "说岔了 …", "是护理补贴，不是生活补贴"
     return None
 
 

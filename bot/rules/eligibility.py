@@ -61,6 +61,16 @@ def _age(record: dict[str, Any], today: date) -> int | None:
     return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
 
 
+def applicant_age(record: dict[str, Any], today: date) -> int | None:
+    """The applicant's age in whole years (the child's birth date, else the ID number), None when unknown."""
+    return _age(record, today)
+
+
+def age_holds(condition: Any, age: int | None) -> bool:
+    """True when an age condition of a rule ({min, max} or "unknown") holds for `age`."""
+    return _holds(condition, age)
+
+
 def evaluate(benefit: str, facts: dict[str, Any]) -> PreCheck:
     """Run a benefit's rules over prepared facts (region, household, level, category, age, fields)."""
     spec = load_table().benefit(benefit)

@@ -10,6 +10,7 @@ from typing import Any
 from actions.intake_dialogue import Incoming, step
 from actions.intake_submit import application_record
 from bot.rules.benefits import load_table
+from bot.rules.intent_rules import rule_intent
 from bot.text.normalize import normalize_text
 from tests.intake.checks import compare, invalid_values
 from tests.intake.metrics import ROOT
@@ -30,14 +31,12 @@ def run_offline(script: Script, schema: FormSchema, verbose: bool = False) -> Sc
     for _ in range(40):
         result.turns += 1
         result.transcript.append(("resident", text))
-        intent = "apply" if not active else None
-        if any(w in text for w in ("人工", "真人")):
-            intent = "request_human"
+        intent = rule_intent(text, None) or ("apply" if not active else None)  # the NLU's rules, not its model
         turn = step(slots, Incoming(normalize_text(text), intent, 0.9), table=table)
         reply = "\n".join(m.get("text") or f"[faq {m.get('faq')}]" for m in turn.messages)
         result.transcript.append(("bot", reply))
         resident.record_reply(reply, turn.requested)
-        if turn.outcome == "reject":
+        if turn.outcome in ("reject", "handover"):
             result.outcome = "handover"
             break
         slots.update(turn.slots)
