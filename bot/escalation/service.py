@@ -313,9 +313,7 @@ class EscalationService:
         never had a ticket (the common case)."""
         try:
             with self.sessions() as session:
-                latest = session.scalar(
-                    select(Ticket).where(Ticket.sender_id == sender_id).order_by(Ticket.created_at.desc()).limit(1)
-                )
+                latest = session.scalar(select(Ticket.id).where(Ticket.sender_id == sender_id).limit(1))
                 if latest is None:
                     return None, []
         except OperationalError:
