@@ -29,6 +29,7 @@ import redis
 
 from bench.cluster_load import distinct_questions, run_load
 from bench.report import write_section
+from bench.stack import other_load
 from bot.launcher.cluster import Cluster, ClusterConfig
 from bot.launcher.registry import startup_model
 from tests.api.private_redis import PrivateRedis
@@ -160,33 +161,6 @@ def rasa_throughput(urls: list[str]) -> tuple[float, int]:
         results = list(pool.map(worker, range(RASA_CONCURRENCY)))
     elapsed = time.monotonic() - started
     return sum(r[0] for r in results) / elapsed, sum(r[1] for r in results)
-
-
-def other_load() -> str:
-    """What else ran on the machine: the busiest other processes by CPU over one second."""
-    own = os.getpid()
-    processes = [p for p in psutil.process_iter(["pid", "name", "cmdline"]) if p.pid != own]
-    for process in processes:
-        try:
-            process.cpu_percent(None)
-        except psutil.Error:
-            pass
-    time.sleep(1.0)
-    busy = []
-    for process in processes:
-        try:
-            busy.append((process.cpu_percent(None), " ".join(process.info["cmdline"] or [process.info["name"]])))
-        except psutil.Error:
-            pass
-    busy.sort(reverse=True)
-    kinds = []
-    for percent, command in busy[:8]:
-        if percent < 10:
-            break
-        kind = ("rasa train" if "rasa train" in command else "pytest" if "pytest" in command
-                else "rasa server" if "rasa" in command else command.split("/")[-1][:30])  # fmt: skip
-        kinds.append(f"{kind} {percent:.0f}%")
-    return ", ".join(kinds) or "nothing busy"
 
 
 def write_scaling(per_core: float, peaks: dict[str, int], cpu_two: dict[str, float]) -> None:

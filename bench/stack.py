@@ -6,6 +6,7 @@ import os
 import socket
 import tempfile
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -92,6 +93,33 @@ class CpuMeter:
         """E.g. "rasa 21.3, gateway 9.8, actions 1.6 ms"."""
         parts = [f"{name} {seconds / max(turns, 1) * 1000:.1f}" for name, seconds in self.seconds.items()]
         return ", ".join(parts) + " ms"
+
+
+def other_load() -> str:
+    """What else ran on the machine: the busiest other processes by CPU over one second."""
+    own = os.getpid()
+    processes = [p for p in psutil.process_iter(["pid", "name", "cmdline"]) if p.pid != own]
+    for process in processes:
+        try:
+            process.cpu_percent(None)
+        except psutil.Error:
+            pass
+    time.sleep(1.0)
+    busy = []
+    for process in processes:
+        try:
+            busy.append((process.cpu_percent(None), " ".join(process.info["cmdline"] or [process.info["name"]])))
+        except psutil.Error:
+            pass
+    busy.sort(reverse=True)
+    kinds = []
+    for percent, command in busy[:8]:
+        if percent < 10:
+            break
+        kind = ("rasa train" if "rasa train" in command else "pytest" if "pytest" in command
+                else "rasa server" if "rasa" in command else command.split("/")[-1][:30])  # fmt: skip
+        kinds.append(f"{kind} {percent:.0f}%")
+    return ", ".join(kinds) or "nothing busy"
 
 
 def load_average() -> str:

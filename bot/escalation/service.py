@@ -245,11 +245,14 @@ class EscalationService:
         check = validate_phone(phone)
         if not check.ok:
             return False
+        return await asyncio.to_thread(self._attach_phone, sender_id, check.value)
+
+    def _attach_phone(self, sender_id: str, phone: str) -> bool:
         with self.sessions() as session:
             ticket = tickets.open_ticket_for(session, sender_id)
             if ticket is None or ticket.contact_phone_enc:
                 return False
-            ticket.contact_phone_enc = self.cipher.encrypt(check.value)
+            ticket.contact_phone_enc = self.cipher.encrypt(phone)
             session.commit()
             return True
 
@@ -257,21 +260,32 @@ class EscalationService:
         """A phone transfer to the hotline failed: the waiting ticket becomes a call-back when the caller's number
         is known (True), else it is cancelled; either way the bot takes the conversation back."""
         check = validate_phone(phone) if phone else None
+        number = check.value if check is not None and check.ok else None
+        outcome = await asyncio.to_thread(self._after_failed_transfer, sender_id, number)
+        if outcome is None:
+            return False
+        ticket_id, card = outcome
+        if card is None:
+            await self.streams.acknowledge(ticket_id)
+            await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket_id, "status": "cancelled"})
+        else:
+            await self.hub.broadcast({"type": "ticket.new", "ticket": card})
+        await self._resume_bot(sender_id)
+        return number is not None
+
+    def _after_failed_transfer(self, sender_id: str, phone: str | None) -> tuple[str, dict[str, Any] | None] | None:
+        """Cancel the open ticket (no number: card None) or make it a call-back (its card); None without one."""
         with self.sessions() as session:
             ticket = tickets.open_ticket_for(session, sender_id)
             if ticket is None:
-                return False
-            if check is None or not check.ok:
+                return None
+            if phone is None:
                 tickets.cancel_by_resident(session, self.cipher, ticket)
-                await self.streams.acknowledge(ticket.id)
-                await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket.id, "status": "cancelled"})
-            else:
-                ticket.contact_phone_enc = ticket.contact_phone_enc or self.cipher.encrypt(check.value)
-                ticket.kind, ticket.status = "callback", "callback_scheduled"
-                session.commit()
-                await self.hub.broadcast({"type": "ticket.new", "ticket": self.ticket_card(session, ticket)})
-        await self._resume_bot(sender_id)
-        return bool(check and check.ok)
+                return ticket.id, None
+            ticket.contact_phone_enc = ticket.contact_phone_enc or self.cipher.encrypt(phone)
+            ticket.kind, ticket.status = "callback", "callback_scheduled"
+            session.commit()
+            return ticket.id, self.ticket_card(session, ticket)
 
     async def cancel(self, sender_id: str) -> bool:
         ticket_id = await asyncio.to_thread(self._cancel_stored, sender_id)
@@ -299,9 +313,7 @@ class EscalationService:
         never had a ticket (the common case)."""
         try:
             with self.sessions() as session:
-                latest = session.scalar(
-                    select(Ticket).where(Ticket.sender_id == sender_id).order_by(Ticket.created_at.desc()).limit(1)
-                )
+                latest = session.scalar(select(Ticket.id).where(Ticket.sender_id == sender_id).limit(1))
                 if latest is None:
                     return None, []
         except OperationalError:
@@ -339,58 +351,85 @@ class EscalationService:
     # -- operators ---------------------------------------------------------------------------------------------
 
     async def claim(self, ticket_id: str, operator: str) -> bool:
+        """Atomically assign a waiting ticket (the database work in a worker thread), then tell everybody."""
+        claimed = await asyncio.to_thread(self._claim_stored, ticket_id, operator)
+        if claimed is None:
+            return False
+        card, sender_id = claimed
+        await self.streams.acknowledge(ticket_id)  # only now, after the claim is stored
+        await self.hub.broadcast({"type": "ticket.claimed", "ticket_id": ticket_id, "operator": operator,
+                                  "ticket": card})  # fmt: skip
+        self.hub.notify_resident(sender_id)  # the banner says a person joined, at once
+        return True
+
+    def _claim_stored(self, ticket_id: str, operator: str) -> tuple[dict[str, Any], str] | None:
         with self.sessions() as session:
-            won = tickets.claim(session, ticket_id, operator)
-            if won:
-                await self.streams.acknowledge(ticket_id)  # only now, after the claim is stored
-                ticket = session.get(Ticket, ticket_id)
-                await self.hub.broadcast({"type": "ticket.claimed", "ticket_id": ticket_id, "operator": operator,
-                                          "ticket": self.ticket_card(session, ticket)})  # fmt: skip
-                self.hub.notify_resident(ticket.sender_id)  # the banner says a person joined, at once
-            return won
+            if not tickets.claim(session, ticket_id, operator):
+                return None
+            ticket = session.get(Ticket, ticket_id)
+            return self.ticket_card(session, ticket), ticket.sender_id
 
     async def operator_reply(self, ticket: Ticket, session: Session, operator: str, text: str) -> dict[str, Any]:
-        message = tickets.add_message(session, self.cipher, ticket, "operator", text, operator=operator)
+        shown = await asyncio.to_thread(self._store_reply, ticket, session, operator, text)
         self.hub.notify_resident(ticket.sender_id)
-        shown = self._message_dict(message)
         await self.hub.ticket_message(ticket.id, operator, shown)
         return shown
 
+    def _store_reply(self, ticket: Ticket, session: Session, operator: str, text: str) -> dict[str, Any]:
+        message = tickets.add_message(session, self.cipher, ticket, "operator", text, operator=operator)
+        return self._message_dict(message)
+
     async def transfer(self, ticket: Ticket, session: Session, to_queue: str, operator: str) -> None:
         await self.streams.acknowledge(ticket.id)
-        tickets.transfer(session, ticket, to_queue, operator)
+        await asyncio.to_thread(tickets.transfer, session, ticket, to_queue, operator)
         self.hub.notify_resident(ticket.sender_id)  # the resident's banner shows the new line and place
-        if await self.streams.publish(ticket.id, ticket.queue, ticket.priority):
+        delivered = await self.streams.publish(ticket.id, ticket.queue, ticket.priority)
+        card = await asyncio.to_thread(self._card_after_transfer, session, ticket, delivered)
+        await self.hub.broadcast({"type": "ticket.new", "ticket": card})
+
+    def _card_after_transfer(self, session: Session, ticket: Ticket, delivered: bool) -> dict[str, Any]:
+        if delivered:
             ticket.delivered = True
             session.commit()
-        await self.hub.broadcast({"type": "ticket.new", "ticket": self.ticket_card(session, ticket)})
+        return self.ticket_card(session, ticket)
 
     async def resolve(self, ticket: Ticket, session: Session, operator: str, outcome: str) -> None:
-        tickets.resolve(session, self.cipher, ticket, operator, outcome)
-        tickets.add_message(session, self.cipher, ticket, "bot", RESUMED_MESSAGE)
+        await asyncio.to_thread(self._store_resolution, ticket, session, operator, outcome)
         self.hub.notify_resident(ticket.sender_id)
         await self.hub.broadcast({"type": "ticket.closed", "ticket_id": ticket.id, "status": "resolved"})
         await self._resume_bot(ticket.sender_id)
+
+    def _store_resolution(self, ticket: Ticket, session: Session, operator: str, outcome: str) -> None:
+        tickets.resolve(session, self.cipher, ticket, operator, outcome)
+        tickets.add_message(session, self.cipher, ticket, "bot", RESUMED_MESSAGE)
 
     async def redeliver(self, settle_seconds: float = 10.0) -> int:
         """Publish tickets stored while Redis was down (older than `settle_seconds`, so that a ticket being
         published right now by its own request is not published twice)."""
         if not self.streams.enabled:
             return 0
-        count = 0
+        waiting = await asyncio.to_thread(self._undelivered, settle_seconds)
+        published = [ticket_id for ticket_id, queue, priority in waiting
+                     if await self.streams.publish(ticket_id, queue, priority)]  # fmt: skip
+        if published:
+            await asyncio.to_thread(self._mark_all_delivered, published)
+        return len(published)
+
+    def _undelivered(self, settle_seconds: float) -> list[tuple[str, str, str]]:
         cutoff = tickets.now() - timedelta(seconds=settle_seconds)
         with self.sessions() as session:
-            waiting = session.scalars(
-                select(Ticket).where(
+            rows = session.execute(
+                select(Ticket.id, Ticket.queue, Ticket.priority).where(
                     Ticket.status == "waiting", Ticket.delivered.is_(False), Ticket.created_at < cutoff
                 )
             )
-            for ticket in waiting:
-                if await self.streams.publish(ticket.id, ticket.queue, ticket.priority):
-                    ticket.delivered = True
-                    count += 1
+            return [(row.id, row.queue, row.priority) for row in rows]
+
+    def _mark_all_delivered(self, ticket_ids: list[str]) -> None:
+        with self.sessions() as session:
+            for ticket_id in ticket_ids:
+                session.get(Ticket, ticket_id).delivered = True
             session.commit()
-        return count
 
     async def _resume_bot(self, sender_id: str) -> None:
         """ConversationResumed, then the action_listen that pausing skipped, so rules match the next message.

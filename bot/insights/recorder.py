@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from dataclasses import dataclass
@@ -67,15 +68,22 @@ APPLYING_SECONDS = 1800  # after a turn inside an application, the conversation'
 MAX_APPLYING = 10000
 
 
+FLUSH_SECONDS = 0.5  # turns recorded within this long are written in one transaction
+Pending = tuple[str, str, str, bool, Outcome]
+
+
 class TurnRecorder:
-    """Schedules one small write per turn; a failure is logged and never reaches the resident."""
+    """Gathers each turn's outcome and writes them in batches, off the response path (one transaction per batch,
+    not one per turn); a failure is logged and never reaches the resident."""
 
     def __init__(self, sessions, data_dir: Path, conversation_hash) -> None:
         self._sessions = sessions
         self._topics = TopicIndex(data_dir / "faq")
         self._userdict = data_dir / "dict" / "userdict.txt"
         self._hash = conversation_hash
-        self._tasks: set[asyncio.Task] = set()
+        self._pending: list[Pending] = []
+        self._flusher: asyncio.Task | None = None
+        self._flush_now = asyncio.Event()
         self.missing_state = 0  # turns Rasa answered without the turn channel's state (not recorded)
         # Conversations seen inside an application (keyed hash → until when, monotonic): the state is taken after
         # the turn, when a confirmed application has already cleared its slots, so the confirming turn ("对，确认")
@@ -97,31 +105,42 @@ class TurnRecorder:
         if not state.get("latest_message"):
             self.missing_state += 1
             return
-        task = asyncio.create_task(self._record(sender_id, text, channel, handoff, state))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        try:
+            outcome = classify(state)
+            self._remember_application(self._hash(sender_id), state, outcome)
+        except Exception as exc:  # noqa: BLE001 - insights must never disturb a conversation
+            log.warning("turn outcome not recorded: %s", type(exc).__name__)
+            return
+        self._pending.append((sender_id, text, channel, handoff, outcome))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_soon())
+
+    async def _flush_soon(self) -> None:
+        """Wait a moment (or for `drain`) so that the turns of the next FLUSH_SECONDS share one write."""
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(self._flush_now.wait(), FLUSH_SECONDS)
+        batch, self._pending = self._pending, []
+        if batch:
+            try:
+                await asyncio.to_thread(self.save_all, batch)
+            except Exception as exc:  # noqa: BLE001 - insights must never disturb a conversation
+                log.warning("%d turn outcomes not recorded: %s", len(batch), type(exc).__name__)
 
     async def drain(self) -> None:
-        """Wait for pending records (tests, shutdown)."""
-        if self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        """Write pending records now and wait for them (tests, shutdown)."""
+        while self._flusher is not None and not self._flusher.done():
+            self._flush_now.set()
+            await asyncio.gather(self._flusher, return_exceptions=True)
+        self._flush_now.clear()
 
     async def close(self) -> None:
         await self.drain()
 
-    async def _record(self, sender_id: str, text: str, channel: str, handoff: bool, state: dict[str, Any]) -> None:
-        try:
-            outcome = classify(state)
-            self._remember_application(self._hash(sender_id), state, outcome)
-            await asyncio.to_thread(self.save, sender_id, text, channel, handoff, outcome)
-        except Exception as exc:  # noqa: BLE001 - insights must never disturb a conversation
-            log.warning("turn outcome not recorded: %s", type(exc).__name__)
-
-    def save(self, sender_id: str, text: str, channel: str, handoff: bool, outcome: Outcome) -> None:
-        """Store one turn's outcome (the question text only when unanswered, scrubbed)."""
+    def _row(self, sender_id: str, text: str, channel: str, handoff: bool, outcome: Outcome) -> TurnOutcome:
+        """One turn's outcome row (the question text only when unanswered, scrubbed)."""
         question = scrub(text) if outcome.outcome != "answered" and outcome.keep_text else None
         words = keywords(question, self._userdict) if question else []
-        row = TurnOutcome(
+        return TurnOutcome(
             conversation=self._hash(sender_id)[:64],
             channel=channel[:16],
             intent=outcome.intent[:100],
@@ -133,6 +152,23 @@ class TurnRecorder:
             question=question,
             keywords=words,
         )
+
+    def save_all(self, batch: list[Pending]) -> None:
+        """Store a batch of turn outcomes in one transaction; a turn whose row cannot be made is left out."""
+        rows = []
+        for pending in batch:
+            try:
+                rows.append(self._row(*pending))
+            except Exception as exc:  # noqa: BLE001
+                log.warning("turn outcome not recorded: %s", type(exc).__name__)
+        if rows:
+            with self._sessions() as session:
+                session.add_all(rows)
+                session.commit()
+
+    def save(self, sender_id: str, text: str, channel: str, handoff: bool, outcome: Outcome) -> None:
+        """Store one turn's outcome (the question text only when unanswered, scrubbed)."""
+        row = self._row(sender_id, text, channel, handoff, outcome)
         with self._sessions() as session:
             session.add(row)
             session.commit()

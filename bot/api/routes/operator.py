@@ -157,12 +157,11 @@ async def claim_ticket(
 ) -> dict:
     """Take a waiting ticket, or a call-back nobody holds. When two operators claim at once, exactly one gets it
     (the other gets 409)."""
-    ticket = _ticket(session, ticket_id)
+    ticket = await asyncio.to_thread(_ticket, session, ticket_id)
     if ticket.status == callbacks.CALLBACK:
-        won = await asyncio.to_thread(_claim_callback, request.app.state.sessions, ticket_id, user.username)
+        card = await asyncio.to_thread(_claim_callback, request, ticket_id, user.username)
+        won = card is not None
         if won:
-            with request.app.state.sessions() as fresh:
-                card = request.app.state.escalation.ticket_card(fresh, fresh.get(Ticket, ticket_id))
             await request.app.state.hub.broadcast({"type": "ticket.claimed", "ticket_id": ticket_id,
                                                    "operator": user.username, "ticket": card})  # fmt: skip
     else:
@@ -172,9 +171,13 @@ async def claim_ticket(
     return {"claimed": True, "ticket_id": ticket_id, "kind": ticket.kind}
 
 
-def _claim_callback(sessions, ticket_id: str, operator: str) -> bool:  # noqa: ANN001 - a sessionmaker
-    with sessions() as session:
-        return callbacks.claim_callback(session, ticket_id, operator)
+def _claim_callback(request: Request, ticket_id: str, operator: str) -> dict | None:
+    """Claim a call-back; the ticket's card when this operator won, else None."""
+    with request.app.state.sessions() as session:
+        if not callbacks.claim_callback(session, ticket_id, operator):
+            return None
+    with request.app.state.sessions() as fresh:
+        return request.app.state.escalation.ticket_card(fresh, fresh.get(Ticket, ticket_id))
 
 
 @router.get("/tickets/{ticket_id}")
@@ -222,7 +225,7 @@ async def reply(
     session: Session = Depends(db_session),
 ) -> dict:
     """Send a message to the resident (it reaches their channel at once)."""
-    ticket = _held(session, ticket_id, user)
+    ticket = await asyncio.to_thread(_held, session, ticket_id, user)
     return await request.app.state.escalation.operator_reply(ticket, session, user.username, body.text.strip())
 
 
@@ -239,7 +242,7 @@ async def transfer(
     session: Session = Depends(db_session),
 ) -> dict:
     """Move the ticket to another queue of its region's routing (config/escalation.yml) that is open now."""
-    ticket = _held(session, ticket_id, user)
+    ticket = await asyncio.to_thread(_held, session, ticket_id, user)
     routing = request.app.state.routing
     options = {o["queue"]: o for o in shift.transfer_options(routing, ticket.region, ticket.queue, _now(request))}
     choice = options.get(body.queue)
@@ -268,7 +271,7 @@ async def callback_outcome(
 ) -> dict:
     """Record a call-back attempt by the operator holding it: reached (the ticket ends), no answer, or retry at a
     time (it goes back to the pool showing that time)."""
-    ticket = _ticket(session, ticket_id)
+    ticket = await asyncio.to_thread(_ticket, session, ticket_id)
     if not callbacks.holds_callback(ticket, user.username):
         raise HTTPException(403, "这个回电工单不在您手里，请先认领。")
     retry_at = body.retry_at
@@ -278,13 +281,19 @@ async def callback_outcome(
         retry_at = retry_at if retry_at.tzinfo else retry_at.replace(tzinfo=shift.CHINA)
         if retry_at <= _now(request):
             raise HTTPException(422, "下次回电的时间要晚于现在。")
-    callbacks.record_attempt(session, fields, ticket, user.username, body.result, retry_at, body.note.strip())
-    event = {"type": "ticket.closed", "ticket_id": ticket_id, "status": "resolved"}
-    if body.result != "reached":
-        event = {"type": "ticket.new", "ticket": request.app.state.escalation.ticket_card(session, ticket)}
+    event = await asyncio.to_thread(_record_attempt, request, session, fields, ticket, user, body, retry_at)
     await request.app.state.hub.broadcast(event)
     return {"ticket_id": ticket_id, "result": body.result, "label": callbacks.RESULT_LABEL[body.result],
             "status": ticket.status, "retry_at": retry_at.isoformat() if retry_at else None}  # fmt: skip
+
+
+def _record_attempt(request: Request, session: Session, fields: FieldCipher, ticket: Ticket, user: CurrentUser,
+                    body: CallbackOutcome, retry_at: datetime | None) -> dict:  # fmt: skip
+    """Store the attempt; the console event it makes (the ticket ends, or goes back to the pool)."""
+    callbacks.record_attempt(session, fields, ticket, user.username, body.result, retry_at, body.note.strip())
+    if body.result == "reached":
+        return {"type": "ticket.closed", "ticket_id": ticket.id, "status": "resolved"}
+    return {"type": "ticket.new", "ticket": request.app.state.escalation.ticket_card(session, ticket)}
 
 
 class Resolution(BaseModel):
@@ -300,7 +309,7 @@ async def resolve(
     session: Session = Depends(db_session),
 ) -> dict:
     """Close the ticket with an outcome note; the bot takes the conversation back."""
-    ticket = _held(session, ticket_id, user)
+    ticket = await asyncio.to_thread(_held, session, ticket_id, user)
     await request.app.state.escalation.resolve(ticket, session, user.username, body.outcome)
     return {"ticket_id": ticket_id, "status": "resolved"}
 
