@@ -48,7 +48,7 @@ _EVERYDAY = re.compile(
         r"(?:笑|累|气|烦|热|急|困|馋|美|乐|羡慕|吓|忙|饿|渴)死(?:了|我|人|啦) 想死(?:你|您|我)了",
         "火车 火锅 火腿 火柴 发火 上火 火化 火葬 火候 火气 火爆 火热 火速 炉火 灯火 烟火 鞭炮",
         r"(?:补贴|钱|工资|名额|低保|指标|额度|待遇|经费|预算|项目)\S{0,4}被\S{0,2}砍 砍价 砍柴 砍树",
-        "救命稻草 救命钱 救命药 打官司 找着活 找到活 找活 干活 农活",
+        "救命稻草 救命钱 救命药 打官司 找着活 找到活 找活 干活 农活 拉倒",
         r"轮胎漏气 车胎漏气 轮椅.{0,4}漏气 摔了一跤以后 摔伤以后 摔伤后",
     )
 )
@@ -65,10 +65,15 @@ _SELF_HARM = _words(
     r"(?:绳子|绳儿)\S{0,4}(?:准备好|备好|买好|拴好)",
     r"一觉睡过去 睡过去\S{0,4}不(?:再)?醒",
     r"(?:攒|藏|存)(?:了|下|着|好)?\S{0,8}(?:安眠药|药片|药) 药\S{0,4}(?:攒|藏|存)(?:够|好|了)",
+    r"(?:今晚|今夜|今天|明天|待会|等会|一会儿?|这就|马上|想好了)\S{0,4}(?:就|要)?(?:喝|吃|吞)\S{0,4}(?:农药|药|敌敌畏|百草枯|老鼠药)",
+    r"(?:今晚|今夜|这就|马上)就?(?:吞|喝|吃)了(?:它|这些|这瓶|那瓶|那些) 药\S{0,4}(?:准备好了|备好了|都备齐了)",
 )
 # Softer signs of despair: danger unless the same message asks for a service (a policy question).
 _SOFT = re.compile(
-    _words("不想(?:再)?拖累 想不开 撑不下去 撑不住了 熬不下去 没活路 没法活 没什么盼头 没盼头 不想再?麻烦你们")
+    _words(
+        "不想(?:再)?拖累 想不开 撑不下去 撑不住了 熬不下去 没活路 没法活 没什么盼头 没盼头 不想再?麻烦你们",
+        r"省得\S{0,6}(?:添麻烦|拖累|受累|遭罪)",
+    )
 )
 _ASKS_SERVICE = re.compile(
     _words("申请 补贴 养老院 托养 护理 救助 能办 办理 有没有 政策 服务 去哪 哪里 哪儿 能不能 可以")
@@ -105,10 +110,20 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         ),
     ),
     (
+        "seizure",
+        _words(
+            r"(?:抽搐|抽风|抽羊角风|癫痫|羊角风|羊癫疯)\S{0,10}"
+            "(?:不停|停不下|止不住|一直|还在抽|没停|好几分钟|十几分钟|半天|没醒|叫不醒|醒不过来|不省人事|口吐白沫|发作了|犯了)",
+            r"口吐白沫 吐白沫 冒白沫 嘴里冒沫 一直在抽 抽个不停 还在抽 一直抽 抽了\S{0,4}(?:分钟|半天|好久|半个钟头)",
+            r"抽\S{0,8}(?:还不停|停不下|不停了?$|止不住) 嘴(?:里|角)\S{0,3}(?:白沫|沫子|吐沫)",
+        ),
+    ),
+    (
         "fall",
         _words(
-            r"(?:摔|跌|栽|滑|绊)(?:倒|了|下)\S{0,10}"
-            r"(?:起不来|爬不起来|站不起来|动不了|不能动|没人|叫不醒|没反应|昏|流血|出血|骨折)",
+            r"(?:摔|跌|栽|滑|绊)(?:倒|了|下|到)\S{0,10}"
+            r"(?:起不来|爬不起来|站不起来|动不了|不能动|没人|叫不醒|没反应|昏|流血|出血|骨折|头破|头\S{0,2}流|一直流)",
+            r"(?:轮椅|三轮|车子)\S{0,3}(?:翻|倒|歪)了\S{0,24}(?:起不来|爬不起来|动不了|出不来)",
             r"倒在地上 倒地上 起不来了 爬不起来 (?:躺|趴|坐|倒)在?地上\S{0,6}(?:起不来|动不了|不动|没反应)",
             r"(?:摔|跌|栽)\S{0,4}(?:地上|沟里|炕下|床下)\S{0,6}(?:起不来|动不了|不动|没反应|起不了)",
             r"掉(?:到|在)?(?:地上|地下|炕下|床下)\S{0,6}(?:起不来|动不了|不动|没反应|起不了|不答应)",
@@ -147,14 +162,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             rf"{_KIN}(?:(?!{_THINGS})\S){{0,8}}?"
             "(?:(?<![看听])不见了|找不着了|找不到了|找不见了|联系不上|一宿没回|一夜没回|没回家|还没回来|跑丢|弄丢)",
             r"不知道(?:跑|去|走)(?:哪|哪儿|哪里)(?:去)?了",
-        ),
-    ),
-    (
-        "seizure",
-        _words(
-            r"(?:抽搐|抽风|抽羊角风|癫痫|羊角风|羊癫疯)\S{0,10}"
-            "(?:不停|停不下|止不住|一直|还在抽|没停|好几分钟|十几分钟|半天|没醒|叫不醒|醒不过来|不省人事|口吐白沫|发作了|犯了)",
-            r"口吐白沫 吐白沫 冒白沫 嘴里冒沫 一直在抽 抽个不停 还在抽 一直抽 抽了\S{0,4}(?:分钟|半天|好久|半个钟头)",
+            rf"{_KIN}\S{{0,20}}(?:出去|出门|走了)\S{{0,12}}(?:没找着|没找到|找不着人|找不到人|没见着人)",
         ),
     ),
     (
@@ -171,6 +179,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         _words(
             "着火 失火 起火 火灾 烧起来 冒烟 着了火 火着起来 大火 全是烟 浓烟 烧着了 冒黑烟 着起来了",
             r"火\S{0,2}烟 烟(?:很|太|好|特别)?(?:多|大)\S{0,4}(?:出不去|呛)",
+            r"冒火星 (?:电线|插座|电闸|电表)\S{0,6}(?:冒火|打火|着了|冒烟|烧了)",
         ),
     ),
     (
@@ -178,6 +187,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         _words(
             r"(?:煤气|燃气|天然气|液化气|臭鸡蛋)\S{0,2}味 (?:煤气|燃气|天然气|液化气|气罐)\S{0,4}(?:泄漏|漏|没关) 漏气",
             r"(?:味|味儿|味道)\S{0,4}(?:像|是)\S{0,2}(?:煤气|燃气|天然气|液化气)",
+            r"(?:炉子|煤炉|火炉|炕|烟筒|烟囱)\S{0,4}(?:憋烟|倒烟|冒烟|漏烟|返烟) 煤烟 煤气中毒 一氧化碳 中了煤气",
         ),
     ),
     (
@@ -186,13 +196,28 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"被\S{0,4}车\S{0,2}(?:撞|轧|压) 出车祸 车祸 (?:中风|脑梗|脑出血|心梗|心脏病)\S{0,3}(?:了|犯了|发作)",
             "晕倒 昏倒 昏过去 晕过去 不省人事 人事不省 叫不醒 没气了 没呼吸 喘不上气 喘不过气 喘不过来 上不来气",
             "脸都紫了 嘴唇发紫 翻白眼 没意识 没反应了 不会动了 背过气",
-            r"叫\S{0,6}(?:不醒|没反应|不答应|不太答应|不吭声) 半天没反应",
+            r"(?:叫|喊)\S{0,6}(?:不醒|没反应|不答应|不太答应|不吭声|不大?应声?|没动静) 半天没反应",
+            r"(?:倒|躺)(?:了|下|在)\S{0,4}不(?:说话|动|吭声|睁眼|出声) 不会说话了",
+            r"胸口?\S{0,2}(?:疼|痛|闷)\S{0,10}(?:冷汗|发麻|喘不|憋) (?:左胳膊|左手|左臂)\S{0,2}(?:发麻|麻了)",
+            r"(?:低血糖|打了?\S{0,2}(?:针|胰岛素))\S{0,10}(?:出汗|冷汗|叫不醒|不应|迷糊|昏|哆嗦)",
         ),
     ),
-    ("help", _words("报警 叫救护车 打120 打110 打119 急救车")),  # every number: what happened is not said
+    (
+        "unanswered",  # someone living alone not seen for days, the door not answered (瘫痪 here describes the person)
+        _words(
+            r"(?:好?几|两|三|四|五)天\S{0,3}没(?:见|看见|看到|出来|出门|动静|开门)",
+            r"(?:敲门|叫门)\S{0,4}(?:没人应|没人开|不应|没动静|没反应)",
+        ),
+    ),
+    (
+        "help",
+        _words("报警(?!器|的东西|装置|系统|按钮|设备) 叫救护车 打120 打110 打119 急救车"),
+    ),  # every number: what happened is not said
 )
 _COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in _PATTERNS)
-_ASKS_A_QUESTION = re.compile(r"[吗么嘛呗][？?。!！\s]*$|啥时候|什么时候|啥办法|什么办法|还有啥|有没有|能不能|[？?]")
+_ASKS_A_QUESTION = re.compile(
+    r"[吗么嘛呗][？?。!！\s]*$|啥时候|什么时候|啥办法|什么办法|还有啥|有没有|能不能|[？?]|干啥|干什么|是啥|是什么|啥意思"
+)
 # Words a wrong homophone may hide (speech recognition, pinyin input): the patterns' plain words of 3–4 characters and
 # a few distinctive 2-character ones (short words sound like too many everyday ones: 请生 / 轻生).
 _SOUND_WORDS = tuple(w for w in literal_words([pattern for _, pattern in _PATTERNS]) if len(w) >= 3) + tuple(
@@ -209,7 +234,15 @@ _ASKS_COST = re.compile(_words("要钱 收费 免费 花钱 多少钱 报销 给
 _LONG_MISSING = re.compile(
     _words("几年 多年 好几个月 几个月 很久 好久 年了 个月了 一直没找到 至今 寻亲 救助站 寻人 采血 DNA 数据库")
 )
-_PAST = re.compile(_words("去年 前年 上个月 上月 上回 以前 之前 那年 小时候 年前 几年 多年 早年 当年 年轻时 那次"))
+_WORRY = re.compile(r"(?<!恐)怕(?!是)|担心")
+_GONE = re.compile(_words("没回来 没回家 找不到 找不着 找不见 不见了 一宿 一夜 联系不上 报警"))
+_LEGAL = re.compile(_words("赔钱 赔偿 律师 起诉 打官司 法律援助 维权"))
+_PAST = re.compile(
+    _words("去年 前年 上个月 上月 上回 以前 之前 那年 小时候 年前 几年 多年 早年 当年 年轻时 那次 前天 上礼拜 上周")
+)
+_NOW = re.compile(_words("今天 今儿 今早 今晚 现在 刚才 刚刚 这会 眼下 正在 此刻 这次 这回"))
+_NEAR_MISS = re.compile(_words("差点 差一点 险些 幸亏 幸好"))
+_OVER = re.compile(_words("没事了 已经好了 缓过来了 救过来了 脱离危险 抢救过来"))
 _CONDITION = re.compile(_words("要是 如果 万一 假如 假设 假若 若是 倘若 一旦 遇到 碰到 遇上 碰上 预防 防止 避免 以防"))
 _QUESTION = re.compile(r"怎么|咋|该|吗|呢|[？?]|找谁|谁|哪|有没有|能不能|可以|啥|什么")
 _CLAUSE_END = re.compile(r"[，,。；;！!？?]|的话|就|时候|怎么|咋|该")
@@ -267,15 +300,31 @@ def is_hypothetical(text: str | None) -> bool:
     return all(_not_happening(clean, sign) for sign in signs)
 
 
+def _in_the_past(text: str, sign: Danger) -> bool:
+    """A past word before the sign with no 今天/现在 in between ("以前抽一会儿就过去了，今天抽了十分钟" is now), a near
+    miss right before it ("差点煤气中毒"), or it is over ("现在没事了")."""
+    past = [m.end() for m in _PAST.finditer(text, 0, sign.start)]
+    if past and not _NOW.search(text, past[-1], sign.start):
+        return True
+    return bool(_NEAR_MISS.search(text, max(0, sign.start - 4), sign.start) or _OVER.search(text, sign.end))
+
+
+def _only_a_worry(text: str, sign: Danger) -> bool:
+    """ "怕他跑丢了" with nothing saying he is gone now (not 恐怕是走丢了, not 怕…一宿没回来)."""
+    return bool(_WORRY.search(text, max(0, sign.start - 6), sign.end)) and not _GONE.search(text)
+
+
 def _not_happening(text: str, sign: Danger) -> bool:
     if _inside_condition(text, sign.start):
         return True
-    if sign.kind != "self_harm" and _PAST.search(text, 0, sign.start):
+    if sign.kind != "self_harm" and _in_the_past(text, sign):
         return True
     if sign.kind in _PHYSICAL and _ASKS_BENEFIT.search(text):
         return True
-    if sign.kind == "missing" and _LONG_MISSING.search(text):
-        return True
+    if sign.kind == "missing" and (_LONG_MISSING.search(text) or _only_a_worry(text, sign)):
+        return True  # long missing (寻亲), or a worry ("天天怕他跑丢了")
+    if sign.kind == "violence" and _LEGAL.search(text):
+        return True  # "被人打了，对方不赔钱，请不起律师": a question about rights after the event
     if sign.kind == "help" and _ASKS_COST.search(text):
         return True  # "打120要钱吗": a question about the service, nothing is happening
     general = _GENERAL_ASK.search(text) and not _FIRST_PERSON.search(text)

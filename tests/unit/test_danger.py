@@ -268,3 +268,46 @@ def test_kinds_the_rules_used_to_miss(text, kind) -> None:
 )
 def test_everyday_questions_with_danger_sounding_words(text) -> None:
     assert assess(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("闺女癫痫又犯了 往常一两分钟就好 这回抽了一刻钟还停不下来", "seizure"),
+        ("他倒地上抽 嘴角全是白沫", "seizure"),
+        ("我爹躺下了 不睁眼 不出声", "medical"),
+        ("喊她半天 也不大应声", "medical"),
+        ("俺胸口闷得慌 直冒冷汗", "medical"),
+        ("老头打完胰岛素 手直哆嗦 浑身是汗", "medical"),
+        ("楼下瘫痪的大爷好几天没开门了", "unanswered"),
+        ("奶奶摔到了 头上一直流", "fall"),
+        ("我的轮椅在坡上翻了 压着腿 爬不起来", "fall"),
+        ("屋里炉子倒烟 孩子头晕想吐", "gas"),
+        ("插座那冒火星子 还有糊味", "fire"),
+        ("我弟听不见 晌午出门去河边 到现在都没找着人", "missing"),
+        ("药我都准备好了 今晚就吞了它", "self_harm"),
+        ("我走了省得再拖累你们", "self_harm"),
+        ("以前犯病抽一下就好 今天一直抽不停", "seizure"),
+    ],
+)
+def test_kinds_added_after_the_third_blind_batch(text: str, kind: str) -> None:
+    """Seizures that do not stop, no answer when called, chest pain, low blood sugar, head wounds, a tipped-over
+    wheelchair, coal smoke, sparks, a deaf relative not found, a plan for tonight (written for development)."""
+    found = assess(text)
+    assert found is not None and found.kind == kind, (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "上个月我爸差点煤气中毒 现在没事了 家里能装个报警器不",
+        "去年冬天他抽风住过院 现在好了 能办残疾证吗",
+        "俺娃智力不好 总往外跑 我天天担心他走丢 有啥看护的地方",
+        "我哥被人打了 对方不赔钱 能找法律援助吗",
+        "不想整了 拉倒吧",
+        "阳光家园是干啥的",
+        "家里想装个烟雾报警的东西 有补贴吗",
+    ],
+)
+def test_near_misses_worries_and_past_events_are_not_emergencies(text: str) -> None:
+    assert assess(text) is None, text
