@@ -1,13 +1,19 @@
 """Which intent the rules insist on, whatever the model said: danger (bot/rules/danger.py), a complaint or a request
-for a person (bot/rules/complaints.py). A danger the model alone saw in a hypothetical or general question
-("要是地震了咋办") is a policy question. Pure Python: the Rasa component bot/nlu/rule_intents.py applies it."""
+for a person (bot/rules/complaints.py), a question plainly out of scope (bot/rules/out_of_scope.py). A danger the
+model alone saw in a hypothetical or general question ("要是地震了咋办") is a policy question. Pure Python: the Rasa
+component bot/nlu/rule_intents.py applies it."""
 
 from __future__ import annotations
 
 from bot.rules.complaints import is_complaint, wants_person
 from bot.rules.danger import assess, is_hypothetical
+from bot.rules.out_of_scope import out_of_scope_intent
 
 DANGER, COMPLAINT, REQUEST_HUMAN, POLICY = "danger", "complaint", "request_human", "faq"
+# Answers inside a form or to a button: never re-read as out of scope ("户口在东邑村" is an address)
+ANSWER_INTENTS = frozenset(
+    {"inform", "affirm", "deny", "submit_application", "cancel_application", "check_status", "ask_source", "region"}
+)
 
 
 def rule_intent(text: str | None, predicted: str | None) -> str | None:
@@ -22,4 +28,6 @@ def rule_intent(text: str | None, predicted: str | None) -> str | None:
         return COMPLAINT
     if wants_person(text):
         return REQUEST_HUMAN
-    return None
+    if predicted in ANSWER_INTENTS:
+        return None
+    return out_of_scope_intent(text)  # the weather, the lottery, another government service: declined

@@ -1,0 +1,56 @@
+"""Questions plainly outside the remit are declined whatever the model says; anything touching disability services,
+and any answer inside a form, keeps the model's reading (examples written for development, not from tests/blind/)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.rules.intent_rules import rule_intent
+from bot.rules.out_of_scope import GOVERNMENT, OTHER, out_of_scope_intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("明儿个下雪不 俺要出门", OTHER),
+        ("这周末气温多少度啊", OTHER),
+        ("天气预报说啥了", OTHER),
+        ("双色球这期开的多少", OTHER),
+        ("昨晚大乐透中奖号码是啥", OTHER),
+        ("闺女结婚证丢了咋补", GOVERNMENT),
+        ("想把户口迁回老家 找哪个部门", GOVERNMENT),
+        ("公积金能取出来不", GOVERNMENT),
+        ("办护照要多久", GOVERNMENT),
+        ("老年证在哪办", GOVERNMENT),
+    ],
+)
+def test_plainly_out_of_scope(text: str, intent: str) -> None:
+    assert out_of_scope_intent(text) == intent
+    assert rule_intent(text, "faq") == intent
+    assert rule_intent(text, "apply") == intent  # "您想申请哪一项？" was the wrong reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "户口不在本地 残疾人补贴能领吗",
+        "下雪天盲道被雪盖住了谁管",
+        "福利彩票公益金有没有给残疾人的",
+        "残疾人办结婚证有优惠吗",
+        "明天下雨 送教上门的老师还来吗",  # 送教上门: in scope (education)
+        "护理补贴怎么申请",
+        "今天天气不好 我腿疼 能申请轮椅吗",
+    ],
+)
+def test_questions_touching_the_domain_keep_the_models_reading(text: str) -> None:
+    assert rule_intent(text, "faq") is None
+
+
+def test_answers_inside_a_form_are_never_re_read() -> None:
+    assert rule_intent("户口迁到城里了 现在住南街3号", "inform") is None
+    assert rule_intent("户口迁到城里了 现在住南街3号", "faq") == GOVERNMENT
+
+
+def test_danger_and_a_person_still_come_first() -> None:
+    assert rule_intent("明天下雪 我爸摔倒了起不来", "faq") == "danger"
+    assert rule_intent("天气预报我不问了 给我转人工", "faq") == "request_human"
