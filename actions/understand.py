@@ -16,6 +16,7 @@ from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.latin import answer_latin
 from actions.region import conversation_region
 from bot.rules.benefits import wants_to_apply
+from bot.rules.out_of_scope import where_to_go
 from bot.rules.routing import load_routing
 from bot.rules.understanding import Verdict, faq_titles, judge
 
@@ -46,6 +47,8 @@ def decline(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str | None
     """Out of scope: say so and where to go (12345 for other government services, a doctor / 120 for health)."""
     hotline = load_routing().hotline_phrase(conversation_region(tracker), "general")
     dispatcher.utter_message(response=OOS_RESPONSES.get(kind or "other", "utter_oos_other"), general_hotline=hotline)
+    if kind != "medical" and (office := where_to_go((tracker.latest_message or {}).get("text"))):
+        dispatcher.utter_message(text=office)  # the usual office for it (config/out_of_scope.yml)
     return []
 
 

@@ -6,6 +6,10 @@ an application form. Conservative on purpose: any word of the bot's own domain k
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
 
 GOVERNMENT, OTHER = "oos_government", "out_of_scope"  # the domain's intents (nlu_data/domain/understanding.yml)
 
@@ -38,4 +42,24 @@ def out_of_scope_intent(text: str | None) -> str | None:
         return GOVERNMENT
     if _WEATHER.search(compact) or _LOTTERY.search(compact):
         return OTHER
+    return None
+
+
+WHERE_TO_GO = Path(__file__).resolve().parents[2] / "config" / "out_of_scope.yml"
+
+
+@lru_cache(maxsize=2)
+def _where_to_go(path: Path = WHERE_TO_GO) -> tuple[tuple[tuple[str, ...], str], ...]:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple((tuple(entry["words"]), str(entry["say"])) for entry in raw.get("where_to_go") or [])
+
+
+def where_to_go(text: str | None) -> str | None:
+    """The usual office for a question outside the remit (config/out_of_scope.yml), or None."""
+    if not text:
+        return None
+    compact = re.sub(r"\s+", "", text[:MAX_CHARS])
+    for words, say in _where_to_go():
+        if any(word in compact for word in words):
+            return say
     return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.rules.intent_rules import rule_intent
-from bot.rules.out_of_scope import GOVERNMENT, OTHER, out_of_scope_intent
+from bot.rules.out_of_scope import GOVERNMENT, OTHER, out_of_scope_intent, where_to_go
 
 
 @pytest.mark.parametrize(
@@ -54,3 +54,25 @@ def test_answers_inside_a_form_are_never_re_read() -> None:
 def test_danger_and_a_person_still_come_first() -> None:
     assert rule_intent("明天下雪 我爸摔倒了起不来", "faq") == "danger"
     assert rule_intent("天气预报我不问了 给我转人工", "faq") == "request_human"
+
+
+@pytest.mark.parametrize(
+    ("text", "office"),
+    [
+        ("后天下不下雪", "天气预报"),
+        ("帮俺挑几个双色球号", "预测不了"),
+        ("孙女上户口去哪", "派出所"),
+        ("身份证过期了咋换", "派出所"),
+        ("护照丢了", "出入境"),
+        ("想查查公积金", "公积金管理中心"),
+        ("开个小卖部要营业执照", "市场监管"),
+        ("社保卡密码忘了", "人社局"),
+    ],
+)
+def test_a_decline_says_where_to_go(text: str, office: str) -> None:
+    said = where_to_go(text)
+    assert said is not None and office in said
+
+
+def test_nothing_to_add_for_other_questions() -> None:
+    assert where_to_go("帮我写首诗") is None and where_to_go("") is None and where_to_go(None) is None
