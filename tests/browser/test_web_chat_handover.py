@@ -140,7 +140,10 @@ def test_banner_at_320px_large_text_keeps_the_newest_message_visible(browser, da
     assert where["composer"] - where["banner"] >= where["height"] * 0.45, f"the banner eats the messages: {where}"
     assert browser.find_element(By.ID, "handoff-more").get_attribute("aria-expanded") == "false"
     assert_no_violations(browser, "waiting-320")
-    browser.find_element(By.ID, "handoff-more").click()  # details (and the cancel button) on demand
+    more = browser.find_element(By.ID, "handoff-more")
+    more.send_keys(
+        Keys.ENTER
+    )  # details (and the cancel button) on demand, from the keyboard (a click can race the scroll)
     assert browser.find_element(By.ID, "cancel-handoff").is_displayed()
     assert_no_violations(browser, "details-320")
 
