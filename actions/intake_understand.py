@@ -24,7 +24,7 @@ from bot.rules.benefits import (
     switch_target,
 )
 from bot.rules.complaints import is_complaint
-from bot.rules.disability_card import validate_disability_card
+from bot.rules.disability_card import regraded, validate_disability_card
 from bot.rules.field_values import (
     NO_CARD,
     Parsed,
@@ -106,13 +106,20 @@ _CLAUSE_END = re.compile(
 )
 _ERROR_CUE = (
     r"(?:说)?(?:还是(?:写|填|用|留|记)|改回|写成|填成|记成|应该写|要写|得写|错了|错[。，,\s]|不对|说岔了|说差了|念错了|报错了|"
-    r"写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的)"
+    r"写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的|"
+    r"错了?(?:一|两|几)(?:个|位)(?:数字|数)?|(?:不对|错)(?=[\u4e00-\u9fff]))"
 )
-_FILLER = r"(?:刚才|刚刚|之前|前头|前面|上面|那个|我|俺|也|给你|跟你)*"  # "电话刚才说错了"
+# "电话刚才说错了", "残疾证最后一位错了", "身份证第三位不对", "门牌号有一个数错了"
+_FILLER = (
+    r"(?:刚才|刚刚|之前|前头|前面|上面|那个|我|俺|也|给你|跟你|有|的|"
+    r"(?:最后|末尾|开头|中间|后面|前面|头|尾)?(?:的)?(?:一|两|二|三|四|几|\d)(?:位|个数字|个数|个)|"
+    r"(?:倒数)?第[一二三四五六七八九十\d]{1,3}(?:位|个数字|个数|个)|最后|末尾|开头|中间)*"
+)
 NUMBER_KINDS = ("phone", "id_number", "disability_card")
 _PHONES = ("phone", "proxy_phone")
 _OWN_PHONE = re.compile(r"自己的|另一个|另外|单独")  # "他自己的手机是…": not the number both were given
 _WHOSE_PHONE = re.compile(r"(?:我|俺|他|她|申请人|代办人|老人|孩子|娃)(?:自己)?(?:的)?(?:电话|手机|号码|联系方式)")
+_ERROR_WORDS = re.compile(r"说错了|念错了|报错了|写错了|记错了|搞错了|弄错了|错了|不对")
 _NEW_VALUE = re.compile(r"^(?:了)?[，,\s]*(?:应该是|正确的是|改成|改为|换成|是|为|：|:)?\s*(.+)$")
 
 
@@ -143,20 +150,30 @@ class Heard:
             self.facts.setdefault(also_key, value)
 
 
-def correction(text: str, table: BenefitTable, benefit_fields: tuple[str, ...]) -> tuple[str, str | None] | None:
-    """(field, new value text or None) for "电话错了，是…"; the field named first in the sentence wins."""
-    found: list[tuple[int, int, str, int]] = []
+@dataclass(frozen=True)
+class Correction:
+    """ "电话错了，是…": the field, the new value said after the error word (or None), and everything said after
+    the field's name ("最后一位错了 是8": where the wrong piece is)."""
+
+    key: str
+    value: str | None
+    said: str
+
+
+def correction(text: str, table: BenefitTable, benefit_fields: tuple[str, ...]) -> Correction | None:
+    """The correction a message makes, if any; the field named first in the sentence wins."""
+    found: list[tuple[int, int, str, int, int]] = []
     for key in benefit_fields:
         spec = table.fields[key]
         for word in (spec.label, *spec.also_called):
             for match in re.finditer(re.escape(word) + r"(?:号码|号)?" + _FILLER + _ERROR_CUE, text):
-                found.append((match.start(), -len(word), key, match.end()))
+                found.append((match.start(), -len(word), key, match.end(), match.start() + len(word)))
     if not found:
         return None
-    _, _, key, end = min(found)
+    _, _, key, end, word_end = min(found)
     match = _NEW_VALUE.match(text[end:].lstrip(" 。.，,"))
     value = match.group(1).strip(" 。.!！，,") if match else ""
-    return key, value or None
+    return Correction(key, value or None, text[word_end:])
 
 
 def compact(text: str) -> str:
@@ -270,12 +287,18 @@ class Listener:
         if benefit:
             self.needed = self._needed_for({**self.slots, "benefit": benefit})
         fixed = correction(words, self.table, tuple(self.table.fields))
+        if fixed is None and requested == "confirmed":
+            self._fits_one_field(words, heard)  # "是51号 不是15号": the one field that has the wrong part
         if fixed is not None:
-            key, value = fixed
+            key, value = fixed.key, fixed.value
             heard.corrected.add(key)
-            swapped = swap_in(self.slots.get(key), value or "") if isinstance(self.slots.get(key), str) else None
-            piece = self._number_piece(key, value or "", heard)
-            if piece is not None:  # "后四位是1407 不是1406", "最后是幺九二六"
+            current = self.slots.get(key)
+            swapped = swap_in(current, fixed.said) if isinstance(current, str) else None
+            piece = self._number_piece(key, value or "", heard, fixed.said)
+            regrade = regraded(current, fixed.said) if key == "card_number" else None
+            if regrade is not None:  # "残疾证错了 俺是二级 不是一级": the card's last two digits
+                heard.facts[key] = regrade
+            elif piece is not None:  # "后四位是1407 不是1406", "最后是幺九二六"
                 heard.facts[key] = piece
             elif swapped:  # "门牌号错了 不是502 是402"
                 heard.facts[key] = swapped
@@ -303,9 +326,9 @@ class Listener:
         return heard
 
     # -- the pieces ----------------------------------------------------------------------------------------------
-    def _number_piece(self, key: str, value: str, heard: Heard) -> str | None:
+    def _number_piece(self, key: str, value: str, heard: Heard, said: str = "") -> str | None:
         """A number field corrected by the piece that was wrong; None when the value is a whole number (read as
-        an answer) or the piece cannot be placed."""
+        an answer) or the piece cannot be placed. `said` (all after the field's name) may place it ("最后一位")."""
         spec = self.table.fields[key]
         current = self.slots.get(key)
         if spec.kind not in NUMBER_KINDS or not isinstance(current, str) or not value:
@@ -313,8 +336,31 @@ class Listener:
         state = {**self.slots, **heard.facts}
         if parse_answer(spec, value, state).value is not None:
             return None
-        fixed = fix_number(current, value, lambda number: parse_answer(spec, number, state).value is not None)
+        valid = lambda number: parse_answer(spec, number, state).value is not None  # noqa: E731
+        fixed = fix_number(current, value, valid)
+        if fixed is None and said and said != value:
+            fixed = fix_number(current, _ERROR_WORDS.sub(" ", said), valid)
         return parse_answer(spec, fixed, state).value if fixed else None
+
+    def _fits_one_field(self, text: str, heard: Heard) -> None:
+        """At the read-back, "是51号 不是15号" / "不是幺五 是幺八" without naming the field: the one field whose value
+        holds the wrong part once takes the right one (a phone given for both counts once)."""
+        fits: dict[str, str] = {}
+        for key in self.needed:
+            spec = self.table.fields[key]
+            current = self.slots.get(key)
+            if spec.kind not in (*NUMBER_KINDS, "address", "name") or not isinstance(current, str):
+                continue
+            swapped = swap_in(current, text)
+            state = {**self.slots, **heard.facts}
+            if swapped and parse_answer(spec, swapped, {**state, key: None, "address_part": None}).value is not None:
+                fits[key] = swapped
+        if len(fits) == 2 and set(fits) == set(_PHONES) and len(set(fits.values())) == 1:
+            del fits["proxy_phone"]  # one phone said for both: corrected for both (_same_phone)
+        if len(fits) == 1:
+            key, value = fits.popitem()
+            heard.facts[key] = value
+            heard.corrected.add(key)
 
     def _same_phone(self, text: str, heard: Heard) -> None:
         """Both phones were the same number: correcting "the phone" corrects both (one phone, said twice)."""

@@ -270,7 +270,8 @@ def detect_benefit(text: str | None) -> str | None:
 
 _SWITCH_BEFORE = re.compile(
     r"(?:改成|换成|改为|改办|换办|改申请|还是办|还是申请|还是要|还是弄|还是整|那就办|就办|要办|想办|先办|办个|申请|"
-    r"要个|弄个|整个|改|换|应该办的是|应该申请的是|应该是|应该办|应该申请|该办|该申请|办的是|要的是|申请的是)"
+    r"要个|弄个|整个|改|换|应该办的是|应该申请的是|应该是|应该办|应该申请|该办|该申请|办的是|要的是|申请的是|"
+    r"(?:给|帮|替)(?:我|俺|他|她|咱|我们|俺们|咱们|老人|孩子)(?:办|申请|整|弄|报))"
     r"(?:那个|个|一个)?$"
 )
 _SAID_NO_BEFORE = re.compile(r"(?:不是|不要|不办|别办|不申请|不想办|不想要|不整|不弄|而不是)(?:那个|这个|啥)?$")
@@ -292,10 +293,20 @@ def _strong_mentions(text: str) -> list[tuple[int, int, str, bool]]:
     return sorted(found)
 
 
+# "生活补贴不中", "护理补贴办不了": the benefit named, then that it is not for them (not as a question: "…不行吗")
+_SAID_NO_AFTER = re.compile(
+    r"^(?:也|就|肯定|估计|怕是|恐怕)?(?:不中|不行|不成|办不了|办不成|整不了|弄不了|申请不了|领不了|够不上|不够格|"
+    r"不符合|没戏|没指望|轮不上|不要了|不办了)(?![吗嘛么呢？?]|不)"
+)
+
+
 def said_no_to(text: str, key: str) -> bool:
-    """True when every mention of benefit `key` is negated ("不是生活补贴", "不要那个改造")."""
+    """True when every mention of benefit `key` is negated ("不是生活补贴", "不要那个改造", "生活补贴不中")."""
     mentions = [m for m in _strong_mentions(text) if m[2] == key]
-    return bool(mentions) and all(_SAID_NO_BEFORE.search(text[max(0, m[0] - 5) : m[0]]) for m in mentions)
+    return bool(mentions) and all(
+        _SAID_NO_BEFORE.search(text[max(0, m[0] - 5) : m[0]]) or _SAID_NO_AFTER.match(text[m[0] + m[1] :])
+        for m in mentions
+    )
 
 
 def benefit_candidates(text: str | None) -> list[str]:

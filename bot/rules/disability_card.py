@@ -7,6 +7,7 @@ Layout: 20 characters = the holder's 18-character ID number (its last character 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -90,3 +91,38 @@ def validate_disability_card(raw: str, id_number: str | None = None, today: date
         level=level,
         level_name=LEVEL_NAMES[level],
     )
+
+
+_LEVEL_WORDS = {"一": 1, "1": 1, "二": 2, "两": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4}
+_LEVEL = re.compile(r"([一二两三四1234])级")
+_CATEGORY = re.compile("(" + "|".join(CATEGORIES.values()) + ")")
+_NEGATED_BEFORE = re.compile(r"(?:不是|而不是|没有|不算|以前是|原来是|之前是|从)\s*[\u4e00-\u9fff]{0,2}$")
+_NEGATED_AFTER = re.compile(r"^(?:残疾)?(?:不对|错了|是错的)")
+
+
+def _said(pattern: re.Pattern[str], text: str) -> set[str]:
+    """What the pattern finds in the text, except what the text says is not so ("不是一级", "一级不对")."""
+    found = set()
+    for match in pattern.finditer(text):
+        before, after = text[max(0, match.start() - 5) : match.start()], text[match.end() :]
+        if not _NEGATED_BEFORE.search(before) and not _NEGATED_AFTER.match(after):
+            found.add(match.group(1))
+    return found
+
+
+def regraded(card_number: str | None, text: str) -> str | None:
+    """The card number with the level (and category) a resident says instead ("俺是二级 不是一级", "重新评了，
+    现在是精神二级"): its last two digits are the category and the level. None when the text names no single new
+    level or category, or nothing changes."""
+    check = validate_disability_card(card_number or "")
+    if not check.ok or check.level is None or check.category is None:
+        return None
+    levels = {_LEVEL_WORDS[w] for w in _said(_LEVEL, text)}
+    categories = _said(_CATEGORY, text)
+    if len(levels) > 1 or len(categories) > 1 or not (levels or categories):
+        return None
+    level = levels.pop() if levels else check.level
+    category = categories.pop() if categories else check.category
+    code = next(code for code, name in CATEGORIES.items() if name == category)
+    new = f"{check.value[:18]}{code}{level}"
+    return new if new != check.value else None

@@ -19,8 +19,9 @@ from bot.rules.id_card import validate_id_number
 from bot.rules.kinship import relation_answer
 from bot.rules.names import is_name, spelled_name
 from bot.rules.phone import validate_phone
-from bot.rules.places import find_town, has_detail, normalise_address, region_in
+from bot.rules.places import find_town, has_detail, normalise_address, region_in, tidy_numbers
 from bot.rules.regions import canonical_region
+from bot.rules.spoken_numbers import digits_from_speech
 
 NO_VALUE = "none"  # an optional field answered "没有" / "不知道": asked no more, stored as empty
 NO_CARD = NO_VALUE  # the has_card slot is False; card_number stays empty
@@ -220,12 +221,31 @@ def complete_address(part: str, answer: str) -> str | None:
     return part + clean
 
 
+_UNITS = r"(号楼|号院|单元|号|室|层|楼|组|栋|幢)"
+_NUMERAL = r"(\d+|[零〇一二两三四五六七八九十幺]+)"
+_REPEATED_TAIL = re.compile(
+    _NUMERAL + _UNITS + r"?([\s，,、]*)(?:就是|是|也就是)?" + _NUMERAL + _UNITS + r"?[\s。.!！]*$"
+)
+
+
+def drop_repeated_number(text: str) -> str:
+    """ "西街社区51号 五十一", "二组15号，十五号": the last house number said again (in other words) is said once."""
+    match = _REPEATED_TAIL.search(text)
+    if not match:
+        return text
+    first, unit, gap, again, unit_again = match.groups()
+    same_way = first.isdigit() == again.isdigit()
+    if _cn_number(first) != _cn_number(again) or (unit_again and unit_again != unit) or (same_way and not gap):
+        return text
+    return text[: match.start(3)]
+
+
 def parse_place(text: str, slots: dict[str, Any]) -> Parsed:
     """An address: also gives the town and the region when they are in it. It starts at the town named, or after
     the last "住在 / 搬到 / 地址是" (what comes before is the story); a town said last ("南马村3号，店上的") is moved
     to the front; it ends before a remark in brackets, words in Latin letters or the next clause (unless the first
     clause is the town alone: "成家川街道，成家川村新村路4号")."""
-    clean = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text.strip(_TRIM))
+    clean = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", drop_repeated_number(text.strip(_TRIM)))
     if _ASKING.search(clean) or (looks_like_question(clean) and not find_town(clean)) or re.search(r"不是|错了", clean):
         return Parsed(None, "请说一下详细地址，比如哪个村、哪个小区、门牌号。")
     part = slots.get("address_part")
@@ -386,32 +406,51 @@ def id_sex(slots: dict[str, Any]) -> str | None:
     return check.sex if check.ok else None
 
 
-_PIECE = r"([^\s，,。；;！!？?]{1,12}?)"
-_SWAPS = (
+_PIECE = r"([^\s，,。；;！!？?]{1,22}?)"
+_SWAPS = (  # (wrong, right)
     re.compile(
         r"不是\s*" + _PIECE + r"\s*[，,、\s]*(?:而)?(?:是|应该是|改成|换成|改为)\s*" + _PIECE + r"(?=[\s，,。；;！!]|$)"
     ),
     re.compile(_PIECE + r"\s*不是\s*[，,、\s]*" + _PIECE + r"\s*(?:才|而)?是(?=[\s，,。；;！!]|$)"),
     re.compile(_PIECE + r"\s*(?:改成|换成|改为)\s*" + _PIECE + r"(?=[\s，,。；;！!]|$)"),
 )
+# "是51号 不是15号", "应该是1单元，不是2单元": the right part first (right, wrong)
+_SWAP_RIGHT_FIRST = re.compile(
+    r"(?:是|应该是|写的?是|该是)\s*"
+    + _PIECE
+    + r"\s*[，,、\s]*(?:而|可|并)?不是\s*"
+    + _PIECE
+    + r"(?=[\s，,。；;！!呢啊]|$)"
+)
 
 
 def swap_in(current: str | None, said: str) -> str | None:
-    """A correction that names the wrong part and the right one: "不是502 是402", "602 不 是，601 是", "8号改成9号"
-    → the current value with that part replaced; None when the wrong part is not in the current value."""
+    """A correction that names the wrong part and the right one: "不是502 是402", "602 不 是，601 是", "8号改成9号",
+    "是51号 不是15号", "不是十五号 是五十一号" → the current value with that part replaced; None when the wrong
+    part is not in the current value."""
     if not current:
         return None
-    for pattern in _SWAPS:
-        for match in pattern.finditer(said):
-            old, new = match.group(1), match.group(2)
-            pairs = [(old, new)]
-            old_digits, new_digits = re.findall(r"\d+", old), re.findall(r"\d+", new)
-            if old_digits and new_digits:
-                pairs.append((old_digits[-1], new_digits[0]))
-            for wrong, right in pairs:
-                if wrong and right and wrong != right and current.count(wrong) == 1:
-                    return current.replace(wrong, right)
+    found = [(m.group(1), m.group(2)) for pattern in _SWAPS for m in pattern.finditer(said)]
+    found += [(m.group(2), m.group(1)) for m in _SWAP_RIGHT_FIRST.finditer(said)]
+    for old, new in found:
+        pairs = [(old, new), (tidy_numbers(old), tidy_numbers(new))]  # "不是十五号 是五十一号"
+        if digits_from_speech(old) and digits_from_speech(new):
+            pairs.append((digits_from_speech(old), digits_from_speech(new)))  # "不是幺五 是幺八"
+        old_digits, new_digits = re.findall(r"\d+", pairs[1][0]), re.findall(r"\d+", pairs[1][1])
+        if old_digits and new_digits:
+            pairs.append((old_digits[-1], new_digits[0]))
+        for wrong, right in pairs:
+            if wrong and right and wrong != right and current.count(wrong) == 1:
+                return current.replace(wrong, _without_what_follows(right, current.split(wrong, 1)[1]))
     return None
+
+
+def _without_what_follows(right: str, after: str) -> str:
+    """ "是四组8号 不是三组" for …三组8号: the right part said with what follows the wrong one keeps it once."""
+    for size in range(len(right) - 1, 0, -1):
+        if after.startswith(right[-size:]):
+            return right[:-size]
+    return right
 
 
 _SELF_CORRECTION = re.compile(r"(?:哎|哦|噢|啊)?(?:不对不对|不对|说错了|错了|搞错了|应该是|更正一下|我改一下|改成)")

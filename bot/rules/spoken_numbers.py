@@ -2,7 +2,8 @@
 
 Accepted, digit by digit:
   ASCII and full-width digits; 零 〇 洞 → 0; 一 幺 么 → 1; 二 两 → 2; 三 → 3; 四 → 4; 五 → 5; 六 → 6;
-  七 拐 → 7; 八 → 8; 九 → 9; 叉 / x / X / 艾克斯 → X (the ID number's check character: at most one, never first).
+  七 拐 → 7; 八 → 8; 九 勾 钩 → 9 (洞 幺 两 拐 勾 are the radio spelling of 0 1 2 7 9);
+  叉 / x / X / 艾克斯 → X (the ID number's check character: at most one, never first).
   Separators between digits: spaces, hyphens and dashes, dots, middle dots, underscores and commas.
   A short lead-in such as "我的身份证号是", "电话是", "号码：" or a filler "嗯，" before the number.
 
@@ -20,7 +21,7 @@ import unicodedata
 
 DIGIT_WORDS: dict[str, str] = {
     "零": "0", "〇": "0", "洞": "0", "一": "1", "幺": "1", "么": "1", "二": "2", "两": "2", "三": "3",
-    "四": "4", "五": "5", "六": "6", "七": "7", "拐": "7", "八": "8", "九": "9", "叉": "X", "x": "X",
+    "四": "4", "五": "5", "六": "6", "七": "7", "拐": "7", "八": "8", "九": "9", "勾": "9", "钩": "9", "叉": "X", "x": "X",
 }  # fmt: skip
 PLACE_VALUE_WORDS = "十百千万亿"
 
