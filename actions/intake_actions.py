@@ -16,7 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import intake_texts as texts
 from actions.gateway_client import client_tag, post, resident_channel
-from actions.intake_dialogue import hidden_slots
+from actions.intake_dialogue import hidden_slots, refused
+from actions.intake_form import render
 from actions.intake_submit import application_record
 from actions.readback import group_digits
 from bot.rules.benefits import FORM_NAME, STATUS_NAMES, format_reference, load_table
@@ -86,9 +87,15 @@ class ActionSubmitApplication(Action):
         if reply.unavailable:
             dispatcher.utter_message(text=texts.STORE_FAILED.format(hotline=_hotline(tracker)))
             return [SlotSet("submission_pending", True)]
-        if reply.status == 422:
-            dispatcher.utter_message(text=reply.body.get("detail") or "有一项信息不对，请再核对。")
-            return [SlotSet("confirmed", None), SlotSet("submission_pending", None), FollowupAction(FORM_NAME)]
+        if reply.status == 422:  # the gateway's own check refused a value: ask it again (twice: a person helps)
+            detail = str(reply.body.get("detail") or "有一项信息不对，请再核对。")[:200]
+            turn = refused(load_table(), dict(tracker.slots), str(reply.body.get("field") or ""), detail)
+            render(dispatcher, domain, turn.messages, tracker.get_slot("region"))
+            events: list[dict] = [SlotSet(key, value) for key, value in turn.slots.items()]
+            events.append(SlotSet("submission_pending", None))
+            if turn.outcome == "handover":
+                return [*events, SlotSet("requested_slot", None), FollowupAction("action_escalate")]
+            return [*events, SlotSet("requested_slot", turn.requested), ActiveLoop(FORM_NAME)]
         reference = reply.body["reference"]
         dispatcher.utter_message(text=texts.SUBMITTED.format(reference=format_reference(reference)))
         for note in payload["precheck_notes"]:

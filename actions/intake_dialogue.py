@@ -32,7 +32,7 @@ from bot.rules.field_values import NO_CARD, yes_or_no
 from bot.rules.id_card import validate_id_number
 from bot.rules.places import normalise_address, region_of_id
 
-__all__ = ["FORM_NAME", "Incoming", "Turn", "form_slots", "hidden_slots", "step"]
+__all__ = ["FORM_NAME", "Incoming", "Turn", "form_slots", "hidden_slots", "refused", "step"]
 
 REJECT_INTENTS = frozenset({"request_human", "complaint", "danger"})
 HIDDEN = ("has_card", "address_part", "relation_clue", "speaker_name", "speaker_phone", "region_from_id",
@@ -43,6 +43,7 @@ _BEFORE_AGREEING = re.compile(
 )
 MAX_MISSES_BEFORE_HELP = 2  # the second miss of a question offers help (spelling a name, a person)
 MAX_MISSES_BEFORE_HANDOVER = 4  # the fourth hands over to a person: never a stuck loop
+MAX_REFUSALS = 2  # the gateway refusing a value twice hands over: never a loop of read-backs
 
 
 @dataclass(frozen=True)
@@ -469,3 +470,22 @@ def _finish(slots: dict[str, Any], slots_in: dict[str, Any], turn: Turn) -> None
             continue
         if slots_in.get(key) != value:
             turn.slots[key] = value
+
+
+def refused(table: BenefitTable, slots_in: dict[str, Any], key: str, message: str) -> Turn:
+    """The gateway refused field `key` at submission (its own check, `message` says why): the field is asked again
+    and the read-back follows; the second refusal hands over to a person. Nothing invalid is ever stored."""
+    slots = dict(slots_in)
+    turn = Turn()
+    if _misses(slots, "gateway_refused", turn) >= MAX_REFUSALS:
+        turn.say(texts.HANDOVER_AFTER_REFUSAL)
+        turn.outcome = "handover"
+        return turn
+    if key in table.fields and key not in ("benefit", "pi_consent", "confirmed"):
+        slots[key] = None
+        if key == "card_number":
+            slots["has_card"] = None
+    slots["confirmed"] = None
+    _finish(slots, slots_in, turn)
+    _ask(table, slots, next_field(table, slots) or "confirmed", turn, [message])
+    return turn

@@ -50,6 +50,9 @@ class ValidateApplicationForm(FormValidationAction):
         return f"validate_{FORM_NAME}"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict]:
+        if tracker.latest_action_name == "action_submit_application" and tracker.get_slot("requested_slot"):
+            # back in the form after the gateway refused a value: the question is asked; wait for the answer
+            return [SlotSet("requested_slot", tracker.get_slot("requested_slot"))]
         responses = domain.get("responses") or {}
         routing = load_routing()
         turn = step(

@@ -21,6 +21,7 @@ OFFER_PERSON = "还是不行的话，可以说“转人工”，请工作人员�
 CARD_NOT_ID = "残疾人证号的前18位要和身份证号一样。"
 HANDING_OVER = "好的，我请工作人员来帮您。"
 HANDOVER_AFTER_MISSES = "对不起，我还是没听清。我请工作人员来帮您填。"
+HANDOVER_AFTER_REFUSAL = "对不起，这一项还是核对不上，申请没有提交。我请工作人员来帮您填。"
 SAY_AGAIN = "没听清，请再说一遍。"
 NOTHING_TO_SUBMIT = "现在没有要提交的申请。想申请的话，说“我要申请”就行。"
 STORE_FAILED = "对不起，系统现在保存不了申请。您说的信息都还在，不会丢。过几分钟说“提交”再试一次，或者拨打{hotline}。"

@@ -19,10 +19,17 @@ SINGLE_SURNAMES = frozenset(
     "冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郗粱璩练权逯盖后桓公来遇承浦宿訾禹蔚贲竺郦"
     "修母郜訾丰由信隆亢达国勾门卢蓟伏宣薄印扈羊苍双闭禄从衡慕茅步那鲜但阚寿相代平晋富衣初矫邴展逄生智战续"
     "綦巴俄折锁拓"
+    # the rest of the 百家姓 whose character is not also an everyday word at the start of a phrase (家, 东, 能, 有 …
+    # are left out here: a name answered outright needs no known surname, see is_name)
+    "水傅萧湛狄贝昝裘杭洪诸钮嵇荀芮羿汲糜隗宓钭戎韶邰鄂赖屠莘雍濮郏阎茹宦庾暨阙殳夔厍晁毋乜蒯缑郈佴谯笪廉酆凤强"
+    "钦昌"
 )
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒",
                      "令狐", "夏侯", "端木", "独孤", "南宫", "呼延", "万俟", "轩辕", "澹台", "百里",
-                     "西门")  # fmt: skip
+                     "西门", "闻人", "赫连", "公羊", "公冶", "宗政", "濮阳", "淳于", "单于", "太叔", "申屠", "仲孙",
+                     "钟离", "鲜于", "闾丘", "司空", "亓官", "司寇", "子车", "颛孙", "巫马", "公西", "漆雕", "乐正",
+                     "壤驷", "公良", "拓跋", "夹谷", "宰父", "谷梁", "段干", "东郭", "南门", "羊舌", "微生", "梁丘",
+                     "左丘", "东门", "第五")  # fmt: skip
 # Words that are answers, commands or fillers, never names (checked on the whole candidate and on its parts).
 NOT_NAMES = frozenset({
     "提交", "确认", "确定", "取消", "不知道", "是的", "好的", "可以", "同意", "不同意", "没有", "对的", "不对", "谢谢",

@@ -47,7 +47,7 @@ def sender_hash(sender_id: str) -> str:
 def _check(spec: FieldSpec, value: Any, values: dict[str, Any]) -> Any:
     """The stored form of one value, or InvalidApplication (never store an invalid ID, phone or non-name)."""
     if spec.kind == "name":
-        if not is_name(value):
+        if not is_name(value, known_surname=False):  # the form's own test of a name answered outright
             raise InvalidApplication(spec.key, f"{spec.label}的名字不对，请再核对。")
         return value.strip()
     if spec.kind == "id_number":

@@ -7,10 +7,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from actions.intake_dialogue import Incoming, step
+from pydantic import ValidationError
+
+from actions.intake_dialogue import Incoming, refused, step
 from actions.intake_submit import application_record
-from bot.rules.benefits import load_table
+from bot.rules.benefits import BenefitTable, load_table
 from bot.rules.intent_rules import rule_intent
+from bot.services.applications import InvalidApplication, Submission, checked_values
 from bot.text.normalize import normalize_text
 from tests.intake.checks import compare, invalid_values
 from tests.intake.metrics import ROOT
@@ -18,6 +21,17 @@ from tests.intake.resident import Resident
 from tests.intake.runner import ScriptResult
 from tests.intake.schema import FormSchema
 from tests.intake.scripts import Script, load_scripts
+
+
+def gateway_refusal(table: BenefitTable, record: dict[str, Any]) -> tuple[str, str] | None:
+    """(field, message) when the gateway's own check (bot/services/applications.py) would refuse the record."""
+    try:
+        checked_values(table, Submission(**record, idempotency_key="offline-run", sender_id="offline"))
+    except InvalidApplication as exc:
+        return exc.field, str(exc)
+    except ValidationError as exc:
+        return str(exc.errors()[0]["loc"][0]), "有一项信息不对，请再核对。"
+    return None
 
 
 def run_offline(script: Script, schema: FormSchema, verbose: bool = False) -> ScriptResult:
@@ -42,6 +56,15 @@ def run_offline(script: Script, schema: FormSchema, verbose: bool = False) -> Sc
         slots.update(turn.slots)
         slots["requested_slot"] = turn.requested
         active = True
+        if turn.outcome == "confirmed" and (refusal := gateway_refusal(table, application_record(table, slots))):
+            turn = refused(table, slots, *refusal)  # what actions/intake_actions.py does with the gateway's 422
+            reply = "\n".join(m.get("text") or "" for m in turn.messages)
+            result.transcript.append(("bot", reply))
+            if turn.outcome == "handover":
+                result.outcome = "handover"
+                break
+            slots.update(turn.slots)
+            slots["requested_slot"] = turn.requested
         if turn.outcome == "confirmed":
             record = application_record(table, slots)
             result.outcome, result.new_records = "stored", 1
