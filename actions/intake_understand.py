@@ -111,7 +111,7 @@ _ERROR_CUE = (
 )
 # "电话刚才说错了", "残疾证最后一位错了", "身份证第三位不对", "门牌号有一个数错了"
 _FILLER = (
-    r"(?:刚才|刚刚|之前|前头|前面|上面|那个|我|俺|也|给你|跟你|有|的|"
+    r"(?:刚才|刚刚|之前|前头|前面|上面|那个|我|俺|也|给你|跟你|有|的|上的|上|里的|等级|级别|类别|"
     r"(?:最后|末尾|开头|中间|后面|前面|头|尾)?(?:的)?(?:一|两|二|三|四|几|\d)(?:位|个数字|个数|个)|"
     r"(?:倒数)?第[一二三四五六七八九十\d]{1,3}(?:位|个数字|个数|个)|最后|末尾|开头|中间)*"
 )
@@ -119,6 +119,7 @@ NUMBER_KINDS = ("phone", "id_number", "disability_card")
 _PHONES = ("phone", "proxy_phone")
 _OWN_PHONE = re.compile(r"自己的|另一个|另外|单独")  # "他自己的手机是…": not the number both were given
 _WHOSE_PHONE = re.compile(r"(?:我|俺|他|她|申请人|代办人|老人|孩子|娃)(?:自己)?(?:的)?(?:电话|手机|号码|联系方式)")
+_REGRADE_CUE = re.compile(r"不是|错|不对|重新评|评成|评了|现在是|变成|改成|升|降|应该是")
 _ERROR_WORDS = re.compile(r"说错了|念错了|报错了|写错了|记错了|搞错了|弄错了|错了|不对")
 _NEW_VALUE = re.compile(r"^(?:了)?[，,\s]*(?:应该是|正确的是|改成|改为|换成|是|为|：|:)?\s*(.+)$")
 
@@ -287,7 +288,9 @@ class Listener:
         if benefit:
             self.needed = self._needed_for({**self.slots, "benefit": benefit})
         fixed = correction(words, self.table, tuple(self.table.fields))
-        if fixed is None and requested == "confirmed":
+        if fixed is None and (requested == "confirmed" or _REGRADE_CUE.search(words)):
+            self._regrade(words, heard)  # "重新评了 现在是二级": the card's level digit
+        if fixed is None and requested == "confirmed" and not heard.corrected:
             self._fits_one_field(words, heard)  # "是51号 不是15号": the one field that has the wrong part
         if fixed is not None:
             key, value = fixed.key, fixed.value
@@ -341,6 +344,18 @@ class Listener:
         if fixed is None and said and said != value:
             fixed = fix_number(current, _ERROR_WORDS.sub(" ", said), valid)
         return parse_answer(spec, fixed, state).value if fixed else None
+
+    def _regrade(self, text: str, heard: Heard) -> None:
+        """The card's level or category said anew ("俺是二级 不是一级", "重新评了 现在是精神二级")."""
+        current = self.slots.get("card_number")
+        if "card_number" not in self.needed or not isinstance(current, str) or not _REGRADE_CUE.search(text):
+            return
+        if STRONG_QUESTION.search(self._raw):
+            return  # "四级的现在是不是办不了": a question about levels, not the card
+        new = regraded(current, text)
+        if new is not None:
+            heard.facts["card_number"] = new
+            heard.corrected.add("card_number")
 
     def _fits_one_field(self, text: str, heard: Heard) -> None:
         """At the read-back, "是51号 不是15号" / "不是幺五 是幺八" without naming the field: the one field whose value
