@@ -245,6 +245,27 @@ def benefit_mentions(text: str | None) -> list[tuple[int, int, str, bool]]:
     return sorted(found, key=lambda item: (-item[1], item[0]))
 
 
+# The word that names a benefit, said apart from 补贴 ("护理的补贴", "燃油那个补助") or after it in sign-language or
+# telegraphic order ("补贴 生活 申请"): joined as the table's words have them.
+_CORE = r"(护理|生活|燃油|油费|加油|困难)"
+_SUBSIDY = r"(补贴|补助)"
+_APART = re.compile(_CORE + r"(?:的|那个|这个|方面的|上的|那|这)" + _SUBSIDY)
+_REVERSED = re.compile(_SUBSIDY + r"(?:的)?" + _CORE + r"(?![费用补])")
+# "给俺爹办个护理", "想申请燃油": the word alone as what is asked for, at the end of a clause
+_BARE = re.compile(
+    r"(?<![需不没只])((?:办|申请|整|弄|领)(?:个|一个)?(?:那个)?)(护理|燃油)(?=$|[，,。！!？?\s吧啊呀的])(?!的[\u4e00-\u9fff])"
+)
+
+
+def spoken_together(text: str | None) -> str:
+    """The text without spaces between characters and with a benefit's word joined to 补贴 ("护理的补贴" →
+    "护理补贴", "补贴 生活" → "生活补贴"), for finding which benefit it names."""
+    joined = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text or "")
+    joined = _APART.sub(lambda m: m.group(1) + m.group(2), joined)
+    joined = _REVERSED.sub(lambda m: m.group(2) + m.group(1), joined)
+    return _BARE.sub(lambda m: m.group(1) + m.group(2) + "补贴", joined)
+
+
 def detect_benefit(text: str | None) -> str | None:
     """The benefit a request names (typed or as an ASR transcript gives it), or None.
 
@@ -252,6 +273,7 @@ def detect_benefit(text: str | None) -> str | None:
     "坐轮椅"; a barrier at home: "门槛高") counts when nothing else is named, or when it is asked for ("要个轮椅")
     before anything else is named; among weak words only, the benefit with most of them wins ("坐轮椅 … 门槛贼高
     厕所是旱厕 … 听说有给改的" is about the home)."""
+    text = spoken_together(text)
     mentions = benefit_mentions(text)
     strong = [m for m in mentions if not m[3]]
     asked = [m for m in mentions if m[3] and _ASKED_FOR.search((text or "")[max(0, m[0] - 4) : m[0]])]
@@ -302,6 +324,7 @@ _SAID_NO_AFTER = re.compile(
 
 def said_no_to(text: str, key: str) -> bool:
     """True when every mention of benefit `key` is negated ("不是生活补贴", "不要那个改造", "生活补贴不中")."""
+    text = spoken_together(text)
     mentions = [m for m in _strong_mentions(text) if m[2] == key]
     return bool(mentions) and all(
         _SAID_NO_BEFORE.search(text[max(0, m[0] - 5) : m[0]]) or _SAID_NO_AFTER.match(text[m[0] + m[1] :])
@@ -313,7 +336,7 @@ def benefit_candidates(text: str | None) -> list[str]:
     """The benefits a message asks for by name, in the order said: those it says no to left out ("是护理补贴，不是
     生活补贴"), and the one right after a wish ("想办护理补贴") chosen among several. More than one left: the
     message does not say which (ask, do not guess)."""
-    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text or "")
+    text = spoken_together(text)
     keys = list(dict.fromkeys(m[2] for m in _strong_mentions(text)))
     keys = [k for k in keys if not said_no_to(text, k)]
     wished = {
@@ -334,7 +357,7 @@ def switch_target(text: str | None, current: str | None) -> str | None:
     """The benefit a message switches to while applying for `current`: one named right after 改成/换成/还是办/先办个
     or followed by "办那个", even inside a question ("那生活补贴是不是整不了 那给他改成护理补贴吧"); or the one
     named last after "说岔了 / 改主意". None when no other benefit is chosen."""
-    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text or "")
+    text = spoken_together(text)
     others = sorted((m for m in benefit_mentions(text) if m[2] != current), key=lambda m: m[0])
     chosen = [
         m
@@ -370,7 +393,7 @@ _DIRECT = re.compile(
 def wants_to_apply(text: str | None) -> bool:
     """True when a message asks to apply for a benefit (in any words: "给俺爹整个轮椅", "想给他办护理补贴"),
     not when it only asks about the benefit ("护理补贴谁能领", "燃油补贴怎么领")."""
-    text = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text or "")
+    text = spoken_together(text)
     if not text or detect_benefit(text) is None:
         return False
     about = _ABOUT.search(_ASKING_FRAME.sub("", text)) if _DIRECT.search(text) else _ABOUT.search(text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from actions.intake_dialogue import refused
-from bot.rules.benefits import load_table, said_no_to, switch_target
+from bot.rules.benefits import detect_benefit, load_table, said_no_to, switch_target, wants_to_apply
 from bot.rules.disability_card import regraded
 from bot.rules.field_values import drop_repeated_number, parse_place, swap_in
 from bot.rules.id_card import id_check_digit
@@ -186,3 +186,22 @@ def test_a_question_about_levels_does_not_regrade_the_card() -> None:
     chat = _self_at_readback("我想申请护理补贴")
     chat.say("四级的现在是不是办不了？")
     assert chat.slots["card_number"] == AUNT_CARD
+
+
+@pytest.mark.parametrize(
+    ("said", "benefit"),
+    [
+        ("想给俺对象申请燃油的补贴", "fuel_subsidy"),
+        ("俺开三轮摩托 想领点油费", "fuel_subsidy"),
+        ("补贴 护理 我 妈 申请", "care_subsidy"),
+        ("给俺娘办个护理吧", "care_subsidy"),
+        ("俺家是低保 想办个生活的补贴", "living_subsidy"),
+    ],
+)
+def test_a_benefit_word_said_apart_from_subsidy_names_the_benefit(said: str, benefit: str) -> None:
+    assert detect_benefit(said) == benefit and wants_to_apply(said)
+
+
+@pytest.mark.parametrize("said", ["俺娘瘫了 需要护理", "护理床多少钱", "生活补贴费用怎么算的"])
+def test_care_as_a_need_or_a_device_is_not_an_application(said: str) -> None:
+    assert not wants_to_apply(said)
