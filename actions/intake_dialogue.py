@@ -27,10 +27,12 @@ from bot.rules.benefits import (
     detect_benefit,
     load_table,
 )
-from bot.rules.eligibility import FINAL_DECISION, age_holds, applicant_age
+from bot.rules.disability_card import CATEGORIES, validate_disability_card
+from bot.rules.eligibility import FINAL_DECISION, applicant_age, condition_holds
 from bot.rules.field_values import NO_CARD, yes_or_no
 from bot.rules.id_card import validate_id_number
 from bot.rules.places import normalise_address, region_of_id
+from bot.rules.regions import REGIONS
 
 __all__ = ["FORM_NAME", "Incoming", "Turn", "form_slots", "hidden_slots", "refused", "step"]
 
@@ -239,9 +241,13 @@ def _answer_question(
         and detect_benefit(incoming.text) == benefit.key
         and not _names_other_benefit(table, benefit.key, incoming.text)
     )
-    # "孩子多大为止" names no benefit: asked while applying, it is about this one (unless the NLU knew the topic)
-    unnamed = bool(benefit) and detect_benefit(incoming.text) is None and not faq_key
-    if (about_this or unnamed) and _ELIGIBILITY.search(incoming.text) and (notes := _plan_notes(benefit, slots)):
+    # "孩子多大为止" names no benefit: asked while applying, it is about this one (unless the NLU knew another topic)
+    unnamed = bool(benefit) and detect_benefit(incoming.text) is None and (not faq_key or faq_key == benefit.faq)
+    if (
+        (about_this or unnamed)
+        and _ELIGIBILITY.search(incoming.text)
+        and (notes := _plan_notes(benefit, slots, incoming.text))
+    ):
         turn.say("".join(notes) + FINAL_DECISION)  # "托养是不是有岁数限制": the plans' own words on who it is for
         return True
     benefit_faqs = {b.faq for b in table.benefits.values() if b.faq}
@@ -258,26 +264,48 @@ def _answer_question(
     return True
 
 
-_ELIGIBILITY = re.compile(r"岁数|年龄|年纪|多大|几岁|够格|够不够|符合|资格|条件|谁能|什么人|哪些人|限制|几级|要求")
+_ELIGIBILITY = re.compile(
+    r"岁数|年龄|年纪|多大|几岁|够格|够不够|符合|资格|条件|谁能|什么人|哪些人|限制|几级|要求|才能|才可以|是不是得|"
+    r"得是|必须|能不能(?:领|办|申请|去|享受)|(?:能|可以)(?:领|办|申请|去)(?:吗|不)|给谁|哪种人"
+)
+_LEVEL_SAID = re.compile(r"([一二三四1234])级")
+_LEVELS = {"一": 1, "1": 1, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4}
+_CATEGORY_SAID = re.compile("|".join(CATEGORIES.values()))
 
 
 def _names_other_benefit(table: BenefitTable, key: str, text: str) -> bool:
     return any(m[2] != key and not m[3] for m in benefit_mentions(text))
 
 
-def _plan_notes(benefit: BenefitSpec, slots: dict[str, Any]) -> list[str]:
-    """The benefit's pre-check notes (no placeholders) that hold for everyone in the region, or for the applicant's
-    age there when the rule names one (the child's birth date or the ID number gives it): who it is for."""
-    region = slots.get("region")
-    if not region:
-        return []
-    age = applicant_age(slots, date.today())
-    notes = []
-    for rule in benefit.precheck:
-        if not rule.note or "{" in rule.note or rule.when.get("region") != region:
-            continue
-        if set(rule.when) == {"region"} or (set(rule.when) == {"region", "age"} and age_holds(rule.when["age"], age)):
-            notes.append(rule.note)
+def _plan_notes(benefit: BenefitSpec, slots: dict[str, Any], question: str = "") -> list[str]:
+    """The benefit's pre-check notes (no placeholders) on who it is for, for what is known: the region (unknown:
+    each region's note, named), the applicant's age (the child's birth date or the ID number), the level and
+    category asked about ("三级精神的能领吗") or on the card. A rule naming a fact not known is left out."""
+    card = validate_disability_card(slots.get("card_number") or "")
+    levels = {_LEVELS[w] for w in _LEVEL_SAID.findall(question)}
+    categories = set(_CATEGORY_SAID.findall(question))
+    facts: dict[str, Any] = {
+        "age": applicant_age(slots, date.today()),
+        "level": levels.pop() if len(levels) == 1 else card.level if card.ok else None,
+        "category": categories.pop() if len(categories) == 1 else card.category if card.ok else None,
+    }
+    known_region = slots.get("region")
+    notes: list[str] = []
+    for region in [known_region] if known_region else list(REGIONS):
+        for rule in benefit.precheck:
+            keys = set(rule.when)
+            if not rule.note or "{" in rule.note or not keys <= {"region", "age", "level", "category"}:
+                continue
+            if "region" in keys and rule.when["region"] != region:
+                continue
+            if any(facts[k] is None and rule.when[k] != "unknown" for k in keys - {"region"}):
+                continue  # a rule about a fact not known yet ("三、四级…") is not a guess
+            if not all(condition_holds(rule.when[k], facts[k]) for k in keys - {"region"}):
+                continue
+            named = "region" in keys and not known_region and not rule.note.startswith(region)
+            note = f"{region}：{rule.note}" if named else rule.note
+            if note not in notes:
+                notes.append(note)
     return notes
 
 
@@ -327,6 +355,8 @@ def step(
         heard.cancel = heard.cancel or len(incoming.text) <= 20  # the NLU's word for a short message
     if requested and _help_answer(table, requested, incoming.text) and requested not in heard.facts:
         heard.question = True  # "你这是电脑自动回复的吧": a question the table answers, even without 吗
+    if requested in ("pi_consent", "confirmed") and _BEFORE_AGREEING.search(incoming.text):
+        heard.question = True  # "同意之前先问下…": a question first, the consent after it
     if requested and _asks_a_question(incoming, heard, requested):
         heard.question = True
         first_clause = re.split(r"[\s，,。！!；;]", incoming.text.strip(), maxsplit=1)[0]

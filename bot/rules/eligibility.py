@@ -71,6 +71,11 @@ def age_holds(condition: Any, age: int | None) -> bool:
     return _holds(condition, age)
 
 
+def condition_holds(condition: Any, value: Any) -> bool:
+    """True when one condition of a rule's `when` (a value, a list, a range or "unknown") holds for `value`."""
+    return _holds(condition, value)
+
+
 def evaluate(benefit: str, facts: dict[str, Any]) -> PreCheck:
     """Run a benefit's rules over prepared facts (region, household, level, category, age, fields)."""
     spec = load_table().benefit(benefit)

@@ -205,3 +205,19 @@ def test_a_benefit_word_said_apart_from_subsidy_names_the_benefit(said: str, ben
 @pytest.mark.parametrize("said", ["俺娘瘫了 需要护理", "护理床多少钱", "生活补贴费用怎么算的"])
 def test_care_as_a_need_or_a_device_is_not_an_application(said: str) -> None:
     assert not wants_to_apply(said)
+
+
+def test_a_question_before_agreeing_is_answered_then_consent_is_asked_again() -> None:
+    chat = started("俺想给小孙子申请康复救助")
+    reply = chat.say("同意前先问下 几岁以前的孩子能救助")
+    assert chat.asking == "pi_consent" and not chat.slots.get("pi_consent")
+    assert "0到6岁" in reply and "潞城区" in reply and reply.rstrip().endswith("您同意吗？")
+
+
+def test_who_qualifies_is_answered_for_both_regions_before_the_region_is_known() -> None:
+    chat = started("我想给我姐申请护理补贴 她是智力四级")
+    chat.say("同意")
+    chat.say("凌小娟")
+    reply = chat.say("四级智力的能不能领啊")
+    assert "三、四级智力" in reply and "潞城区" in reply and "审核为准" in reply
+    assert chat.asking == "applicant_name"
