@@ -82,10 +82,13 @@ def test_a_policy_question_that_depends_on_the_region_asks_the_region_then_answe
     chat = started("我要申请护理补贴")
     chat.say("同意")
     chat.say("给自己")
-    reply = chat.say("护理补贴谁能领", "faq", "faq/severe_care_subsidy", needs_region=True)
+    reply = chat.say("护理补贴一个月给多少钱", "faq", "faq/severe_care_subsidy", needs_region=True)
     assert chat.asking == "region" and "地区" in reply
     reply = chat.say("潞城区")
     assert "[FAQ faq/severe_care_subsidy]" in reply and chat.asking == "applicant_name"
+    # who it is for is answered from the plans at once (round 4): the region is known here, else both are said
+    reply = chat.say("护理补贴谁能领", "faq", "faq/severe_care_subsidy", needs_region=True)
+    assert "一级、二级" in reply and "审核为准" in reply and chat.asking == "applicant_name"
 
 
 def test_the_card_question_takes_no_and_the_number() -> None:
@@ -169,7 +172,7 @@ def test_the_fuel_subsidy_asks_the_vehicle_and_the_licence() -> None:
 def test_a_yes_with_a_question_is_both_and_questions_need_no_question_mark() -> None:
     chat = started("我要申请托养服务")
     reply = chat.say("同意是同意 先问一句 托养对岁数有要求没", "faq", "faq/care_services")
-    assert chat.slots["pi_consent"] is True and "[FAQ faq/care_services]" in reply
+    assert chat.slots["pi_consent"] is True and "就业年龄段" in reply  # who it is for, from the plans
     assert chat.asking == "for_self"
     chat.say("给自己")
     reply = chat.say("除了这个还能配点甚", "faq", "faq/assistive_devices")
@@ -180,8 +183,10 @@ def test_a_yes_with_a_question_is_both_and_questions_need_no_question_mark() -> 
 def test_a_question_about_the_benefit_the_nlu_did_not_place_gets_the_benefits_answer() -> None:
     chat = started("我要申请托养服务")
     chat.say("同意")
-    reply = chat.say("托养对岁数有要求没", "nlu_fallback")
+    reply = chat.say("托养能干点啥 管饭不", "nlu_fallback")
     assert "[FAQ faq/care_services]" in reply and chat.asking == "for_self"
+    reply = chat.say("托养对岁数有要求没", "nlu_fallback")
+    assert "16-59周岁" in reply and chat.asking == "for_self"  # who it is for: the plans' own words
     reply = chat.say("你们几点下班", "out_of_scope")
     assert "回答不了" in reply and "12345" in reply and chat.asking == "for_self"
 
