@@ -16,7 +16,14 @@ from datetime import date
 from typing import Any
 
 from actions import intake_texts as texts
-from actions.intake_understand import Heard, Listener, asks_about_cover, ends_in_cancel, loose_name
+from actions.intake_understand import (
+    Heard,
+    Listener,
+    asks_about_cover,
+    ends_in_cancel,
+    loose_name,
+    only_asks_about_staff,
+)
 from actions.readback import readback_messages, spoken_value
 from bot.rules.benefits import (
     FORM_NAME,
@@ -342,6 +349,7 @@ def step(
         and incoming.intent in REJECT_INTENTS
         and incoming.confidence >= 0.6
         and not asks_about_cover(incoming.text, incoming.intent)
+        and not only_asks_about_staff(incoming.text, incoming.intent)
     ):
         turn.outcome = "reject"  # hand-over, complaint, danger: the rules take it from here
         return turn

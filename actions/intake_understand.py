@@ -228,6 +228,14 @@ def _whose_clause(said_before: str) -> str | None:
     return last
 
 
+def only_asks_about_staff(text: str, intent: str | None) -> bool:
+    """True when a message the NLU took for asking for a person only asks a question about the staff or the
+    service ("工作人员会上门看吗？", "审核的人是残联的吗") without asking to be put through: it is answered, not
+    handed over."""
+    words = compact(text)
+    return intent == "request_human" and bool(STRONG_QUESTION.search(text)) and not wants_handover(words)
+
+
 def is_cancel(text: str) -> bool:
     """ "算了不办了", "取消" … (a question about cancelling is not a cancellation)."""
     return bool(CANCEL.search(text)) and not re.search(r"怎么取消|能取消吗|可以取消吗", text)

@@ -221,3 +221,18 @@ def test_who_qualifies_is_answered_for_both_regions_before_the_region_is_known()
     reply = chat.say("四级智力的能不能领啊")
     assert "三、四级智力" in reply and "潞城区" in reply and "审核为准" in reply
     assert chat.asking == "applicant_name"
+
+
+@pytest.mark.parametrize("said", ["工作人员会上门来量一量吗？", "审核的人是残联的吗"])
+def test_a_question_about_the_staff_mid_form_is_not_a_hand_over(said: str) -> None:
+    chat = started("我想给我妈申请无障碍改造")
+    chat.say("同意")
+    chat.say(said, "request_human")
+    assert chat.last.outcome is None and chat.asking == "proxy_name"
+
+
+def test_asking_for_a_person_mid_form_still_hands_over() -> None:
+    chat = started("我想给我妈申请无障碍改造")
+    chat.say("同意")
+    chat.say("能不能给我转人工？", "request_human")
+    assert chat.last.outcome == "reject"
