@@ -233,7 +233,12 @@ def only_asks_about_staff(text: str, intent: str | None) -> bool:
     service ("工作人员会上门看吗？", "审核的人是残联的吗") without asking to be put through: it is answered, not
     handed over."""
     words = compact(text)
-    return intent == "request_human" and bool(STRONG_QUESTION.search(text)) and not wants_handover(words)
+    if intent != "request_human" or not STRONG_QUESTION.search(text) or _PERSON_WANTED.search(words):
+        return False
+    return not wants_handover(words)
+
+
+_PERSON_WANTED = re.compile(r"人工|真人|活人|客服|转接|转到|转给|接个人|找个人|叫个人|来个人|跟人说|和人说|热线")
 
 
 def is_cancel(text: str) -> bool:

@@ -236,3 +236,11 @@ def test_asking_for_a_person_mid_form_still_hands_over() -> None:
     chat.say("同意")
     chat.say("能不能给我转人工？", "request_human")
     assert chat.last.outcome == "reject"
+
+
+@pytest.mark.parametrize("said", ["你这机器能听懂吗？俺要跟人工说", "能不能转到热线那边的人？"])
+def test_a_question_that_also_asks_for_a_person_hands_over(said: str) -> None:
+    chat = started("我想给我妈申请无障碍改造")
+    chat.say("同意")
+    chat.say(said, "request_human")
+    assert chat.last.outcome == "reject"
