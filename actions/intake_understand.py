@@ -33,6 +33,7 @@ from bot.rules.field_values import (
     looks_like_question,
     parse_answer,
     parse_place,
+    replace_unit_numbers,
     swap_in,
 )
 from bot.rules.id_card import validate_id_number
@@ -119,6 +120,8 @@ NUMBER_KINDS = ("phone", "id_number", "disability_card")
 _PHONES = ("phone", "proxy_phone")
 _OWN_PHONE = re.compile(r"自己的|另一个|另外|单独")  # "他自己的手机是…": not the number both were given
 _WHOSE_PHONE = re.compile(r"(?:我|俺|他|她|申请人|代办人|老人|孩子|娃)(?:自己)?(?:的)?(?:电话|手机|号码|联系方式)")
+_NAMES_A_PLACE = re.compile(r"村|社区|小区|路|街|巷|镇|乡|屯|胡同|大院|家属院|市|区")
+_HOUSE_NAMED = re.compile(r"(?:地址|住址|门牌号?|单元|房号|楼号)(?:应该|其实|得)?(?:是|写|为)")
 _REGRADE_CUE = re.compile(r"不是|错|不对|重新评|评成|评了|现在是|变成|改成|升|降|应该是")
 _ERROR_WORDS = re.compile(r"说错了|念错了|报错了|写错了|记错了|搞错了|弄错了|错了|不对")
 _NEW_VALUE = re.compile(r"^(?:了)?[，,\s]*(?:应该是|正确的是|改成|改为|换成|是|为|：|:)?\s*(.+)$")
@@ -305,6 +308,8 @@ class Listener:
             self._regrade(words, heard)  # "重新评了 现在是二级": the card's level digit
         if fixed is None and requested == "confirmed" and not heard.corrected:
             self._fits_one_field(words, heard)  # "是51号 不是15号": the one field that has the wrong part
+        if fixed is None and requested == "confirmed" and not heard.corrected:
+            self._house_number(words, heard)  # "门牌号是51号": the number of that unit in the address
         if fixed is not None:
             key, value = fixed.key, fixed.value
             heard.corrected.add(key)
@@ -312,8 +317,15 @@ class Listener:
             swapped = swap_in(current, fixed.said) if isinstance(current, str) else None
             piece = self._number_piece(key, value or "", heard, fixed.said)
             regrade = regraded(current, fixed.said) if key == "card_number" else None
+            house = (
+                replace_unit_numbers(current, value or "")
+                if key == "address" and isinstance(current, str) and not _NAMES_A_PLACE.search(value or "")
+                else None
+            )
             if regrade is not None:  # "残疾证错了 俺是二级 不是一级": the card's last two digits
                 heard.facts[key] = regrade
+            elif house is not None:  # "地址错了 应该是七十二号": the house number of the address held
+                heard.facts[key] = house
             elif piece is not None:  # "后四位是1407 不是1406", "最后是幺九二六"
                 heard.facts[key] = piece
             elif swapped:  # "门牌号错了 不是502 是402"
@@ -369,6 +381,16 @@ class Listener:
         if new is not None:
             heard.facts["card_number"] = new
             heard.corrected.add("card_number")
+
+    def _house_number(self, text: str, heard: Heard) -> None:
+        """At the read-back, the address's house number (or 单元, 室 …) said anew after naming it: "门牌号是51号"."""
+        current = self.slots.get("address")
+        if "address" not in self.needed or not isinstance(current, str) or not _HOUSE_NAMED.search(text):
+            return
+        new = replace_unit_numbers(current, text[_HOUSE_NAMED.search(text).end() :])
+        if new is not None:
+            heard.facts["address"] = new
+            heard.corrected.add("address")
 
     def _fits_one_field(self, text: str, heard: Heard) -> None:
         """At the read-back, "是51号 不是15号" / "不是幺五 是幺八" without naming the field: the one field whose value

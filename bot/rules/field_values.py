@@ -445,6 +445,26 @@ def swap_in(current: str | None, said: str) -> str | None:
     return None
 
 
+_UNIT_PIECE = re.compile(r"(\d+)(号楼|号院|单元|号|室|层|组|栋|幢)")
+
+
+def replace_unit_numbers(current: str | None, said: str) -> str | None:
+    """ "门牌号是51号", "单元是1单元" for an address held: each number said with its unit replaces the number of the
+    same unit in the address (where that unit occurs once); None when nothing can be placed or nothing changes."""
+    if not current:
+        return None
+    pieces = _UNIT_PIECE.findall(tidy_numbers(re.sub(r"\s+", "", said)))
+    if not pieces:
+        return None
+    changed = current
+    for number, unit in pieces:
+        held = [m for m in _UNIT_PIECE.finditer(changed) if m.group(2) == unit]
+        if len(held) != 1:
+            return None
+        changed = changed[: held[0].start(1)] + number + changed[held[0].end(1) :]
+    return changed if changed != current else None
+
+
 def _without_what_follows(right: str, after: str) -> str:
     """ "是四组8号 不是三组" for …三组8号: the right part said with what follows the wrong one keeps it once."""
     for size in range(len(right) - 1, 0, -1):

@@ -10,7 +10,7 @@ import pytest
 from actions.intake_dialogue import refused
 from bot.rules.benefits import detect_benefit, load_table, said_no_to, switch_target, wants_to_apply
 from bot.rules.disability_card import regraded
-from bot.rules.field_values import drop_repeated_number, parse_place, swap_in
+from bot.rules.field_values import drop_repeated_number, parse_place, replace_unit_numbers, swap_in
 from bot.rules.id_card import id_check_digit
 from bot.rules.names import is_name, name_at
 from bot.rules.number_fix import fix_number
@@ -244,3 +244,19 @@ def test_a_question_that_also_asks_for_a_person_hands_over(said: str) -> None:
     chat.say("同意")
     chat.say(said, "request_human")
     assert chat.last.outcome == "reject"
+
+
+@pytest.mark.parametrize(
+    ("said", "address"),
+    [("门牌号是72号", "微子镇南街村72号"), ("地址应该是七十二号", "微子镇南街村72号")],
+)
+def test_the_house_number_said_anew_at_the_read_back(said: str, address: str) -> None:
+    chat = _self_at_readback("我想申请护理补贴")
+    reply = chat.say(said)
+    assert chat.slots["address"] == address and "改好了" in reply
+
+
+def test_a_unit_number_replaces_only_that_unit() -> None:
+    assert replace_unit_numbers("阜宁镇永和路3号2单元101", "3单元") == "阜宁镇永和路3号3单元101"
+    assert replace_unit_numbers("阜宁镇永和路3号楼2单元101", "5号楼") == "阜宁镇永和路5号楼2单元101"
+    assert replace_unit_numbers("阜宁镇永和路3号2单元101", "就是这个") is None
