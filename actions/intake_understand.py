@@ -310,6 +310,8 @@ class Listener:
             self._fits_one_field(words, heard)  # "是51号 不是15号": the one field that has the wrong part
         if fixed is None and requested == "confirmed" and not heard.corrected:
             self._house_number(words, heard)  # "门牌号是51号": the number of that unit in the address
+        if fixed is None and requested == "confirmed" and not heard.corrected:
+            self._bare_number(text, heard)  # "13945670028": a whole number said again at the read-back
         if fixed is not None:
             key, value = fixed.key, fixed.value
             heard.corrected.add(key)
@@ -391,6 +393,28 @@ class Listener:
         if new is not None:
             heard.facts["address"] = new
             heard.corrected.add("address")
+
+    def _bare_number(self, text: str, heard: Heard) -> None:
+        """At the read-back, one whole number said without naming it: the one field of its kind that holds another
+        value takes it (an ID number, a card number, or the phone when there is one number for the applicant)."""
+        spans = number_spans(text)
+        if len(spans) != 1:
+            return
+        digits = spans[0][2]
+        state = {**self.slots, **heard.facts}
+        for key, length in (("id_number", 18), ("card_number", 20)):
+            if key in self.needed and len(digits) == length and self.slots.get(key) not in (None, "", digits):
+                value = parse_answer(self.table.fields[key], digits, state).value
+                if value is not None and value != NO_CARD:
+                    heard.facts[key] = value
+                    heard.corrected.add(key)
+                return
+        phones = [k for k in _PHONES if k in self.needed and self.slots.get(k)]
+        if not phones or not validate_phone(digits).ok or digits in (self.slots.get(k) for k in phones):
+            return
+        if len({self.slots.get(k) for k in phones}) == 1:  # one number for both, or only the applicant's
+            heard.facts["phone"] = validate_phone(digits).value
+            heard.corrected.add("phone")
 
     def _fits_one_field(self, text: str, heard: Heard) -> None:
         """At the read-back, "是51号 不是15号" / "不是幺五 是幺八" without naming the field: the one field whose value

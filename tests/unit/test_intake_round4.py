@@ -260,3 +260,19 @@ def test_a_unit_number_replaces_only_that_unit() -> None:
     assert replace_unit_numbers("阜宁镇永和路3号2单元101", "3单元") == "阜宁镇永和路3号3单元101"
     assert replace_unit_numbers("阜宁镇永和路3号楼2单元101", "5号楼") == "阜宁镇永和路5号楼2单元101"
     assert replace_unit_numbers("阜宁镇永和路3号2单元101", "就是这个") is None
+
+
+def test_a_whole_phone_said_again_at_the_read_back_replaces_the_one_phone() -> None:
+    chat = _self_at_readback("我想申请护理补贴")
+    reply = chat.say("幺五六 三三三四 五六七九")
+    assert chat.slots["phone"] == "15633345679" and "改好了" in reply
+
+
+def test_a_whole_phone_at_the_read_back_is_not_guessed_between_two_phones() -> None:
+    chat = started("我想给我妈申请护理补贴")
+    answers = ("同意", "凌小娟", "滕秀珍", AUNT_ID, AUNT_CARD, "15633345678", "13512345678", "微子镇南街村27号", "低保")
+    for text in answers:
+        chat.say(text)
+    assert chat.asking == "confirmed"
+    chat.say("15633345679")
+    assert (chat.slots["phone"], chat.slots["proxy_phone"]) == ("15633345678", "13512345678")
