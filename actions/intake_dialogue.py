@@ -36,7 +36,7 @@ from bot.rules.benefits import (
 )
 from bot.rules.disability_card import CATEGORIES, validate_disability_card
 from bot.rules.eligibility import FINAL_DECISION, applicant_age, condition_holds
-from bot.rules.field_values import NO_CARD, yes_or_no
+from bot.rules.field_values import NO_CARD, parse_household, yes_or_no
 from bot.rules.id_card import validate_id_number
 from bot.rules.places import normalise_address, region_of_id
 from bot.rules.regions import REGIONS
@@ -278,6 +278,7 @@ _ELIGIBILITY = re.compile(
 _LEVEL_SAID = re.compile(r"([一二三四1234])级")
 _LEVELS = {"一": 1, "1": 1, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4}
 _CATEGORY_SAID = re.compile("|".join(CATEGORIES.values()))
+_HOUSEHOLD_SAID = re.compile(r"低保|特困|五保|低收入")
 
 
 def _names_other_benefit(table: BenefitTable, key: str, text: str) -> bool:
@@ -287,11 +288,14 @@ def _names_other_benefit(table: BenefitTable, key: str, text: str) -> bool:
 def _plan_notes(benefit: BenefitSpec, slots: dict[str, Any], question: str = "") -> list[str]:
     """The benefit's pre-check notes (no placeholders) on who it is for, for what is known: the region (unknown:
     each region's note, named), the applicant's age (the child's birth date or the ID number), the level and
-    category asked about ("三级精神的能领吗") or on the card. A rule naming a fact not known is left out."""
+    category ("三级精神的能领吗") and the household ("是低保边缘户 能办不") asked about, or on the card and in the
+    form. A rule naming a fact not known is left out."""
     card = validate_disability_card(slots.get("card_number") or "")
     levels = {_LEVELS[w] for w in _LEVEL_SAID.findall(question)}
     categories = set(_CATEGORY_SAID.findall(question))
+    said_household = parse_household(question).value if _HOUSEHOLD_SAID.search(question) else None
     facts: dict[str, Any] = {
+        "household": said_household or slots.get("household"),
         "age": applicant_age(slots, date.today()),
         "level": levels.pop() if len(levels) == 1 else card.level if card.ok else None,
         "category": categories.pop() if len(categories) == 1 else card.category if card.ok else None,
@@ -301,7 +305,7 @@ def _plan_notes(benefit: BenefitSpec, slots: dict[str, Any], question: str = "")
     for region in [known_region] if known_region else list(REGIONS):
         for rule in benefit.precheck:
             keys = set(rule.when)
-            if not rule.note or "{" in rule.note or not keys <= {"region", "age", "level", "category"}:
+            if not rule.note or "{" in rule.note or not keys <= {"region", "age", "level", "category", "household"}:
                 continue
             if "region" in keys and rule.when["region"] != region:
                 continue

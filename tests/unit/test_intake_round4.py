@@ -276,3 +276,12 @@ def test_a_whole_phone_at_the_read_back_is_not_guessed_between_two_phones() -> N
     assert chat.asking == "confirmed"
     chat.say("15633345679")
     assert (chat.slots["phone"], chat.slots["proxy_phone"]) == ("15633345678", "13512345678")
+
+
+def test_whether_the_household_qualifies_is_answered_from_the_plans() -> None:
+    chat = started("我想给我爸申请生活补贴")
+    chat.say("同意")
+    chat.say("凌小娟")
+    chat.say("凌德福")
+    reply = chat.say("俺家不算低保 算低保边缘户 这个能办不")
+    assert "低保边缘" in reply and "逐步" in reply and chat.asking == "id_number"
