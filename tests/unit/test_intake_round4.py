@@ -285,3 +285,9 @@ def test_whether_the_household_qualifies_is_answered_from_the_plans() -> None:
     chat.say("凌德福")
     reply = chat.say("俺家不算低保 算低保边缘户 这个能办不")
     assert "低保边缘" in reply and "逐步" in reply and chat.asking == "id_number"
+
+
+def test_asking_where_the_mistake_is_clears_nothing() -> None:
+    chat = _self_at_readback("我想申请护理补贴")
+    chat.say("地址错在哪了？")
+    assert chat.slots["address"] == "微子镇南街村27号" and chat.asking == "confirmed"
