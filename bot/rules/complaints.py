@@ -47,6 +47,7 @@ _COMPLAINT = re.compile(
         r"把\S{0,8}给(?:了)?(?:他|她)(?:家|们家)?(?:的)?亲戚",
         r"(?:收|交)了钱\S{0,4}(?:不给|不管|没人|就不)",
         r"(?:这|那)是人干的事 人干的事(?:吗|儿吗) (?:这么|这样|来回)折腾 折腾(?:人|我|俺) 瞎折腾 当皮球",
+        r"听不懂人话 (?:你|您)?(?:咋|怎么)啥(?:也|都)不懂",
         r"凭(?:什么|啥|甚)(?:啊|呀|呢|嘛|$|[!！?？]) (?:这|那)是(?:什么|啥|甚)态度 这叫(?:什么|啥|甚)(?:道理|事|服务)",
         r"这就是你们(?:说的|的|讲的) 说得好好的\S{0,12}(?:结果|一看|转头|又说|就说)",
     )
@@ -59,6 +60,22 @@ _GRIEVANCE = re.compile(
         r"(?:申请|交|报|办|等)了\S{0,6}(?:天|月|年|回|次|遍) (?:三|两|几|好几|半)\S{0,1}(?:个月|年|天)了",
     )
 )
+
+
+# "Wrong again": the bot has already misunderstood at least twice ("又说错了", "还是不对", "说了三遍了") — a person.
+_AGAIN_WRONG = re.compile(
+    _words(
+        r"(?<![我俺])又(?:说|整|弄|搞|答|给我说|跟我说)?(?:错|岔|偏|拧)了 又不对 还是不对 还不对",
+        r"咋老(?:是)?(?:整|弄|说|搞)(?:岔|错|偏)",
+        rf"老(?:是)?(?:整|弄|说|搞)(?:岔|错|偏) (?:说|讲|问)了{_COUNT}(?:遍|回|次) (?:你|您)又跟(?:我|俺)说 答非所问",
+        "牛头不对马嘴 驴唇不对马嘴",
+    )
+)
+
+
+def misunderstood_again(text: str | None) -> bool:
+    """True when the resident says the bot got it wrong again ("又说错了", "还是不对", "说了三遍了")."""
+    return bool(text) and bool(_AGAIN_WRONG.search(compact(text or "")))
 
 
 def is_grievance(text: str | None) -> bool:
