@@ -155,3 +155,23 @@ def test_are_you_a_person_is_answered_honestly() -> None:
     assert asks_if_human("你是真人吗") and asks_if_human("您是机器人吧？") and asks_if_human("are you a bot")
     assert not asks_if_human("你是机器人吗 给我转人工") and not asks_if_human("护理补贴怎么申请")
     assert rule_intent("你是真人吗", "faq") == "out_of_scope" and rule_intent("你是真人吗", "inform") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["你咋又说错了", "还是 不对。 是学校", "我都说了三遍了", "又整岔了 是护理的钱", "答非所问"]
+)
+def test_wrong_again_is_a_request_for_a_person(text) -> None:
+    from bot.rules.complaints import misunderstood_again
+
+    assert misunderstood_again(text) and rule_intent(text, "faq") in ("request_human", "complaint")
+
+
+def test_wrong_again_is_not_read_inside_a_form_nor_the_residents_own_slip() -> None:
+    from bot.rules.complaints import misunderstood_again
+
+    assert not misunderstood_again("我又说错了 是二级") and rule_intent("还是不对 电话是139", "inform") is None
+
+
+def test_scorn_is_a_complaint_and_a_fainting_fit_an_emergency() -> None:
+    assert rule_intent("办事的冲俺翻白眼 说俺是来要饭的", "faq") == "complaint"
+    assert rule_intent("俺家老人翻白眼了 叫不醒", "faq") == "danger"
