@@ -3,6 +3,7 @@ server already holds) and tell the resident what will really happen."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,6 +14,7 @@ from actions.gateway_client import post, resident_channel
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.parse import selected_faq
 from actions.region import conversation_region
+from actions.repeats import TOLD_WRONG_BEFORE_HANDOVER, handover_topic, times_told_wrong
 from bot.escalation.transcript import MAX_LINES, filled_slots, transcript_from_events
 from bot.rules.benefits import wants_to_apply
 from bot.rules.complaints import asked_line, is_grievance
@@ -22,6 +24,9 @@ from bot.rules.latin import DIGITS_REPLY, LATIN_REPLY, is_latin_only, only_digit
 from bot.rules.routing import load_routing
 
 REASON_OF_INTENT = {"request_human": "request", "complaint": "complaint", "danger": "danger"}
+# A complaint that tells of someone hurt ("托养中心的人打了孩子 胳膊都青了 要讨个说法"): say where to go for that too.
+HURT = re.compile(r"打了|打伤|打得|虐待|家暴|动手|推倒|受伤|伤着")
+HURT_ADVICE = "有人动手打人、伤了人，可以打110报警；受了伤请先去医院看看，留好病历。"
 
 
 def _last_topic(tracker: Tracker) -> str | None:
@@ -49,7 +54,7 @@ def ticket_request(tracker: Tracker, reason: str, line: str | None = None) -> di
         "sender_id": tracker.sender_id,
         "reason": reason,
         "channel": resident_channel(tracker),
-        "topic": selected_faq(tracker) or _last_topic(tracker),
+        "topic": handover_topic(tracker.events) or selected_faq(tracker) or _last_topic(tracker),
         "region": conversation_region(tracker),
         "line": line,
         "slots": filled_slots(tracker.current_slot_values()),
@@ -101,6 +106,8 @@ class ActionEscalate(Action):
             return [FollowupAction("action_start_application")]  # "到底能不能申请护理补贴！": let them apply (issue 14)
         if reason == "complaint":
             dispatcher.utter_message(text="对不起，给您添麻烦了。我马上请人工客服来处理。")
+            if HURT.search(text or ""):
+                dispatcher.utter_message(text=HURT_ADVICE)  # abuse told as a complaint: the police and a doctor too
         line = asked_line(text)
         if line:
             routing, region = load_routing(), conversation_region(tracker)
@@ -127,7 +134,10 @@ async def answer_not_understood(dispatcher: CollectingDispatcher, tracker: Track
     """Ask to rephrase (with a 人工客服 button); the second miss in a row hands over to a person."""
     if wants_to_apply((tracker.latest_message or {}).get("text")):
         return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
-    if consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN:
+    if (
+        consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN
+        or times_told_wrong(tracker.events) >= TOLD_WRONG_BEFORE_HANDOVER
+    ):
         dispatcher.utter_message(text="对不起，我还是没听懂。我请人工客服来帮您。")
         return await escalate(dispatcher, tracker, "fallback")
     text = (tracker.latest_message or {}).get("text")

@@ -23,7 +23,7 @@ from bot.rules.benefits import (
     said_no_to,
     switch_target,
 )
-from bot.rules.complaints import is_complaint
+from bot.rules.complaints import is_complaint, wants_person
 from bot.rules.disability_card import regraded, validate_disability_card
 from bot.rules.field_values import (
     NO_CARD,
@@ -54,16 +54,6 @@ CANCEL = re.compile(
     r"拉倒吧|那就拉倒|拉倒了|算球了|算逑了|不申了|先放一放|先放放|放一放再说|下回再说|下次再说|再考虑考虑|考虑考虑再说|"
     r"想想再说|等等再说|不弄啦|不办咯|不整了吧|不申请咯|不要办了|就不办了"
 )
-# Asking for a person in the middle of the form, in words the NLU may not know: someone to fill it in, a call back,
-# not wanting to talk to a machine ("你们来个人帮俺填吧", "让工作人员给我回个电话", "跟机器说不明白").
-HANDOVER = re.compile(
-    r"(?:让|叫|找|派|要|来|换)(?:个|一个|位|一位)?(?:人|工作人员|真人|人工|客服|专人|懂的人|你们的人|残联的人|活人)"
-    r"(?:来|过来)?(?:帮|替|给|跟|和|陪)?(?:我|俺|我们|俺们|咱)?(?:填|弄|办|整|说|讲|打电话|回电话|打个电话|回个电话|联系)|"
-    r"(?:跟|和|同)(?:人|真人|活人|工作人员)(?:说|讲|聊|谈)|(?:跟|和)(?:你|机器|电脑|机器人)(?:说|讲)不(?:明白|清楚|通)|"
-    r"不(?:想|愿意|要)(?:跟|和)(?:你|机器|电脑|机器人)(?:说|讲|聊)|人工服务|人工客服|转人工|转接人工|找人工|要人工|"
-    r"(?:有没有|有|能转|可以转|能找|接)(?:个)?(?:人工|真人|活人)(?!耳蜗|关节|晶体)"
-)
-_NOT_HANDOVER = re.compile(r"(?:不用|不要|别|不需要|甭)(?:转|找|叫|让|派|麻烦)")
 _CHANGE = re.compile(r"改|换")
 _CHOICE_CHANGE = re.compile(r"改|换|不要|不用|不想要|还是要|还是|其实|应该|要的是|说错|错了|不对")
 SWITCH = re.compile(r"改|换|还是|不要.{0,6}要|不办.{0,6}办|改主意|重新选|申请|办")
@@ -186,8 +176,9 @@ def compact(text: str) -> str:
 
 
 def wants_handover(text: str) -> bool:
-    """ "你们来个人帮俺填吧", "让工作人员给我回个电话" … (not "不用转人工")."""
-    return bool(HANDOVER.search(text)) and not _NOT_HANDOVER.search(text)
+    """ "你们来个人帮俺填吧", "让工作人员给我回个电话" … (not "不用转人工"): the one owner is
+    bot/rules/complaints.wants_person, with the wording that only means a person inside a form."""
+    return wants_person(text, in_form=True)
 
 
 # "手术和辅具管不管？": whether the benefit covers something, not anger at the service ("到底管不管！").

@@ -15,7 +15,9 @@ from actions.escalation import answer_not_understood, escalate
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.latin import answer_latin
 from actions.region import conversation_region
+from actions.repeats import TOLD_WRONG_BEFORE_HANDOVER, times_told_wrong
 from bot.rules.benefits import wants_to_apply
+from bot.rules.complaints import asks_if_human
 from bot.rules.out_of_scope import where_to_go
 from bot.rules.routing import load_routing
 from bot.rules.understanding import Verdict, faq_titles, judge
@@ -23,6 +25,10 @@ from bot.rules.understanding import Verdict, faq_titles, judge
 CHOOSE_INTENT = "choose_faq"
 TOPIC_ENTITY = "faq_topic"
 OOS_RESPONSES = {"government": "utter_oos_government", "medical": "utter_oos_medical", "other": "utter_oos_other"}
+I_AM_A_PROGRAM = (
+    "我是残疾人服务的智能助手，是电脑程序，不是真人。我能回答残疾人的政策和服务，也能帮您申请补贴。"
+    "想跟工作人员说，请点“人工客服”，或者说“转人工”。"
+)
 
 
 def choice_button(faq_key: str) -> dict[str, str]:
@@ -44,7 +50,11 @@ def chosen_faq(tracker: Tracker) -> str | None:
 
 
 def decline(dispatcher: CollectingDispatcher, tracker: Tracker, kind: str | None) -> list[dict[str, Any]]:
-    """Out of scope: say so and where to go (12345 for other government services, a doctor / 120 for health)."""
+    """Out of scope: say so and where to go (12345 for other government services, a doctor / 120 for health); a
+    question about the assistant itself ("你是真人吗") is answered honestly, with the way to a person."""
+    if asks_if_human((tracker.latest_message or {}).get("text")):
+        dispatcher.utter_message(text=I_AM_A_PROGRAM, buttons=[{"title": "人工客服", "payload": "/request_human"}])
+        return []
     hotline = load_routing().hotline_phrase(conversation_region(tracker), "general")
     dispatcher.utter_message(response=OOS_RESPONSES.get(kind or "other", "utter_oos_other"), general_hotline=hotline)
     if kind != "medical" and (office := where_to_go((tracker.latest_message or {}).get("text"))):
@@ -61,7 +71,10 @@ async def reply_unsure(
         return decline(dispatcher, tracker, verdict.oos)
     if wants_to_apply((tracker.latest_message or {}).get("text")):
         return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
-    if consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN:
+    if (
+        consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN
+        or times_told_wrong(tracker.events) >= TOLD_WRONG_BEFORE_HANDOVER
+    ):
         dispatcher.utter_message(text="对不起，我还是没弄明白。我请人工客服来帮您。")
         return await escalate(dispatcher, tracker, "fallback")
     if verdict.kind == "clarify":

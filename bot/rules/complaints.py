@@ -17,6 +17,11 @@ def _words(*lines: str) -> str:
     return "|".join(word for line in lines for word in line.split())
 
 
+# A number of tries, in digits or in words ("跑了五趟", "打了十几次", "问了N遍").
+_COUNT = r"(?:[一二两三四五六七八九十百千几多N\d]|好几)+"
+# The speaker (or their family) as the one wronged.
+_ME = r"(?:我|俺|咱|我们|俺们|咱们|我家|俺家)"
+
 _COMPLAINT = re.compile(
     _words(
         r"投诉 举报 (?:到底|你们|还|究竟|倒是|就)管不管 管不管[啊呀了!！?？] 不管事 不管不问 不作为",
@@ -24,7 +29,7 @@ _COMPLAINT = re.compile(
         "太不像话 不像话 岂有此理 太过分 欺人太甚 什么破 破系统 破地方 垃圾 刁难 吃拿卡要 要好处",
         r"态度(?:太|真|特别|贼|老)?(?:差|恶劣|不好|蛮横) 糊弄 忽悠 骗人 骗子 这是什么服务 什么服务态度",
         r"效率(?:太|真|这么|也太)?低 (?:很|太|真|快)生气 气死(?:我|人)?了 凭(?:什么|啥|甚)\S{0,4}不",
-        "我要告 告你们 曝光 找媒体 找记者",
+        "我要告(?!诉) 告你们 曝光 找媒体 找记者",
         "(?:看不起|瞧不起)(?:人|残疾人|我|俺|我们|俺们|咱)",
         r"(?:^|[，,。!！\s])妈的 他妈的 TMD tmd 特么 卧槽 我操 操你 滚蛋 给我滚 傻逼 傻B SB",
         "狗屁 放屁 王八蛋 混蛋 缺德 扯犊子 瞎整 什么玩意 寒心 心寒 窝火 憋屈 气人 太欺负人",
@@ -33,6 +38,18 @@ _COMPLAINT = re.compile(
         r"到底(?:给不给|办不办|有没有人|怎么回事|咋回事|能不能给|还管) 有没有人管",
         r"打了\S{0,6}(?:电话|次|遍)\S{0,4}没人接",
         r"问了\S{0,2}(?:几|好几|三|两|N|\d)\S{0,1}(?:遍|次|回)",
+        # Told as a story, with no 投诉 word: rude staff, a promise broken, favouritism, being pushed around.
+        r"态度\S{0,3}(?:差|恶劣|不好|蛮横|生硬) 不耐烦 爱搭不理 翻白眼 说(?:我|俺)是(?:来)?要饭 拿(?:我|俺)当要饭",
+        rf"{_ME}要(?:告(?!诉)|举报|上告|去告) 要告(?:他|她|他们|她们) 告(?:他|她)去",
+        r"说好(?:的|了)\S{0,12}(?:结果|可是|却|又说|到现在|一直|也没|还没|没给|不给|不发|没发)",
+        r"(?:那|这)?当初\S{0,6}(?:干啥|干嘛|做甚|干什么|图啥) 白(?:等|跑|登记)了",
+        r"(?:是不是|有人)\S{0,3}贪(?:了|污) 贪污 克扣 私吞 挪用 优亲厚友 走后门",
+        r"把\S{0,8}给(?:了)?(?:他|她)(?:家|们家)?(?:的)?亲戚",
+        r"(?:收|交)了钱\S{0,4}(?:不给|不管|没人|就不)",
+        r"(?:这|那)是人干的事 人干的事(?:吗|儿吗) (?:这么|这样|来回)折腾 折腾(?:人|我|俺) 瞎折腾 当皮球",
+        r"听不懂人话 (?:你|您)?(?:咋|怎么)啥(?:也|都)不懂",
+        r"凭(?:什么|啥|甚)(?:啊|呀|呢|嘛|$|[!！?？]) (?:这|那)是(?:什么|啥|甚)态度 这叫(?:什么|啥|甚)(?:道理|事|服务)",
+        r"这就是你们(?:说的|的|讲的) 说得好好的\S{0,12}(?:结果|一看|转头|又说|就说)",
     )
 )
 # A grievance about what already happened (an application waiting, a benefit not paid, how someone was treated): the
@@ -45,6 +62,22 @@ _GRIEVANCE = re.compile(
 )
 
 
+# "Wrong again": the bot has already misunderstood at least twice ("又说错了", "还是不对", "说了三遍了") — a person.
+_AGAIN_WRONG = re.compile(
+    _words(
+        r"(?<![我俺])又(?:说|整|弄|搞|答|给我说|跟我说)?(?:错|岔|偏|拧)了 又不对 还是不对 还不对",
+        r"咋老(?:是)?(?:整|弄|说|搞)(?:岔|错|偏)",
+        rf"老(?:是)?(?:整|弄|说|搞)(?:岔|错|偏) (?:说|讲|问)了{_COUNT}(?:遍|回|次) (?:你|您)又跟(?:我|俺)说 答非所问",
+        "牛头不对马嘴 驴唇不对马嘴",
+    )
+)
+
+
+def misunderstood_again(text: str | None) -> bool:
+    """True when the resident says the bot got it wrong again ("又说错了", "还是不对", "说了三遍了")."""
+    return bool(text) and bool(_AGAIN_WRONG.search(compact(text or "")))
+
+
 def is_grievance(text: str | None) -> bool:
     """True when an angry message is about something that already happened (not a wish to apply now)."""
     return bool(text) and bool(_GRIEVANCE.search(re.sub(r"\s+", "", text)))
@@ -53,15 +86,28 @@ def is_grievance(text: str | None) -> bool:
 # Softer signs: a complaint unless the message asks where to go with it (the petitions / hotline answer fits then).
 _SOFT_COMPLAINT = re.compile(
     _words(
-        r"找了\S{0,4}(?:几|多)\S{0,2}(?:次|回|趟) 跑了\S{0,3}(?:几|多|N|\d+)\S{0,2}趟 跑断腿",
+        rf"找了\S{{0,4}}{_COUNT}\S{{0,2}}(?:次|回|趟|遍) 跑了\S{{0,3}}{_COUNT}\S{{0,2}}趟 跑断腿",
         "没人理 推来推去 扯皮 瞎扯 没人办 不给办 拖着不办",
         r"(?:申请|等|拖|办)了\S{0,4}(?:半年|一年|好几个月|几个月|好久)\S{0,6}(?:没|不)",
         r"(?:补贴|钱|低保)\S{0,4}(?:被)?\S{0,2}(?:砍|扣|停|取消)了 扣了\S{0,4}(?:补贴|钱|低保) 上访",
+        # A story of tries that came to nothing ("打了三次电话了没人管"), a wish to report it ("我要反映"), others
+        # got it and we did not, work done badly: a grievance unless it asks whether or where.
+        rf"{_COUNT}(?:次|回|遍|趟)\S{{0,6}}(?:都|也|还|了)?没(?:人)?(?:管|理|接|回|办|信儿|下文)",
+        rf"{_ME}要反映 反映反映",
+        rf"(?:别人|别的|人家|隔壁|邻居)\S{{0,10}}(?:都|就|倒)?(?:发|给|有|办|批|评)(?:了|上了)\S{{0,10}}{_ME}\S{{0,10}}(?:没|不)",
+        r"(?:修|装|改|做|配|弄)(?:完|好)\S{0,10}(?:就|又)(?:坏|裂|漏|塌|掉|不能用)",
+        # Turned away ("保安死活不让进", "学校不收俺娃"), refused on sight, still waiting.
+        r"(?:不让|不准|不许|死活不让|不给)(?:我|俺|孩子|娃|俺娃|我们|俺们)?(?:进|上车|上学|入学|随班就读|入园|进门)",
+        r"不收(?:我|俺)?(?:家)?(?:孩子|娃)",
+        r"一看(?:我|俺|孩子|娃)?是残疾\S{0,6}就 到底(?:什么时候|啥时候|多会儿)",
     )
 )
 _ASKS_WHERE = re.compile(
-    r"怎么上访|怎么信访|如何|去哪|找谁|哪里|哪个部门|怎么反映|能不能|能进|有没有|咋办|怎么办|能不|能申请"
+    r"怎么上访|怎么信访|如何|去哪|找谁|哪里|哪个部门|怎么反映|能不能|能进|有没有|咋办|怎么办|能不|能申请|咋整|渠道|途径|"
+    r"是不是|会不会|万一|要是|如果|假如|能\S{0,3}吗|(?:能|可以|行|中)\S{0,3}不(?:[？?。]|$)|对不对|合法|违法|合理|有什么规定"
 )
+# A question put as a condition ("要是…有没有人管"): asked in general, not a complaint.
+_CONDITIONAL_ASK = re.compile(r"^\S{0,3}(?:要是|万一|如果|假如|假设)[^。！!]*(?:吗|咋办|怎么办|有没有|[？?]|去哪|找谁)")
 # Discrimination is a complaint when it happened to the speaker or their family ("单位歧视我"),
 # a policy question when asked in general ("就业歧视怎么维权").
 _DISCRIMINATION = re.compile(r"歧视|区别对待|不公平")
@@ -70,15 +116,41 @@ _GENERAL_ASK = re.compile(r"怎么维权|找谁|去哪|哪个部门|有什么规
 
 _PERSON = re.compile(
     _words(
-        "(?:转|接|找|要|叫|换|来)(?:个|一个|位)?(?:人工|真人|活人|客服|工作人员|接线员|坐席)",
-        "人工(?:服务|客服|坐席) 转人工 真人 活人 ^人工$ 接线员 找个人 工作人员来",
+        "(?:转|接|找|要|叫|换|来|整)(?:个|一个|位)?(?:人工|真人|活人|客服|工作人员|接线员|坐席)",
+        r"人工(?:服务|客服|坐席) 转人工 真人(?:客服|服务|来|说|聊) ^\W*(?:找人)?(?:人工|真人|活人)\W*$ 接线员",
+        "找个人(?![照看陪护伺做干帮给]) 工作人员来",
         r"不想跟机器 不跟机器 不要机器 别用机器 机器人\S{0,4}(?:听不懂|没用|不行) 叫\S{0,4}工作人员",
-        "(?:接|转|拨|连|打|联系|找)(?:通|一下|给我)?(?:12385|12345)",
+        "(?:接|转|拨|连|联系|找)(?:通|一下|给我)?(?:12385|12345) (?:帮|给)(?:我|俺)打(?:一下|个)?(?:12385|12345)",
         r"给我(?:接|转|拨|连)(?:通)?\S{0,4}(?:热线|电话|人)",
         "(?:找|叫|让|要见)(?:你们|一下)?(?:的)?(?:领导|负责人|主任|管事的|残联的人)",
         r"回(?:个)?电话 (?:给我|给俺)打(?:个)?电话 打(?:个)?电话给(?:我|俺) 来个电话",
+        "(?:叫|找|来|派|要|换)(?:个|一个|位|一位)人(?:来|过来|吧|啊|呀|跟|和|说|$)",
+        "(?:跟|和|同)(?:人|真人|活人|工作人员|人工|客服)(?:说|讲|聊|谈|唠|通话|打字)",
+        "(?:跟|和)(?:你|机器|电脑|机器人)(?:说|讲|唠)不(?:明白|清楚|通)",
+        "不(?:想|愿意|要)(?:跟|和)(?:你|机器|电脑|机器人)",
+        "转接人工 找人工 要人工 (?:有没有|能转|可以转|能找)(?:个)?(?:人工|真人|活人)(?!耳蜗|关节|晶体|种植|授精)",
+        r"约\S{0,2}工作人员 工作人员\S{0,6}(?:打电话|回电话|联系)(?:给)?(?:我|俺)",
+        # Short and plain (deaf_l2, intellectual): "我要人帮", "俺要找人".
+        r"(?:^|[。，,！!？?\s])(?:我|俺)(?:要|想|需要)(?:找)?(?:个)?人(?:帮(?:忙|我|俺)?|来)?(?=$|[。，,！!？?.\s])",
+        r"(?i:real\sperson|human\sagent|(?:talk|speak)\sto\s(?:a\s|an\s)?(?:real\s)?(?:human|person|operator|agent))",
     )
 )
+# Inside an application form, a helper to fill it in is a person too ("你们派个人来帮俺填吧"); outside a form the same
+# words are often a policy question about services done for the resident ("有人帮忙办残疾证吗").
+_PERSON_IN_FORM = re.compile(
+    r"(?:让|叫|找|派|要|来|换)(?:个|一个|位|一位)?(?:人|工作人员|真人|人工|客服|专人|懂的人|你们的人|残联的人|活人)"
+    r"(?:来|过来)?(?:帮|替|给|跟|和|陪)?(?:我|俺|我们|俺们|咱)?(?:填|弄|办|整|说|讲|打电话|回电话|打个电话|回个电话|联系)|"
+    r"(?:有|接)(?:个)?(?:人工|真人|活人)(?!耳蜗|关节|晶体|种植|授精)"
+)
+# "不用转人工", "别找人了": no person wanted.
+_NO_PERSON = re.compile(r"(?:不用|不要|别|不需要|甭)(?:转|找|叫|让|派|麻烦)\S{0,2}(?:人|工作人员|客服)")
+# "你是真人吗", "你叫啥名": a question about the assistant, answered honestly (not a request, unless it asks for one).
+_ASKS_IF_HUMAN = re.compile(
+    r"(?:你|您)(?:是不是|是)(?:个|一个)?(?:真人|活人|人|机器人|机器|AI|人工智能)(?:吗|吧|啊|不|么|呀|呢|还是|[？?]|$)|"
+    r"(?:你|您)(?:是谁|是哪里人|是哪儿人|是男的|是女的|叫(?:啥|什么|甚)(?:名|$)|多大了|几岁了?(?:[？?]|$))|"
+    r"(?i:are you (?:a )?(?:real|human|bot|robot|person))"
+)
+_REQUEST_VERB = re.compile(r"转|接|找|叫|换|来个|要(?:个|一个)?(?:人|真人|人工)|跟(?:人|真人)")
 _LINE = re.compile(r"12385|12345")
 # Words a wrong homophone may hide (头诉 → 投诉, 转人公 → 转人工).
 _SOUND_WORDS = tuple(
@@ -90,18 +162,44 @@ def is_complaint(text: str | None) -> bool:
     """True for a complaint, anger at the service or swearing."""
     if not text:
         return False
-    return _complains(text) or _complains(repair(text, _SOUND_WORDS))
+    said = compact(text)
+    # a homophone repair is read without the discrimination test ("渐退期是" sounds like 歧视)
+    return _complains(text) or _complains(said) or _complains(repair(text, _SOUND_WORDS), discrimination=False)
 
 
-def _complains(text: str) -> bool:
+def _complains(text: str, discrimination: bool = True) -> bool:
+    if _CONDITIONAL_ASK.search(text) and not re.search("投诉|举报", text):
+        return False
     if _COMPLAINT.search(text) or (_SOFT_COMPLAINT.search(text) and not _ASKS_WHERE.search(text)):
         return True
-    return bool(_DISCRIMINATION.search(text) and _SPEAKER.search(text) and not _GENERAL_ASK.search(text))
+    return discrimination and bool(
+        _DISCRIMINATION.search(text) and _SPEAKER.search(text) and not _GENERAL_ASK.search(text)
+    )
 
 
-def wants_person(text: str | None) -> bool:
-    """True when the resident asks for a person or a hotline to be put through ("转人工", "给我接12385")."""
-    return bool(text) and bool(_PERSON.search(text or "") or _PERSON.search(repair(text or "", _SOUND_WORDS)))
+def compact(text: str) -> str:
+    """The text without spaces between Chinese characters ("我 要 找 人": written sign-language order, dictation)."""
+    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text)
+
+
+def wants_person(text: str | None, in_form: bool = False) -> bool:
+    """True when the resident asks for a person or a hotline to be put through ("转人工", "给我接12385", "叫个人来");
+    `in_form`: inside an application form, where a helper to fill it in is a person too ("派个人来帮俺填")."""
+    if not text:
+        return False
+    said = compact(text)
+    if _NO_PERSON.search(said):
+        return False
+    if in_form and _PERSON_IN_FORM.search(said):
+        return True
+    return bool(_PERSON.search(said) or _PERSON.search(repair(text, _SOUND_WORDS)))
+
+
+def asks_if_human(text: str | None) -> bool:
+    """True for "你是真人吗", "你叫啥名" without asking for a person: answered honestly (a program), with the way to
+    one."""
+    said = compact(text or "")
+    return bool(_ASKS_IF_HUMAN.search(said)) and not _REQUEST_VERB.search(said)
 
 
 def asked_line(text: str | None) -> str | None:

@@ -50,6 +50,7 @@ _EVERYDAY = re.compile(
         r"(?:补贴|钱|工资|名额|低保|指标|额度|待遇|经费|预算|项目)\S{0,4}被\S{0,2}砍 砍价 砍柴 砍树",
         "救命稻草 救命钱 救命药 打官司 找着活 找到活 找活 干活 农活 拉倒",
         r"轮胎漏气 车胎漏气 轮椅.{0,4}漏气 摔了一跤以后 摔伤以后 摔伤后",
+        r"(?:冲|对|朝|给)(?:我|俺|咱|人|我们|俺们)\S{0,3}翻白眼 翻白眼\S{0,3}说",  # scorn, not a fainting fit
     )
 )
 
@@ -235,8 +236,9 @@ _LONG_MISSING = re.compile(
     _words("几年 多年 好几个月 几个月 很久 好久 年了 个月了 一直没找到 至今 寻亲 救助站 寻人 采血 DNA 数据库")
 )
 _WORRY = re.compile(r"(?<!恐)怕(?!是)|担心")
+_HABIT = re.compile(r"一(?:犯病|发病|发疯|犯了病)就")
 _GONE = re.compile(_words("没回来 没回家 找不到 找不着 找不见 不见了 一宿 一夜 联系不上 报警"))
-_LEGAL = re.compile(_words("赔钱 赔偿 律师 起诉 打官司 法律援助 维权"))
+_LEGAL = re.compile(_words("赔钱 赔偿 律师 起诉 打官司 法律援助 维权 讨(?:个)?说法 要(?:个)?说法 讨(?:个)?公道"))
 _PAST = re.compile(
     _words("去年 前年 上个月 上月 上回 以前 之前 那年 小时候 年前 几年 多年 早年 当年 年轻时 那次 前天 上礼拜 上周")
 )
@@ -325,6 +327,9 @@ def _not_happening(text: str, sign: Danger) -> bool:
         return True  # long missing (寻亲), or a worry ("天天怕他跑丢了")
     if sign.kind == "violence" and _LEGAL.search(text):
         return True  # "被人打了，对方不赔钱，请不起律师": a question about rights after the event
+    if sign.kind == "weapon" and _HABIT.search(text, max(0, sign.start - 2), sign.end) and _ASKS_SERVICE.search(text):
+        if not _NOW.search(text):
+            return True  # "他一犯病就砸东西 …有没有家属培训": how it usually goes, asking for help with care
     if sign.kind == "help" and _ASKS_COST.search(text):
         return True  # "打120要钱吗": a question about the service, nothing is happening
     general = _GENERAL_ASK.search(text) and not _FIRST_PERSON.search(text)

@@ -5,9 +5,9 @@ component bot/nlu/rule_intents.py applies it."""
 
 from __future__ import annotations
 
-from bot.rules.complaints import is_complaint, wants_person
+from bot.rules.complaints import asks_if_human, is_complaint, misunderstood_again, wants_person
 from bot.rules.danger import assess, is_hypothetical
-from bot.rules.out_of_scope import out_of_scope_intent
+from bot.rules.out_of_scope import OTHER, out_of_scope_intent
 
 DANGER, COMPLAINT, REQUEST_HUMAN, POLICY = "danger", "complaint", "request_human", "faq"
 # Answers inside a form or to a button: never re-read as out of scope ("户口在东邑村" is an address)
@@ -30,4 +30,8 @@ def rule_intent(text: str | None, predicted: str | None) -> str | None:
         return REQUEST_HUMAN
     if predicted in ANSWER_INTENTS:
         return None
+    if misunderstood_again(text):
+        return REQUEST_HUMAN  # "又说错了", "还是不对": the bot has failed twice already — a person (not inside a form)
+    if asks_if_human(text):
+        return OTHER  # "你是真人吗": answered honestly (actions/understand.py), with the way to a person
     return out_of_scope_intent(text)  # the weather, the lottery, another government service: declined

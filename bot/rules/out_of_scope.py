@@ -1,7 +1,9 @@
-"""Questions plainly outside the assistant's remit, whatever the model said: the weather, the lottery, and other
-government services (户口, 护照, 房产证 …) asked without any word of disability services. They are declined with a
-redirect (the general hotline for government services) instead of a clarifying question about disability topics or
-an application form. Conservative on purpose: any word of the bot's own domain keeps the model's reading."""
+"""Questions plainly outside the assistant's remit, whatever the model said: the weather, the lottery, markets,
+tickets and shops, symptoms and medicines (a doctor), other government services (户口, 护照, 社保卡, 转学 …) asked
+without any word of disability services, and tasks (write, translate). They are declined with a redirect (the general
+hotline for government services, a doctor or 120 for health, the usual office from config/out_of_scope.yml) instead of
+a clarifying question about disability topics or an application form. Conservative on purpose: any word of the bot's
+own domain keeps the model's reading (a task excepted: "把'我要轮椅'翻译成俄语" is still a translation)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-GOVERNMENT, OTHER = "oos_government", "out_of_scope"  # the domain's intents (nlu_data/domain/understanding.yml)
+GOVERNMENT, MEDICAL, OTHER = "oos_government", "oos_medical", "out_of_scope"  # nlu_data/domain/understanding.yml
 
 # Words of the bot's own domain: with any of them the question may be in scope ("户口不在本地能领补贴吗").
 _IN_SCOPE = re.compile(
@@ -23,10 +25,43 @@ _WEATHER = re.compile(
     r"天气预报|(?:今天|明天|后天|今儿|明儿|这几天|周末|待会|今晚|明早|下午|晚上|早上|这周|下周)\S{0,8}"
     r"(?:天气|气温|多少度|几度|下雨|下雪|刮风|降温|冷不冷|热不热|雾霾|有雨|有雪)"
     r"|(?:天气|气温)\S{0,4}(?:咋样|怎么样|如何|好不好|多少度)"
+    r"|(?:今天|明天|后天|今儿|明儿|周末|今晚|明早|这几天|外边|外面)\S{0,8}(?:冷吗|热吗|冷不|下雪不|下雨不|下不下|刮风不|有雨没)"
+    r"|(?i:weather|forecast)"
 )
-_LOTTERY = re.compile(r"买彩票|彩票\S{0,4}(?:开奖|号码|中奖)|大乐透|双色球|开奖|中奖号")
+_LOTTERY = re.compile(
+    r"买彩票|彩票\S{0,4}(?:开奖|号码|中奖)|大乐透|双色球|开奖|中奖号|刮刮乐|中奖率|买啥号|(?i:lottery)"
+)
+# Markets, tickets and shopping: nothing the assistant knows ("股票明天涨不涨", "火车票咋买", "哪家便宜").
+_MARKET = re.compile(
+    r"股票|炒股|股市|基金\S{0,4}(?:涨|跌|买)|汇率|卢布|美元|人民币\S{0,2}(?:换|兑)|金价|比特币|"
+    r"(?:火车|高铁|动车|飞机|汽车|大巴)票\S{0,6}(?:怎么|咋|哪|多少|买|订)|(?:买|订)\S{0,2}(?:火车|高铁|动车|机|汽车)票|"
+    r"(?:几点|啥时候|什么时候)(?:发车|开车|起飞)|(?:发车|班车)时间|"
+    r"(?:哪里|哪儿|哪家|哪个店|在哪)\S{0,4}(?:便宜|买|好吃)|二手\S{0,6}(?:哪|便宜|多少钱)|网购|淘宝|拼多多|外卖|好吃的|饭店|"
+    r"快递|国足|足球|篮球|NBA|CBA|世界杯|奥运|比赛\S{0,4}(?:谁赢|几点|比分)|谁赢了|冠军"
+)
+# Tasks for someone else's job: write, translate, tell a story (whatever the words in them: "把'我要轮椅'翻译成俄语").
+_TASK = re.compile(
+    r"翻译(?:成|为|一下)|译成|(?:写|作)(?:一)?(?:篇|首|段)|(?:帮|给)(?:我|俺)(?:写|编)(?:个|一个|篇|首)?(?:作文|文章|诗|论文|"
+    r"检讨|演讲稿|小说|故事|歌|请假条|文案|总结)|讲个(?:笑话|故事)|唱(?:个|首|一)歌?|算(?:个|一)?命|看(?:个)?星座|解(?:个)?梦|"
+    r"(?:帮|给)(?:我|俺)算(?:算|一下|一算)\S{0,12}(?:多少|几)|乘以|除以"
+)
+# Health: symptoms and medicines (a doctor; 120 when acute). Danger is read before this, so "喘不上气" is an emergency.
+_MEDICAL = re.compile(
+    r"(?:头孢|阿莫西林|布洛芬|阿司匹林|降压药|安眠药|止疼药|止痛药|感冒药|消炎药|退烧药|胰岛素|二甲双胍|速效救心|"
+    r"抗生素|激素|中药|西药|偏方|这药|这个药|啥药|什么药)\S{0,12}(?:能|可以|会|怎么|咋|几|多少|一起|同时|管用|副作用|吗|不)|"
+    r"吃(?:几|多少)(?:片|粒|颗|毫克|袋|包)|一次吃几|剂量|药量|"
+    r"(?:疼|痛|痒|麻|肿|晕|咳嗽|发烧|拉肚子|失眠|便秘|胸闷|没劲)\S{0,10}(?:是(?:什么|啥|甚)|是不是|还是|咋回事|怎么回事|"
+    r"吃(?:什么|啥|甚)药|咋治|怎么治|能治|要紧不|要紧吗|严重吗)|"
+    r"(?:是|得了|算)(?:什么|啥|甚)(?:病|毛病)|(?:风湿|关节炎|高血压|糖尿病|感冒)\S{0,6}(?:咋治|怎么治|吃啥|吃什么)|"
+    r"(?:药|药片|膏药|止疼片|止痛片)\S{0,8}(?:管用|顶用|好使|中不中|行不行|减量|补吃|双份|漏吃|副作用|哪个好)|"
+    r"(?:漏吃|少吃|多吃|忘吃)了?\S{0,4}(?:药|一顿|一回)|(?:把|能)\S{0,8}治好|治得好|"
+    r"(?:血压高|高血压|糖尿病|血糖高|痛风)\S{0,8}(?:能(?:吃|喝)|可以(?:吃|喝)|吃啥|吃什么|喝啥|忌口)"
+)
+_COST = re.compile(r"报销|能报|费用|花钱|多少钱|给报|免费|补贴|补助|医保|救助")
 _GOVERNMENT = re.compile(
     r"(?:上|落|迁|办|转|销|报)户口|户口\S{0,2}(?:迁|转|怎么办|咋办|丢)|护照|通行证|结婚证|离婚|房产证|不动产证|公积金|营业执照|农机|老年证|准生证|出生证明|违章|车牌"
+    r"|身份证\S{0,4}(?:到期|过期|丢|补|换|办)|社保卡|退休金|养老金认证|转学|学籍|年检|车管所|宅基地|土地纠纷|"
+    r"土地确权|出入境|暖气费|供暖费|水费|电费|燃气费|结婚登记|领证结婚|居住证|个税|退税|健康证|养狗|犬证|征地|退休手续|罚单|罚款"
 )
 MAX_CHARS = 200  # longer messages tell a story: the model and the other rules read them
 
@@ -36,11 +71,15 @@ def out_of_scope_intent(text: str | None) -> str | None:
     if not text or len(text) > MAX_CHARS:
         return None
     compact = re.sub(r"\s+", "", text)
+    if _TASK.search(compact):
+        return OTHER  # a task, whatever it is about
     if _IN_SCOPE.search(compact):
         return None
+    if _MEDICAL.search(compact) and not _COST.search(compact):
+        return MEDICAL
     if _GOVERNMENT.search(compact):
         return GOVERNMENT
-    if _WEATHER.search(compact) or _LOTTERY.search(compact):
+    if _WEATHER.search(compact) or _LOTTERY.search(compact) or _MARKET.search(compact):
         return OTHER
     return None
 
@@ -51,14 +90,14 @@ WHERE_TO_GO = Path(__file__).resolve().parents[2] / "config" / "out_of_scope.yml
 @lru_cache(maxsize=2)
 def _where_to_go(path: Path = WHERE_TO_GO) -> tuple[tuple[tuple[str, ...], str], ...]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return tuple((tuple(entry["words"]), str(entry["say"])) for entry in raw.get("where_to_go") or [])
+    return tuple((tuple(str(w) for w in entry["words"]), str(entry["say"])) for entry in raw.get("where_to_go") or [])
 
 
 def where_to_go(text: str | None) -> str | None:
     """The usual office for a question outside the remit (config/out_of_scope.yml), or None."""
     if not text:
         return None
-    compact = re.sub(r"\s+", "", text[:MAX_CHARS])
+    compact = re.sub(r"\s+", "", text[:MAX_CHARS]).lower()
     for words, say in _where_to_go():
         if any(word in compact for word in words):
             return say

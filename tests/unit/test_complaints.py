@@ -87,3 +87,91 @@ def test_a_grievance_about_what_happened_is_not_a_new_application(text) -> None:
 @pytest.mark.parametrize("text", ["到底能不能给俺爹办护理补贴！", "气死了 我就想申请个轮椅 咋这么费劲"])
 def test_an_angry_wish_to_apply_is_not_a_grievance(text) -> None:
     assert not is_grievance(text)
+
+
+# Complaints told as stories, without 投诉 (sentences written for development, not from tests/blind/).
+STORIES = [
+    "跑了三趟没人管",
+    "凭啥不给俺办 俺哪点不够",
+    "俺去镇上问补贴 那个办事员态度也太差了 爱搭不理的",
+    "窗口那人说俺是来要饭的 俺要告她",
+    "说好的开春就给装扶手 结果到现在也没人来",
+    "登记完让等通知 等到年底了也没人打电话 那当初让俺登记干啥",
+    "打了四回电话都没人理",
+    "俺们村里把名额给了他家亲戚 俺瘫在床上倒没份",
+    "是不是有人贪了俺的燃油补贴",
+    "隔壁都发了取暖补贴 俺家一样的情况就是没发",
+    "辅具中心收了钱不给调 坐着硌得慌 我要反映",
+    "坡道修好半年就塌了 一下雨就积水",
+    "来回折腾俺好几趟 这是人干的事吗",
+]
+NOT_STORIES = [
+    "跑了好几趟了都没办成 到底能不能在网上申请",
+    "想替邻居老人反映反映 该找谁",
+    "万一以后不是低保了 补贴是不是就停了",
+    "要是有人欺负残疾人 去哪儿维权",
+    "残疾人要上访 有什么渠道",
+    "我要告诉你我家的情况 俺爸一级肢体",
+    "别人家都办了残疾证 俺家孩子没办 能办不",
+    "轮椅配好没多久就坏了 能换吗",
+]
+
+
+@pytest.mark.parametrize("text", STORIES)
+def test_complaints_told_as_stories_go_to_a_person(text) -> None:
+    assert is_complaint(text) and rule_intent(text, "faq") == "complaint"
+
+
+@pytest.mark.parametrize("text", NOT_STORIES)
+def test_questions_with_complaint_words_stay_questions(text) -> None:
+    assert not is_complaint(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["叫个人来", "俺 要 找 人", "我要人帮。", "给俺约个工作人员 回头打电话给我", "能不能跟工作人员说几句",
+     "跟你说不明白", "Can I speak to a human please", "找人 真人"],
+)  # fmt: skip
+def test_more_ways_to_ask_for_a_person(text) -> None:
+    assert wants_person(text) and rule_intent(text, "faq") == "request_human"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["不用转人工 我自己能填", "找个人照顾我妈有补贴吗", "我要找人照顾老人", "你是真人吗", "不是真人", "人工耳蜗补助"],
+)
+def test_not_a_request_for_a_person(text) -> None:
+    assert not wants_person(text)
+
+
+def test_a_helper_to_fill_in_the_form_is_a_person_only_inside_the_form() -> None:
+    assert wants_person("派个人来帮俺填", in_form=True) and not wants_person("有人帮忙办残疾证吗")
+    assert wants_person("有没有人工啊", in_form=True) and not wants_person("孩子要做人工耳蜗", in_form=True)
+
+
+def test_are_you_a_person_is_answered_honestly() -> None:
+    from bot.rules.complaints import asks_if_human
+
+    assert asks_if_human("你是真人吗") and asks_if_human("您是机器人吧？") and asks_if_human("are you a bot")
+    assert not asks_if_human("你是机器人吗 给我转人工") and not asks_if_human("护理补贴怎么申请")
+    assert rule_intent("你是真人吗", "faq") == "out_of_scope" and rule_intent("你是真人吗", "inform") is None
+
+
+@pytest.mark.parametrize(
+    "text", ["你咋又说错了", "还是 不对。 是学校", "我都说了三遍了", "又整岔了 是护理的钱", "答非所问"]
+)
+def test_wrong_again_is_a_request_for_a_person(text) -> None:
+    from bot.rules.complaints import misunderstood_again
+
+    assert misunderstood_again(text) and rule_intent(text, "faq") in ("request_human", "complaint")
+
+
+def test_wrong_again_is_not_read_inside_a_form_nor_the_residents_own_slip() -> None:
+    from bot.rules.complaints import misunderstood_again
+
+    assert not misunderstood_again("我又说错了 是二级") and rule_intent("还是不对 电话是139", "inform") is None
+
+
+def test_scorn_is_a_complaint_and_a_fainting_fit_an_emergency() -> None:
+    assert rule_intent("办事的冲俺翻白眼 说俺是来要饭的", "faq") == "complaint"
+    assert rule_intent("俺家老人翻白眼了 叫不醒", "faq") == "danger"

@@ -76,3 +76,43 @@ def test_a_decline_says_where_to_go(text: str, office: str) -> None:
 
 def test_nothing_to_add_for_other_questions() -> None:
     assert where_to_go("帮我写首诗") is None and where_to_go("") is None and where_to_go(None) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "intent", "office"),
+    [
+        ("降压药和感冒药能一起吃吗", "oos_medical", None),
+        ("俺这胳膊麻是咋回事", "oos_medical", None),
+        ("布洛芬一次吃几片", "oos_medical", None),
+        ("社保卡丢了去哪补", GOVERNMENT, "人社局"),
+        ("俺的退休金今年涨了没", GOVERNMENT, "人社局"),
+        ("闺女转学要啥手续", GOVERNMENT, "教育局"),
+        ("摩托车年检去哪", GOVERNMENT, "车管所"),
+        ("宅基地的事找谁", GOVERNMENT, "乡镇政府"),
+        ("帮我写篇作文 题目是我的妈妈", OTHER, "做不了"),
+        ("把“我要申请轮椅”翻译成英语", OTHER, "做不了"),  # a task, whatever it is about
+        ("基金明天涨不涨", OTHER, "预测不了"),
+        ("去北京的高铁票怎么买", OTHER, "12306"),
+        ("哪家超市鸡蛋便宜", OTHER, "不能推荐"),
+        ("后天冷吗", OTHER, "天气预报"),
+    ],
+)
+def test_more_questions_outside_the_remit(text: str, intent: str, office: str | None) -> None:
+    assert out_of_scope_intent(text) == intent and rule_intent(text, "faq") == intent
+    if office:
+        said = where_to_go(text)
+        assert said is not None and office in said
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "俺儿右手少两根指头 能考驾照不",  # a question about driving with a disability
+        "吃药的钱能报销吗",
+        "腿疼得厉害 能申请轮椅吗",
+        "残疾人坐火车有优惠吗",
+        "治病花了好几万 有没有医疗救助",
+    ],
+)
+def test_health_and_travel_questions_about_the_domain_keep_the_models_reading(text: str) -> None:
+    assert out_of_scope_intent(text) is None
