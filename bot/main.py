@@ -87,9 +87,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.redis = None
         if settings.redis_url:
-            from redis import asyncio as redis_asyncio
+            from bot.storage.redis_client import make_redis
 
-            app.state.redis = redis_asyncio.from_url(settings.redis_url)
+            app.state.redis = make_redis(settings.redis_url)  # counts its round trips (GET /metrics)
         app.state.routing = RoutingTable.load(settings.escalation_config)
         # With Redis, console events reach the consoles of every gateway (bot/escalation/fanout.py).
         fanout = ConsoleFanout(app.state.redis, settings.redis_key_prefix) if app.state.redis is not None else None

@@ -59,6 +59,7 @@ class RasaClient:
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
         self._http = httpx.AsyncClient(timeout=timeout, limits=limits)
         self._webhook = TURN_WEBHOOK
+        self.requests = 0  # requests sent to Rasa (turns, tracker reads, events, status): GET /metrics
 
     @property
     def http(self) -> httpx.AsyncClient:
@@ -90,9 +91,11 @@ class RasaClient:
         if metadata:
             body["metadata"] = metadata
         try:
+            self.requests += 1
             response = await self._http.post(f"{self._rasa_url}{self._webhook}", json=body)
             if response.status_code == 404 and self._webhook == TURN_WEBHOOK:
                 self._webhook = REST_WEBHOOK  # a Rasa started without the turn channel: messages only
+                self.requests += 1
                 response = await self._http.post(f"{self._rasa_url}{self._webhook}", json=body)
             response.raise_for_status()
             raw = response.json()
@@ -113,6 +116,7 @@ class RasaClient:
 
     async def tracker(self, sender_id: str) -> dict[str, Any]:
         """The conversation's tracker (events and slots) from Rasa's HTTP API."""
+        self.requests += 1
         try:
             response = await self._http.get(f"{self._rasa_url}/conversations/{sender_id}/tracker", params=self._auth())
             response.raise_for_status()
@@ -122,6 +126,7 @@ class RasaClient:
 
     async def append_event(self, sender_id: str, event: dict[str, Any]) -> None:
         """Append an event (e.g. {"event": "resume"}) to the conversation through the tracker events API."""
+        self.requests += 1
         try:
             response = await self._http.post(
                 f"{self._rasa_url}/conversations/{sender_id}/tracker/events", params=self._auth(), json=event
@@ -132,6 +137,7 @@ class RasaClient:
 
     async def rasa_ready(self) -> bool:
         """Rasa is up and has a model loaded."""
+        self.requests += 1
         try:
             response = await self._http.get(f"{self._rasa_url}/status", params=self._auth(), timeout=3.0)
             return response.status_code == 200 and bool(response.json().get("model_file"))
