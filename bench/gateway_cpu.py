@@ -119,8 +119,10 @@ def py_spy() -> str | None:
     )
 
 
-PLUMBING = re.compile(r"\((threading|runpy|concurrent/futures/thread|asyncio/(base_events|events|runners)|click/|"
-                      r"uvicorn/(main|server|_compat|__main__))")  # frames under everything: not worth a line
+PLUMBING = re.compile(
+    r"\((threading|runpy|concurrent/futures/thread|asyncio/(base_events|events|runners)|click/|"
+    r"uvicorn/(main|server|_compat|__main__))"
+)  # frames under everything: not worth a line
 
 
 def summarise(raw: Path, top: int = 30) -> list[tuple[float, str]]:

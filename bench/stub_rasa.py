@@ -31,7 +31,9 @@ MESSAGES = [
 STATE = {
     "latest_message": {
         "intent": {"name": "faq", "confidence": 0.97},
-        "response_selector": {"faq": {"response": {"intent_response_key": "faq/severe_care_subsidy", "confidence": 0.91}}},
+        "response_selector": {
+            "faq": {"response": {"intent_response_key": "faq/severe_care_subsidy", "confidence": 0.91}}
+        },
     },
     "active_loop": {"name": None},
 }

@@ -40,6 +40,7 @@ from bot.services import messages
 from bot.services.chat import ChatService
 from bot.services.protection import build_protection, housekeeping
 from bot.services.request_limits import Limits, RequestLimiter
+from bot.services.ticket_checks import TicketChecks
 from bot.staff.service import build_editor
 from bot.storage import migrate
 from bot.storage.db import make_engine, make_session_factory
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.chat_service = ChatService(
             app.state.dialogue, app.state.escalation, settings.max_text_chars, recorder=app.state.turn_recorder,
             tags=protection.client_tags, expiry=protection.tracker_expiry, conversations=protection.conversations,
+            tickets=TicketChecks(app.state.engine),
         )  # fmt: skip
         app.state.wechat = build_wechat(app.state, settings)
         app.state.training = TrainingRunner(
