@@ -39,6 +39,7 @@ from tests.knowledge import fact_cases
 
 KEY_HEADER = "X-Conversation-Key"
 TURNS_PER_CONVERSATION = 10
+PROFILED = 10  # conversations at once while py-spy samples
 METRICS = ("accessline_chat_turns_total", "accessline_rasa_requests_total", "accessline_redis_round_trips_total")
 
 
@@ -125,7 +126,10 @@ PLUMBING = re.compile(
 )  # frames under everything: not worth a line
 
 
-def summarise(raw: Path, top: int = 30) -> list[tuple[float, str]]:
+NOISE = re.compile(r"(?<= \().*/(site-packages|lib/python3\.\d+|wt-[^/]+|main)/|:\d+(?=\)$)")  # paths, lines
+
+
+def summarise(raw: Path, top: int = 400) -> list[tuple[float, str]]:
     """py-spy's raw (collapsed) stacks → share of samples per function, inclusive, each function once per stack."""
     inclusive: collections.Counter[str] = collections.Counter()
     total = 0
@@ -134,7 +138,7 @@ def summarise(raw: Path, top: int = 30) -> list[tuple[float, str]]:
         if not count.isdigit():
             continue
         total += int(count)
-        frames = {re.sub(r" \(.*?/(site-packages|lib/python3\.\d+|wt-[^/]+|main)/", " (", f) for f in stack.split(";")}
+        frames = {NOISE.sub("", f) for f in stack.split(";")}
         for frame in frames - {f for f in frames if PLUMBING.search(f)}:
             inclusive[frame] += int(count)
     return [(count / max(total, 1), frame) for frame, count in inclusive.most_common(top)]
@@ -189,7 +193,7 @@ async def run(levels: list[int], turns: int, profile: bool) -> tuple[list[Level]
                                         "--output", str(raw), "--nonblocking"], stdout=subprocess.DEVNULL,
                                        stderr=subprocess.DEVNULL)  # fmt: skip
             await asyncio.sleep(1.0)
-            await measure_level(stack.url, stub_url, pid, max(levels), turns)
+            await measure_level(stack.url, stub_url, pid, PROFILED, turns)
             sampler.send_signal(2)
             sampler.wait(30)
             shares = summarise(raw) if raw.exists() else []
@@ -200,7 +204,24 @@ async def run(levels: list[int], turns: int, profile: bool) -> tuple[list[Level]
     return results, shares, "Redis" if stack.config.redis_url else "no Redis"
 
 
-def report(results: list[Level], backend: str, loads: list[str], busy: str) -> str:
+SHOWN = re.compile(
+    r"\((bot/|httpx/_transports/default|redis/asyncio/client\.py|asyncio/threads|sqlalchemy/engine/base|"
+    r"uvicorn/protocols/http/\w+\.py|starlette/responses|fastapi/routing\.py\)).*"
+)
+
+
+def profile_lines(shares: list[tuple[float, str]]) -> str:
+    """Where the gateway's CPU went (py-spy, threads holding the GIL), the project's functions and the libraries'
+    entry points only, inclusive (a function's share contains its callees')."""
+    kept = [(share, frame) for share, frame in shares if SHOWN.search(frame)][:18]
+    if not kept:
+        return "Not profiled this run (`--profile` with py-spy installed: `pip install py-spy`).\n"
+    rows = "\n".join(f"| {share * 100:.0f}% | `{frame}` |" for share, frame in kept)
+    return (f"Where the CPU goes at {PROFILED} conversations (py-spy samples of the gateway's threads holding the GIL; "
+            "inclusive, so nested functions overlap):\n\n| share | function |\n|---|---|\n" + rows + "\n")  # fmt: skip
+
+
+def report(results: list[Level], backend: str, loads: list[str], busy: str, shares: list) -> str:
     rows = "\n".join(
         f"| {r.concurrency} | {r.turns} ({r.errors} errors) | **{r.cpu_ms:.2f} ms** | {r.redis:.2f} | {r.rasa:.2f} "
         f"| {r.stub:.2f} | {r.turns / r.seconds:.0f} |"
@@ -218,7 +239,8 @@ def report(results: list[Level], backend: str, loads: list[str], busy: str) -> s
         f"processes at the start: {busy}. CPU time is little affected by other load (latency is: not reported).\n\n"
         "| conversations | turns | gateway CPU per turn | Redis round trips per turn | Rasa requests per turn "
         "(gateway's count) | turns Rasa received per turn | turns/s |\n|---|---|---|---|---|---|---|\n"
-        f"{rows}\n\nTarget (issue 16): gateway CPU ≤ 5 ms per chat turn; one Rasa request per turn.\n"
+        f"{rows}\n\nTarget (issue 16): gateway CPU ≤ 5 ms per chat turn; one Rasa request per turn.\n\n"
+        + profile_lines(shares)
     )
 
 
@@ -232,9 +254,9 @@ def main() -> None:
     busy, loads = other_load(), [load_average()]
     results, shares, backend = asyncio.run(run([int(c) for c in args.levels.split(",")], args.turns, args.profile))
     loads.append(load_average())
-    for share, frame in shares:
+    for share, frame in shares[:40]:
         print(f"{share * 100:5.1f}%  {frame}")
-    section = report(results, backend, loads, busy)
+    section = report(results, backend, loads, busy, shares)
     print(section)
     if args.write:
         print(f"written to {write_section('gateway-cpu', section)}")
