@@ -205,15 +205,16 @@ async def run(levels: list[int], turns: int, profile: bool) -> tuple[list[Level]
 
 
 SHOWN = re.compile(
-    r"\((bot/|httpx/_transports/default|redis/asyncio/client\.py|asyncio/threads|sqlalchemy/engine/base|"
-    r"uvicorn/protocols/http/\w+\.py|starlette/responses|fastapi/routing\.py\)).*"
-)
+    r"\((bot/(services|dialogue|rules|storage|insights|escalation|text|core)/|"
+    r"httpx/_transports/default|redis/asyncio/client\.py|asyncio/threads|sqlalchemy/engine/base|"
+    r"uvicorn/protocols/http/\w+\.py|starlette/responses)"
+)  # below the route: where the work is
 
 
 def profile_lines(shares: list[tuple[float, str]]) -> str:
     """Where the gateway's CPU went (py-spy, threads holding the GIL), the project's functions and the libraries'
     entry points only, inclusive (a function's share contains its callees')."""
-    kept = [(share, frame) for share, frame in shares if SHOWN.search(frame)][:18]
+    kept = [(share, frame) for share, frame in shares if SHOWN.search(frame) and "run_asgi" not in frame][:20]
     if not kept:
         return "Not profiled this run (`--profile` with py-spy installed: `pip install py-spy`).\n"
     rows = "\n".join(f"| {share * 100:.0f}% | `{frame}` |" for share, frame in kept)
