@@ -171,6 +171,18 @@ def merged(parts: list[Result]) -> Result:
                   [x for p in parts for x in p.bot_cpu], [x for p in parts for x in p.handed_cpu])  # fmt: skip
 
 
+COUNTS: dict[int, dict[str, float]] = {}  # concurrency → Redis round trips / Rasa requests over its gateway slices
+COUNTERS = {"redis": "accessline_redis_round_trips_total", "rasa": "accessline_rasa_requests_total"}
+
+
+async def gateway_counters(url: str) -> dict[str, float]:
+    """The gateway's own counts (GET /metrics from loopback): Redis round trips and Rasa requests so far."""
+    async with httpx.AsyncClient(timeout=30) as client:
+        text = (await client.get(f"{url}/metrics")).text
+    found = {name: re.search(rf"^{metric} ([\d.e+]+)$", text, re.M) for name, metric in COUNTERS.items()}
+    return {name: float(match.group(1)) for name, match in found.items() if match}
+
+
 async def interleaved(
     stack, urls: tuple[str, str, str], concurrency: int, texts: list[str]
 ) -> tuple[Result, Result, Result, dict[str, float]]:
@@ -179,19 +191,24 @@ async def interleaved(
     gateway_url, rasa_url, turn_url = urls
     share = REQUESTS[concurrency] // ROUNDS
     rasa, turn, gateway, seconds = [], [], [], {}
+    counts = COUNTS.setdefault(concurrency, {})
     for slice_no in range(ROUNDS):
         tag = f"{concurrency}s{slice_no}"
         rasa.append(await run_load(rasa_url, rasa_body, concurrency, share, f"r{tag}", texts))
         if TURN_WEBHOOK:
             turn.append(await run_load(turn_url, rasa_body, concurrency, share, f"t{tag}", texts))
+        before = await gateway_counters(stack.url)
         with CpuMeter(stack) as cpu:
             gateway.append(
                 await run_load(
                     gateway_url, gateway_body, concurrency, share, f"g{tag}", texts, stack.processes["gateway"].pid
                 )
             )
+        after = await gateway_counters(stack.url)
         for name, used in cpu.seconds.items():
             seconds[name] = seconds.get(name, 0.0) + used
+        for name in after:
+            counts[name] = counts.get(name, 0.0) + after[name] - before.get(name, 0.0)
     return merged(rasa), merged(turn or rasa), merged(gateway), seconds
 
 
@@ -215,8 +232,10 @@ def cpu_row(concurrency: int, gateway: Result, seconds: dict[str, float]) -> str
         per_kind = f"**{bot:.1f} ms** ({verdict}; median {statistics.median(gateway.bot_cpu) * 1000:.1f})"
         if gateway.handed_cpu:
             per_kind += f"; handed-over turn {statistics.mean(gateway.handed_cpu) * 1000:.1f} ms"
+    counted = COUNTS.get(concurrency, {})
+    trips = " | ".join(f"{counted[name] / requests:.2f}" if name in counted else "n/a" for name in ("redis", "rasa"))
     return (f"| {concurrency} | {len(gateway.latencies)} / {gateway.handed_over} | {ms.get('gateway', 0.0):.1f} ms | "
-            f"{per_kind} | {others} ms |")  # fmt: skip
+            f"{per_kind} | {trips} | {others} ms |")  # fmt: skip
 
 
 GATEWAY_CPU_TARGET_MS = 5.0  # issue 16: gateway CPU per chat turn
@@ -281,8 +300,11 @@ async def measure() -> str:
         "over by themselves now and then (the dialogue's fallback rule after repeated misunderstandings), and a "
         "hand-over stores a ticket; so with one conversation at a time the gateway process's CPU is also read "
         "before and after each turn, and the bot turns' mean is the figure for the target:\n\n"
-        "| concurrent | turns | gateway CPU per request | gateway CPU per bot turn | others per gateway request |\n"
-        "|---|---|---|---|---|\n" + "\n".join(cpu_rows) + "\n\n"
+        "| concurrent | turns | gateway CPU per request | gateway CPU per bot turn | Redis round trips per request "
+        "| Rasa requests per request | others per gateway request |\n"
+        "|---|---|---|---|---|---|---|\n" + "\n".join(cpu_rows) + "\n\n"
+        "Redis round trips and Rasa requests are the gateway's own counters (GET /metrics: every request it sent, "
+        "background loops included); a handed-over turn costs more of both (the ticket, the transcript from Rasa).\n\n"
         "Peak resident memory (process and its children) during the run:\n\n"
         "| process | peak RSS |\n|---|---|\n" + memory_rows + "\n\n" + previous
     )

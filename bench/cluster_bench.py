@@ -169,8 +169,11 @@ def write_scaling(per_core: float, peaks: dict[str, int], cpu_two: dict[str, flo
     def replicas(peak: float) -> int:
         return max(2, math.ceil(peak / (per_core * 0.7)))  # 30% headroom per core, never fewer than 2
 
-    rows = "\n".join(f"| {peak} | {replicas(peak)} | {max(2, math.ceil(replicas(peak) / 3))} | "
-                     f"{max(2, math.ceil(peak * cpu_two.get('cpu_actions', 3) / 1000 / 0.7))} |"
+    def cores(peak: float, ms_per_turn: float) -> int:
+        return max(2, math.ceil(peak * ms_per_turn / 1000 / 0.7))  # measured CPU per turn, 30% headroom
+
+    gateway_ms, actions_ms = cpu_two.get("cpu_gateway", 12.0), cpu_two.get("cpu_actions", 3.0)
+    rows = "\n".join(f"| {peak} | {replicas(peak)} | {cores(peak, gateway_ms)} | {cores(peak, actions_ms)} |"
                      for peak in (10, 50, 100, 300, 1000))  # fmt: skip
     mib = {
         tier: max(v for k, v in peaks.items() if k.startswith(tier)) / 2**20 for tier in ("gateway", "rasa", "actions")
@@ -181,7 +184,9 @@ def write_scaling(per_core: float, peaks: dict[str, int], cpu_two: dict[str, flo
         "table errs on the safe side); peak RSS gateway "
         f"{mib['gateway']:.0f} MiB, Rasa {mib['rasa']:.0f} MiB, action server {mib['actions']:.0f} MiB "
         f'(docs/benchmarks.md, "cluster"). Rasa replicas = ⌈peak ÷ ({per_core:.1f} × 0.7)⌉ (one core each, 30% '
-        "headroom); gateways from their CPU per turn (about a third of Rasa's); never fewer than 2 of anything.\n\n"
+        f"headroom); gateway and action-server pods (one core each) from their measured CPU per turn with 2 replicas "
+        f"({gateway_ms:.1f} and {actions_ms:.1f} ms, all replicas together), with the same headroom; never fewer than "
+        "2 of anything.\n\n"
         "| peak turns/s | Rasa pods (1 core) | gateway pods | action pods |\n|---|---|---|---|\n" + rows
     )
     text = SCALING_MD.read_text()

@@ -40,6 +40,7 @@ from bot.services import messages
 from bot.services.chat import ChatService
 from bot.services.protection import build_protection, housekeeping
 from bot.services.request_limits import Limits, RequestLimiter
+from bot.services.ticket_checks import TicketChecks
 from bot.staff.service import build_editor
 from bot.storage import migrate
 from bot.storage.db import make_engine, make_session_factory
@@ -87,9 +88,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         app.state.redis = None
         if settings.redis_url:
-            from redis import asyncio as redis_asyncio
+            from bot.storage.redis_client import make_redis
 
-            app.state.redis = redis_asyncio.from_url(settings.redis_url)
+            app.state.redis = make_redis(settings.redis_url)  # counts its round trips (GET /metrics)
         app.state.routing = RoutingTable.load(settings.escalation_config)
         # With Redis, console events reach the consoles of every gateway (bot/escalation/fanout.py).
         fanout = ConsoleFanout(app.state.redis, settings.redis_key_prefix) if app.state.redis is not None else None
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.chat_service = ChatService(
             app.state.dialogue, app.state.escalation, settings.max_text_chars, recorder=app.state.turn_recorder,
             tags=protection.client_tags, expiry=protection.tracker_expiry, conversations=protection.conversations,
+            tickets=TicketChecks(app.state.engine),
         )  # fmt: skip
         app.state.wechat = build_wechat(app.state, settings)
         app.state.training = TrainingRunner(

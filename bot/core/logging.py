@@ -37,3 +37,6 @@ def configure_logging(level: str = "INFO", secrets: Iterable[str | None] = ()) -
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # httpx logs every request at INFO (a line per Rasa call: ~3% of the gateway's CPU per chat turn); its warnings
+    # and errors still show, and LOG_LEVEL=DEBUG shows every request again.
+    logging.getLogger("httpx").setLevel(logging.NOTSET if root.level <= logging.DEBUG else logging.WARNING)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +48,7 @@ class TurnResult:
 
 TURN_WEBHOOK = "/webhooks/turn/webhook"  # bot/dialogue/turn_channel.py, loaded into Rasa by the launcher
 REST_WEBHOOK = "/webhooks/rest/webhook"
+JSON_HEADERS = {"content-type": "application/json"}
 
 
 class RasaClient:
@@ -57,8 +59,13 @@ class RasaClient:
         self._action_url = action_server_url.rstrip("/")
         self._token = token
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
-        self._http = httpx.AsyncClient(timeout=timeout, limits=limits)
+        # One pool of keep-alive connections: the client (tracker, events, status, model admin) sends through this
+        # transport, and so does `turn` directly (below).
+        self._transport = httpx.AsyncHTTPTransport(limits=limits)
+        self._http = httpx.AsyncClient(timeout=timeout, transport=self._transport)
+        self._turn_extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
         self._webhook = TURN_WEBHOOK
+        self.requests = 0  # requests sent to Rasa (turns, tracker reads, events, status): GET /metrics
 
     @property
     def http(self) -> httpx.AsyncClient:
@@ -89,13 +96,15 @@ class RasaClient:
             body["input_channel"] = channel
         if metadata:
             body["metadata"] = metadata
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
         try:
-            response = await self._http.post(f"{self._rasa_url}{self._webhook}", json=body)
-            if response.status_code == 404 and self._webhook == TURN_WEBHOOK:
+            status, payload = await self._post_turn(content)
+            if status == 404 and self._webhook == TURN_WEBHOOK:
                 self._webhook = REST_WEBHOOK  # a Rasa started without the turn channel: messages only
-                response = await self._http.post(f"{self._rasa_url}{self._webhook}", json=body)
-            response.raise_for_status()
-            raw = response.json()
+                status, payload = await self._post_turn(content)
+            if status >= 400:
+                raise DialogueUnavailable("rasa")
+            raw = json.loads(payload)
         except (httpx.HTTPError, ValueError) as exc:
             raise DialogueUnavailable("rasa") from exc
         state: dict[str, Any] = {}
@@ -108,11 +117,27 @@ class RasaClient:
             raise DialogueUnavailable("action_server")
         return TurnResult(messages, state)
 
+    async def _post_turn(self, content: bytes) -> tuple[int, bytes]:
+        """POST one turn straight through the pool's transport (httpx's public transport API): the client's
+        per-request layers (auth, redirects, cookies, event hooks, the request log line) have nothing to do for
+        this one fixed JSON request, and skipping them saves ~a third of httpx's CPU per turn."""
+        self.requests += 1
+        request = httpx.Request(
+            "POST", f"{self._rasa_url}{self._webhook}", content=content, headers=JSON_HEADERS,
+            extensions=self._turn_extensions,
+        )  # fmt: skip
+        response = await self._transport.handle_async_request(request)
+        try:
+            return response.status_code, await response.aread()
+        finally:
+            await response.aclose()
+
     def _auth(self) -> dict[str, str] | None:
         return {"token": self._token} if self._token else None
 
     async def tracker(self, sender_id: str) -> dict[str, Any]:
         """The conversation's tracker (events and slots) from Rasa's HTTP API."""
+        self.requests += 1
         try:
             response = await self._http.get(f"{self._rasa_url}/conversations/{sender_id}/tracker", params=self._auth())
             response.raise_for_status()
@@ -122,6 +147,7 @@ class RasaClient:
 
     async def append_event(self, sender_id: str, event: dict[str, Any]) -> None:
         """Append an event (e.g. {"event": "resume"}) to the conversation through the tracker events API."""
+        self.requests += 1
         try:
             response = await self._http.post(
                 f"{self._rasa_url}/conversations/{sender_id}/tracker/events", params=self._auth(), json=event
@@ -132,6 +158,7 @@ class RasaClient:
 
     async def rasa_ready(self) -> bool:
         """Rasa is up and has a model loaded."""
+        self.requests += 1
         try:
             response = await self._http.get(f"{self._rasa_url}/status", params=self._auth(), timeout=3.0)
             return response.status_code == 200 and bool(response.json().get("model_file"))

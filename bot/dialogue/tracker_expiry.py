@@ -17,6 +17,18 @@ import logging
 log = logging.getLogger(__name__)
 
 RASA_TRACKER_PREFIX = "tracker:"  # rasa.core.tracker_store.DEFAULT_REDIS_TRACKER_STORE_KEY_PREFIX
+# KEYS: the marker, the tracker; ARGV: marker seconds, personal seconds. Each is one Redis round trip (EVALSHA).
+MARK_SCRIPT = """
+redis.call('SET', KEYS[1], 1, 'EX', ARGV[1])
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+return 1
+"""
+AFTER_TURN_SCRIPT = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('EXPIRE', KEYS[2], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[1])
+return 1
+"""
 
 
 def rasa_tracker_key(key_prefix: str, sender_id: str) -> str:
@@ -37,6 +49,14 @@ class TrackerExpiry:
         self._gateway_prefix = gateway_prefix
         self.personal_seconds = personal_seconds
         self._marker_seconds = marker_seconds
+        self._mark = redis.register_script(MARK_SCRIPT) if redis is not None else None
+        self._after_turn = redis.register_script(AFTER_TURN_SCRIPT) if redis is not None else None
+
+    def _keys_args(self, sender_id: str) -> dict:
+        return {
+            "keys": [self._marker(sender_id), rasa_tracker_key(self._rasa_prefix, sender_id)],
+            "args": [self._marker_seconds, self.personal_seconds],
+        }
 
     def _marker(self, sender_id: str) -> str:
         return f"{self._gateway_prefix}:personal:{hashlib.sha256(sender_id.encode()).hexdigest()[:32]}"
@@ -46,8 +66,7 @@ class TrackerExpiry:
         if self._redis is None:
             return
         try:
-            await self._redis.set(self._marker(sender_id), 1, ex=self._marker_seconds)
-            await self._redis.expire(rasa_tracker_key(self._rasa_prefix, sender_id), self.personal_seconds)
+            await self._mark(**self._keys_args(sender_id))
         except Exception as exc:  # noqa: BLE001 - Redis down: the tracker keeps Rasa's own expiry
             log.warning("tracker expiry not shortened: %s", type(exc).__name__)
 
@@ -55,10 +74,7 @@ class TrackerExpiry:
         """Rasa just saved the tracker (and reset its expiry): cut it down again if the conversation is marked."""
         if self._redis is None:
             return
-        try:
-            marker = self._marker(sender_id)
-            if await self._redis.exists(marker):
-                await self._redis.expire(rasa_tracker_key(self._rasa_prefix, sender_id), self.personal_seconds)
-                await self._redis.expire(marker, self._marker_seconds)  # as long as the conversation goes on
+        try:  # the marker, too, lives on as long as the conversation goes on
+            await self._after_turn(**self._keys_args(sender_id))
         except Exception as exc:  # noqa: BLE001
             log.warning("tracker expiry not checked: %s", type(exc).__name__)

@@ -71,12 +71,31 @@ def _common(run: str) -> bool:
     return (_frequencies().get(run) or 0) >= COMMON_WORD_FREQ
 
 
+Entry = tuple[int, list[frozenset[str]], str]  # position in the word list, the word's readings, the word
+
+
 @lru_cache(maxsize=8)
-def _table(words: tuple[str, ...]) -> dict[int, list[tuple[list[frozenset[str]], str]]]:
-    table: dict[int, list[tuple[list[frozenset[str]], str]]] = {}
-    for word in words:
-        table.setdefault(len(word), []).append((_readings(word, every=True), word))
+def _table(words: tuple[str, ...]) -> dict[int, dict[str, list[Entry]]]:
+    """size → a first syllable → the words of that size that can start with it, in the order of `words`."""
+    table: dict[int, dict[str, list[Entry]]] = {}
+    for position, word in enumerate(words):
+        readings = _readings(word, every=True)
+        for syllable in readings[0]:
+            table.setdefault(len(word), {}).setdefault(syllable, []).append((position, readings, word))
     return table
+
+
+def _candidates(table: dict[int, dict[str, list[Entry]]], run: list[frozenset[str]], size: int) -> list[Entry]:
+    """The words a run of `size` characters may sound like: only those that can start like it, in list order (so
+    the first that matches is the one a scan of the whole list would find)."""
+    if len(run) != size:
+        return []
+    by_first = table.get(size) or {}
+    lists = [by_first[syllable] for syllable in run[0] if syllable in by_first]
+    if len(lists) <= 1:
+        return lists[0] if lists else []
+    merged = {entry[0]: entry for entries in lists for entry in entries}
+    return [merged[position] for position in sorted(merged)]
 
 
 def _sounds_like(run: list[frozenset[str]], word: list[frozenset[str]]) -> bool:
@@ -100,7 +119,7 @@ def repair(text: str, words: tuple[str, ...]) -> str:
             run = readings[index : index + size]
             if index not in edges or index + size not in edges:
                 continue
-            found = next((w for r, w in table.get(size, []) if len(run) == size and _sounds_like(run, r)), None)
+            found = next((w for _, r, w in _candidates(table, run, size) if _sounds_like(run, r)), None)
             if found is not None and found != text[index : index + size] and _common(text[index : index + size]):
                 found = None  # a real word that merely sounds alike
             if found is not None:

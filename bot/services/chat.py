@@ -17,6 +17,7 @@ from bot.rules.masking import mask_sensitive
 from bot.services import messages
 from bot.services.client_tags import ClientTags, channel_client
 from bot.services.conversations import ConversationKeys
+from bot.services.ticket_checks import TicketChecks
 from bot.text.normalize import normalize_text
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class ChatService:
         tags: ClientTags | None = None,
         expiry: TrackerExpiry | None = None,
         conversations: ConversationKeys | None = None,
+        tickets: TicketChecks | None = None,
     ) -> None:
         self._dialogue = dialogue
         self._escalation = escalation
@@ -59,6 +61,7 @@ class ChatService:
         self._tags = tags  # who sent the turn, signed, for the actions to pass back (status-query limits)
         self._expiry = expiry  # conversations that held personal data leave Redis sooner
         self._conversations = conversations
+        self._tickets = tickets  # one indexed lookup before and after a turn; the ticket is read only if there is one
         self.turns = 0  # every channel's turns (web, WeChat, voice, phone), counted here once (metrics)
 
     async def handle(self, sender_id: str, text: str, channel: str = "web", client: str | None = None) -> ChatTurn:
@@ -87,7 +90,8 @@ class ChatService:
 
     async def _turn(self, sender_id: str, clean: str, channel: str, client: str) -> ChatTurn:
         danger = assess(clean)  # bot/rules/danger.py: the rules never depend on the model or on Rasa being up
-        handoff = await self._escalation.handoff_for(sender_id)
+        had_ticket = self._tickets is None or await self._tickets.any_ticket(sender_id)
+        handoff = await self._escalation.handoff_for(sender_id) if had_ticket else None
         if danger is not None and handoff is None:
             replies = first_replies(danger.kind)
             result = await self._escalation.escalate_danger(sender_id, clean, channel, replies)
@@ -111,13 +115,18 @@ class ChatService:
             if handoff.state != "closed":  # a person is there, or will be soon: the message is theirs
                 return ChatTurn([], handoff.as_dict(), await self._escalation.take_unseen(sender_id))
             # Nobody on duty: the message is kept for the person, and the bot keeps answering meanwhile.
-        return await self._bot_turn(sender_id, clean, channel, client, opened_before=handoff is not None)
+        return await self._bot_turn(sender_id, clean, channel, client, handoff is not None, had_ticket)
 
-    async def _bot_turn(self, sender_id: str, clean: str, channel: str, client: str, opened_before: bool) -> ChatTurn:
-        """One Rasa request; the insights row is recorded from what it returned (no second tracker request)."""
+    async def _bot_turn(
+        self, sender_id: str, clean: str, channel: str, client: str, opened_before: bool, had_ticket: bool = True
+    ) -> ChatTurn:
+        """One Rasa request; the insights row is recorded from what it returned (no second tracker request). The
+        ticket (if this turn escalated) and unseen operator messages are read only when the conversation has one."""
         tag = self._tags.sign(sender_id, client) if self._tags is not None else None
         result = await self._dialogue.turn(sender_id, clean, channel=channel, client_tag=tag)
-        handoff, person_messages = await self._escalation.after_turn(sender_id)
+        handoff, person_messages = None, []
+        if had_ticket or self._tickets is None or await self._tickets.any_ticket(sender_id):
+            handoff, person_messages = await self._escalation.after_turn(sender_id)
         if self._recorder is not None:
             self._recorder.record(sender_id, clean, channel, handoff is not None and not opened_before, result.state)
         return ChatTurn(list(result.messages), handoff.as_dict() if handoff else None, person_messages)

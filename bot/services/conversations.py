@@ -82,6 +82,14 @@ class ConversationKeys:
         self._remember(sender_hash, key_hash or _CHANNEL_OWNED)
         return True
 
+    def _cached(self, sender_hash: str) -> str | None:
+        with self._lock:
+            return self._cache.get(sender_hash)
+
+    @staticmethod
+    def _matches(stored: str, presented: str | None) -> bool:
+        return bool(stored and presented and hmac.compare_digest(_digest(presented[:256]), stored))
+
     def _admit(self, sender_id: str, presented: str | None) -> str | None:
         sender_hash = _digest(sender_id)
         stored = self._stored(sender_hash)
@@ -92,21 +100,31 @@ class ConversationKeys:
             if self._insert(sender_hash, _digest(key), "web"):
                 return key
             stored = self._stored(sender_hash)
-        if stored and presented and hmac.compare_digest(_digest(presented[:256]), stored):
+        if self._matches(stored, presented):
             return None
         raise ConversationRefused
 
     async def admit(self, sender_id: str, presented: str | None) -> str | None:
         """A web turn: None when `presented` is this conversation's key, a new key (to hand to the client) when
-        the conversation is new. Raises ConversationRefused otherwise."""
+        the conversation is new. Raises ConversationRefused otherwise.
+
+        A conversation in the cache (rows never change once written) is answered here on the loop: a hash and a
+        comparison, no thread hop; only a new or forgotten one goes to the database, off the loop."""
+        cached = self._cached(_digest(sender_id))
+        if cached is not None:
+            if self._matches(cached, presented):
+                return None
+            raise ConversationRefused
         return await asyncio.to_thread(self._admit, sender_id, presented)
 
     def _check(self, sender_id: str, presented: str | None) -> bool:
-        stored = self._stored(_digest(sender_id))
-        return bool(stored and presented and hmac.compare_digest(_digest(presented[:256]), stored))
+        return self._matches(self._stored(_digest(sender_id)), presented)
 
     async def check(self, sender_id: str, presented: str | None) -> bool:
         """Reading a conversation (long poll) needs its key; nothing is ever issued here."""
+        cached = self._cached(_digest(sender_id))
+        if cached is not None:
+            return self._matches(cached, presented)
         return await asyncio.to_thread(self._check, sender_id, presented)
 
     def _claim(self, sender_id: str, channel: str) -> None:

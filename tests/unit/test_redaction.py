@@ -51,7 +51,7 @@ def test_every_log_record_of_the_process_is_redacted() -> None:
     logger = logging.getLogger("httpx")
     logger.addHandler(own)
     try:
-        logger.info('HTTP Request: GET %s "HTTP/1.1 200 OK"', f"http://127.0.0.1:5005/status?token={TOKEN}")
+        logger.warning('HTTP Request: GET %s "HTTP/1.1 500"', f"http://127.0.0.1:5005/status?token={TOKEN}")
         logging.getLogger("uvicorn.error").addHandler(own)
         logging.getLogger("uvicorn.error").warning("secret is %s", "jwt-secret-for-this-test")
     finally:

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from bot.core.security import same_secret
 from bot.storage.models import Ticket
+from bot.storage.redis_client import RoundTrips
 
 router = APIRouter(tags=["health"])
 
@@ -58,8 +59,12 @@ class TicketCollector:
             since_start = session.scalar(select(func.count()).where(Ticket.created_at >= state.started_at)) or 0
         chat_turns = state.chat_service.turns  # every channel's turns, counted once in the chat service
         turns.add_metric([], chat_turns)
+        rasa = CounterMetricFamily("accessline_rasa_requests", "Requests this gateway process sent to Rasa")
+        rasa.add_metric([], state.dialogue.requests)
+        redis = CounterMetricFamily("accessline_redis_round_trips", "Round trips this gateway process made to Redis")
+        redis.add_metric([], RoundTrips.total)
         rate.add_metric([], since_start / chat_turns if chat_turns else 0.0)
-        yield from (waiting, oldest, first, created, turns, rate)
+        yield from (waiting, oldest, first, created, turns, rate, rasa, redis)
         yield from _sip_metrics(getattr(state, "sip", None))
 
 

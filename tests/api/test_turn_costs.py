@@ -1,0 +1,119 @@
+"""Issue 16: what one chat turn costs the gateway, counted (never timed): Redis round trips, Rasa requests and
+database statements on the tickets table per turn, with Rasa replaced by the stand-in of bench/stub_rasa.py.
+
+Counting is scoped to the request: an ASGI wrapper gives each HTTP request its own tally (a ContextVar), so the
+gateway's background loops (ticket delivery, console fan-out) never count toward a turn."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from contextvars import ContextVar
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+
+from bench import stub_rasa
+from bot.main import create_app
+from bot.storage.redis_client import CountingConnection
+from tests.api.conftest import REDIS_URL, make_settings
+from tests.api.live_server import serve
+
+TALLY: ContextVar[Counter | None] = ContextVar("turn_cost_tally", default=None)
+KEY = "X-Conversation-Key"
+
+
+@pytest.fixture()
+def rasa() -> Iterator[str]:
+    with serve(stub_rasa.app) as url:
+        yield url
+
+
+@pytest.fixture()
+def gateway(rasa, database_url, tmp_path, redis_prefix, monkeypatch) -> Iterator[tuple[TestClient, list[Counter]]]:
+    """A gateway on Redis and the database, talking to the stand-in Rasa; yields it and the per-turn tallies."""
+    original = CountingConnection.send_packed_command
+
+    async def send(self, command, check_health=True) -> None:  # noqa: ANN001
+        tally = TALLY.get()
+        if tally is not None:
+            tally["redis"] += 1
+        await original(self, command, check_health)
+
+    monkeypatch.setattr(CountingConnection, "send_packed_command", send)
+    handshake = CountingConnection.on_connect_check_health
+
+    async def on_connect(self, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
+        """A new pooled connection's greeting (HELLO, CLIENT SETINFO) belongs to no turn."""
+        token = TALLY.set(None)
+        try:
+            await handshake(self, *args, **kwargs)
+        finally:
+            TALLY.reset(token)
+
+    monkeypatch.setattr(CountingConnection, "on_connect_check_health", on_connect)
+    settings = make_settings(database_url, tmp_path, REDIS_URL, redis_prefix).model_copy(
+        update={"rasa_url": rasa, "action_server_url": rasa}
+    )
+    app = create_app(settings)
+    tallies: list[Counter] = []
+
+    async def wrapper(scope, receive, send_) -> None:  # noqa: ANN001
+        if scope["type"] != "http":
+            await app(scope, receive, send_)
+            return
+        tally = Counter()
+        tallies.append(tally)
+        token = TALLY.set(tally)
+        try:
+            await app(scope, receive, send_)
+        finally:
+            TALLY.reset(token)
+
+    with TestClient(wrapper) as client:
+
+        def on_statement(_conn, _cursor, statement: str, *_args) -> None:  # noqa: ANN001
+            tally = TALLY.get()
+            if tally is not None and "tickets" in statement:
+                tally["ticket statements"] += 1
+
+        event.listen(app.state.engine, "before_cursor_execute", on_statement)
+        client.app_state = app.state  # type: ignore[attr-defined]
+        yield client, tallies
+
+
+def turn(client: TestClient, sender: str, text: str, keys: dict[str, str]) -> httpx.Response:
+    headers = {KEY: keys[sender]} if sender in keys else {}
+    answer = client.post("/api/chat", json={"sender_id": sender, "text": text}, headers=headers)
+    assert answer.status_code == 200, answer.text
+    keys.setdefault(sender, answer.headers.get(KEY, ""))
+    return answer
+
+
+def test_a_chat_turn_costs_one_rasa_request_and_two_redis_round_trips(gateway, rasa) -> None:
+    client, tallies = gateway
+    keys: dict[str, str] = {}
+    turn(client, "warm", "你好", keys)  # loads the scripts into Redis (EVALSHA falls back to SCRIPT LOAD once)
+    rasa_before, stub_before = client.app_state.dialogue.requests, httpx.get(f"{rasa}/count").json()["turns"]
+    turns = [("c1", "潞城区重度残疾人护理补贴谁能领"), ("c1", "要带什么材料"), ("c2", "你好"), ("c1", "谢谢")]
+    tallies.clear()
+    for sender, text in turns:
+        assert turn(client, sender, text, keys).json()["messages"]
+    assert client.app_state.dialogue.requests - rasa_before == len(turns)
+    assert httpx.get(f"{rasa}/count").json()["turns"] - stub_before == len(turns)
+    # Rate limits (address and conversation) in one script call, the tracker-expiry check in another.
+    assert [t["redis"] for t in tallies] == [2] * len(turns), tallies
+    # No ticket: one indexed lookup before the turn (is a person holding it?) and one after (did it escalate?).
+    assert [t["ticket statements"] for t in tallies] == [2] * len(turns)
+
+
+def test_a_turn_with_personal_data_adds_one_round_trip(gateway) -> None:
+    client, tallies = gateway
+    keys: dict[str, str] = {}
+    turn(client, "p1", "你好", keys)
+    tallies.clear()
+    turn(client, "p1", "我的电话是13912345678", keys)  # marks the conversation: its tracker expires sooner
+    turn(client, "p1", "谢谢", keys)
+    assert [t["redis"] for t in tallies] == [3, 2], tallies
