@@ -135,13 +135,16 @@ def understood_faq(parse: dict[str, Any]) -> bool:
 
 @lru_cache(maxsize=1)
 def faq_titles(faq_dir: Path = FAQ_DIR) -> dict[str, str]:
-    """faq/<key> → a short button title: the first example question written for that answer."""
+    """faq/<key> → a short button title: the entry's `metadata: title` (the plain topic staff also see, one owner),
+    else the first example question written for that answer."""
     titles: dict[str, str] = {}
     for path in sorted(faq_dir.glob("*.yml")):
         for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
             intent = str(block.get("intent") or "")
             lines = [line.strip()[2:].strip() for line in str(block.get("examples") or "").splitlines()]
-            first = next((line for line in lines if line), "")
-            if intent.startswith("faq/") and first:
-                titles.setdefault(intent, first)
+            metadata = block.get("metadata") if isinstance(block.get("metadata"), dict) else {}
+            title = str(metadata.get("title") or "").strip() or next((line for line in lines if line), "")
+            if intent.startswith("faq/") and title:
+                titles.setdefault(intent, title)
     return titles
+
