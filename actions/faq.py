@@ -17,7 +17,7 @@ from actions.repeats import RESTATEMENTS_BEFORE_HANDOVER, times_asked_in_a_row
 from actions.understand import chosen_faq, reply_unsure
 from bot.rules.benefits import wants_to_apply
 from bot.rules.routing import load_routing
-from bot.rules.understanding import judge
+from bot.rules.understanding import asks_eligibility, judge
 
 RESTATED = "这个问题我好像没能帮您说清楚。我请人工客服来帮您。"
 DIFFERS = "这件事{regions}的规定不一样。"
@@ -62,7 +62,8 @@ class ActionAnswerFaq(Action):
         latin = await answer_latin(dispatcher, tracker, domain)
         if latin is not None:
             return latin  # pinyin, English or only digits: matched by sound or words, or asked in Chinese
-        if wants_to_apply((tracker.latest_message or {}).get("text")):
+        text = (tracker.latest_message or {}).get("text")
+        if wants_to_apply(text) and not asks_eligibility(text):  # "能领不" is a question: the answer, not the form
             return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
         chosen = chosen_faq(tracker)  # a "您是想问…" button
         verdict = judge(tracker.latest_message or {}) if intent == "faq" else None
