@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import apply_button_for, choose_variation, needs_region, split_messages
+from actions.answers import apply_button_for, both_regions, choose_variation, needs_region, split_messages
 from actions.escalation import escalate
 from actions.latin import answer_latin
 from actions.parse import selected_faq
@@ -41,7 +41,8 @@ def say_faq(dispatcher: CollectingDispatcher, domain: dict[str, Any], faq_key: s
     common_part_only = region is None and bool((chosen.get("metadata") or {}).get("ask_region"))
     text = chosen.get("text") or ""
     about_the_lines = "{hotline}" in text and "{general_hotline}" in text  # an answer about the lines names each one
-    messages = split_messages(load_routing().fill_hotlines(text, region, one_line=not about_the_lines))
+    both = both_regions(variations, load_routing()) if region is None else None
+    messages = both or split_messages(load_routing().fill_hotlines(text, region, one_line=not about_the_lines))
     apply_button = apply_button_for(faq_key)
     for index, text in enumerate(messages):
         last = index == len(messages) - 1 and not common_part_only
