@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import apply_button_for, choose_variation, needs_region, split_messages
+from actions.answers import apply_button_for, both_regions, choose_variation, needs_region, split_messages
 from actions.escalation import escalate
 from actions.latin import answer_latin
 from actions.parse import selected_faq
@@ -17,7 +17,7 @@ from actions.repeats import RESTATEMENTS_BEFORE_HANDOVER, times_asked_in_a_row
 from actions.understand import chosen_faq, reply_unsure
 from bot.rules.benefits import wants_to_apply
 from bot.rules.routing import load_routing
-from bot.rules.understanding import judge
+from bot.rules.understanding import asks_eligibility, judge
 
 RESTATED = "这个问题我好像没能帮您说清楚。我请人工客服来帮您。"
 DIFFERS = "这件事{regions}的规定不一样。"
@@ -41,7 +41,8 @@ def say_faq(dispatcher: CollectingDispatcher, domain: dict[str, Any], faq_key: s
     common_part_only = region is None and bool((chosen.get("metadata") or {}).get("ask_region"))
     text = chosen.get("text") or ""
     about_the_lines = "{hotline}" in text and "{general_hotline}" in text  # an answer about the lines names each one
-    messages = split_messages(load_routing().fill_hotlines(text, region, one_line=not about_the_lines))
+    both = both_regions(variations, load_routing()) if region is None else None
+    messages = both or split_messages(load_routing().fill_hotlines(text, region, one_line=not about_the_lines))
     apply_button = apply_button_for(faq_key)
     for index, text in enumerate(messages):
         last = index == len(messages) - 1 and not common_part_only
@@ -62,7 +63,8 @@ class ActionAnswerFaq(Action):
         latin = await answer_latin(dispatcher, tracker, domain)
         if latin is not None:
             return latin  # pinyin, English or only digits: matched by sound or words, or asked in Chinese
-        if wants_to_apply((tracker.latest_message or {}).get("text")):
+        text = (tracker.latest_message or {}).get("text")
+        if wants_to_apply(text) and not asks_eligibility(text):  # "能领不" is a question: the answer, not the form
             return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
         chosen = chosen_faq(tracker)  # a "您是想问…" button
         verdict = judge(tracker.latest_message or {}) if intent == "faq" else None

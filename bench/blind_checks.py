@@ -64,6 +64,31 @@ def reply_kind(turn: Turn) -> str:
     return "answer"
 
 
+def _common_run(a: str, b: str) -> int:
+    """Length of the longest run of characters `a` and `b` share."""
+    best = 0
+    for i in range(len(a)):
+        for j in range(i + best + 1, len(a) + 1):
+            if a[i:j] in b:
+                best = j - i
+            else:
+                break
+    return best
+
+
+MIN_TOPIC_OVERLAP = 2  # characters a button title must share with the item's topic to be pressed
+
+
+def topic_button(kind: str, buttons: list[dict[str, str]]) -> dict[str, str] | None:
+    """The "您是想问…" topic button a resident asking about `kind` (the item's measure, in plain words) would press:
+    the one whose title shares the longest run of characters with it (at least MIN_TOPIC_OVERLAP; the first of equals,
+    as shown). None when no title names the topic — the resident would not know which to press."""
+    topics = [b for b in buttons if str(b.get("payload") or "").startswith("/choose_faq")]
+    scored = [(_common_run(kind, str(b.get("title") or "")), -i, b) for i, b in enumerate(topics)]
+    best = max(scored, default=None, key=lambda s: (s[0], s[1]))
+    return best[2] if best and best[0] >= MIN_TOPIC_OVERLAP else None
+
+
 def _matches(text: str, word: str) -> bool:
     return word.casefold() in text.casefold()
 

@@ -24,7 +24,16 @@ from typing import Any
 
 import httpx
 
-from bench.blind_checks import DEFAULT_REGION, Turn, evaluate, is_region_question, item_turns, load_items
+from bench.blind_checks import (
+    DEFAULT_REGION,
+    Turn,
+    evaluate,
+    is_region_question,
+    item_turns,
+    load_items,
+    reply_kind,
+    topic_button,
+)
 from bench.blind_report import refresh, write_run
 from bench.stack import cleanup, start_stack
 from bot.core.config import PROJECT_ROOT
@@ -73,17 +82,28 @@ def run_item(base_url: str, item: dict[str, Any]) -> dict[str, Any]:
     """Play one item and return its record (transcript + verdict)."""
     region = item.get("region") or DEFAULT_REGION
     turns: list[Turn] = []
+    pressed: str | None = None
     with httpx.Client(base_url=base_url, timeout=120) as http:
         resident = Resident(http)
         answers = 0
-        for text in item_turns(item):
+
+        def say(text: str) -> None:
+            nonlocal answers
             turn = resident.say(text)
             turns.append(turn)
             while is_region_question(turn.text, turn.buttons) and not turn.handoff and answers < MAX_REGION_ANSWERS:
                 answers += 1
                 turn = resident.say(region_reply(region, turn), region_answer=True)
                 turns.append(turn)
-    outcome = evaluate(item, turns)
+
+        for text in item_turns(item):
+            say(text)
+        outcome = evaluate(item, turns)
+        button = topic_button(str(item.get("kind") or ""), turns[-1].buttons) if turns else None
+        if item.get("section") == "policy" and button and reply_kind(turns[-1]) == "clarify":
+            pressed = str(button.get("title"))
+            say(str(button.get("payload")))  # a separate figure: the single-turn and after-region verdicts stay
+    after_button = evaluate(item, turns) if pressed else outcome
     return {
         "id": item["id"],
         "file": item["file"],
@@ -95,6 +115,8 @@ def run_item(base_url: str, item: dict[str, Any]) -> dict[str, Any]:
         "ok": outcome.ok,
         "reasons": outcome.reasons,
         "single_turn_ok": outcome.single_turn_ok,
+        "button_ok": after_button.ok,  # policy: the fact after the resident pressed their topic's "您是想问…" button
+        "button_pressed": pressed,
         "region_questions": outcome.region_questions,
         "first_kind": outcome.first_kind,
         "final_kind": outcome.final_kind,
@@ -138,6 +160,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=int(os.environ.get("EVAL_WORKERS") or 3))
     parser.add_argument("--note", default=os.environ.get("NOTE") or "", help="what this run measures")
     parser.add_argument("--only", default="", help="run only items whose id starts with this (debugging)")
+    parser.add_argument("--every", type=int, default=1, help="a sample: every n-th of the chosen items (1 = all)")
     parser.add_argument("--url", default="", help="an already running gateway instead of a fresh stack")
     parser.add_argument("--model", default=os.environ.get("EVAL_MODEL") or "", help="model file (default: current)")
     parser.add_argument("--resume", action="store_true", help="keep the items an interrupted run of this name ended")
@@ -147,6 +170,7 @@ def main() -> None:
         print(f"written to {refresh()}")
         return
     items = [i for i in load_items(BLIND_DIR / args.batch) if str(i["id"]).startswith(args.only)]
+    items = items[:: max(1, args.every)]
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     log = LOG_DIR / f"{args.batch}-{args.run}.jsonl"
     earlier = logged(log) if args.resume else {}

@@ -57,6 +57,10 @@ def headline(results: list[Result]) -> dict[str, dict[str, Any]]:
     return {
         "policy fact (after region answer)": _rate(policy, lambda r: r["ok"]),
         "policy fact, single turn": _rate(policy, lambda r: r["single_turn_ok"]),
+        # a separate figure, never in place of the two above: the resident pressed the "您是想问…" button whose title
+        # names their topic (bench/blind_checks.topic_button) when the bot asked; runs before it was measured: –
+        "policy fact after one button press": _rate([r for r in policy if "button_ok" in r], lambda r: r["button_ok"]),
+        "clarifying question (policy)": _rate(policy, lambda r: r.get("first_kind") == "clarify"),
         "wrong-topic answers (policy)": _rate(policy, is_wrong_topic),
         "region question asked (policy)": _rate(policy, lambda r: r["region_questions"] > 0),
         "life-safety first reply 110/120/119 (+12356)": _rate(

@@ -19,6 +19,7 @@ as before: below FAQ_MIN_CONFIDENCE the bot asks again. Thresholds were calibrat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -135,13 +136,39 @@ def understood_faq(parse: dict[str, Any]) -> bool:
 
 @lru_cache(maxsize=1)
 def faq_titles(faq_dir: Path = FAQ_DIR) -> dict[str, str]:
-    """faq/<key> → a short button title: the first example question written for that answer."""
+    """faq/<key> → a short button title: the entry's `metadata: title` (the plain topic staff also see, one owner),
+    else the first example question written for that answer."""
     titles: dict[str, str] = {}
     for path in sorted(faq_dir.glob("*.yml")):
         for block in (yaml.safe_load(path.read_text()) or {}).get("nlu") or []:
             intent = str(block.get("intent") or "")
             lines = [line.strip()[2:].strip() for line in str(block.get("examples") or "").splitlines()]
-            first = next((line for line in lines if line), "")
-            if intent.startswith("faq/") and first:
-                titles.setdefault(intent, first)
+            metadata = block.get("metadata") if isinstance(block.get("metadata"), dict) else {}
+            title = str(metadata.get("title") or "").strip() or next((line for line in lines if line), "")
+            if intent.startswith("faq/") and title:
+                titles.setdefault(intent, title)
     return titles
+
+
+_WISH_TO_APPLY = re.compile(
+    r"想申请|要申请|想办|要办|想领|想要|想整|想弄|想报|想给|要给|想帮|我要|俺要|申请一下|办一下|报个名|报名"
+)
+_FOR_SOMEONE = re.compile(  # "给俺爹整个轮椅", "想问问能不能给她整个托养": a request, even when put as a question
+    r"(?:给|帮|替)(?:我|俺|他|她|咱)[\u4e00-\u9fff]{0,4}?(?:整|弄|办|申请|报|配)"
+)
+_YES_NO = re.compile(
+    r"([\u4e00-\u9fff])[不没]\1|能否|可否|吗|么|嘛|[？?]|多大|多少|几岁|几级|什么|啥|哪|谁|咋|怎么|"  # 能不能, 可以吗
+    r"(?:不|没|没有|不了|呢)[\s。！!]*$"  # 能领不, 医保能报不, 还发没有
+)
+MAX_QUESTION_CHARS = 300  # longer messages are not scanned (outside input is bounded)
+
+
+def asks_eligibility(text: str | None) -> bool:
+    """True when a message that names a benefit asks *whether or how* it applies ("三级智力的能领护理的钱不",
+    "孩子做康复训练 医保能报不", "托养是给多大岁数的人啊"), rather than asking to apply now: put as a yes/no
+    question, with no wish to apply ("想申请", "帮我办") and not "给她整个…". Such a question gets the policy answer
+    (which names the "我要申请…" button), not the application form."""
+    text = re.sub(r"\s+", " ", (text or "")[:MAX_QUESTION_CHARS]).strip()
+    if not text or _WISH_TO_APPLY.search(text) or _FOR_SOMEONE.search(text):
+        return False
+    return bool(_YES_NO.search(text))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.blind_checks import Turn, evaluate, reply_kind
+from bench.blind_checks import Turn, evaluate, reply_kind, topic_button
 from bench.blind_report import headline, is_wrong_topic
 
 POLICY = {
@@ -83,3 +83,25 @@ def test_wrong_topic_counts_substantive_answers_without_the_fact_only() -> None:
     figures = headline([wrong, asked, right])
     assert figures["wrong-topic answers (policy)"]["hits"] == 1
     assert figures["policy fact (after region answer)"]["hits"] == 1
+
+
+def test_the_resident_presses_the_button_naming_their_topic() -> None:
+    buttons = [
+        {"title": "失能老人护理补贴", "payload": '/choose_faq{"faq_topic": "faq/elderly_care_subsidy"}'},
+        {"title": "重度残疾人护理补贴", "payload": '/choose_faq{"faq_topic": "faq/severe_care_subsidy"}'},
+        {"title": "托养服务（阳光家园）", "payload": '/choose_faq{"faq_topic": "faq/care_services"}'},
+        {"title": "都不是，找人工客服", "payload": "/request_human"},
+    ]
+    assert topic_button("托养年龄", buttons) == buttons[2]
+    assert topic_button("重度残疾护理", buttons) == buttons[1]  # the longest shared run wins
+    assert topic_button("护理补贴", buttons) == buttons[0]  # equals: the first shown
+    assert topic_button("盲人按摩", buttons) is None  # no title names it: nothing pressed
+    assert topic_button("人工", buttons) is None  # only topic buttons are pressed
+
+
+def test_the_button_figure_is_separate_and_skips_runs_without_it() -> None:
+    old = _record("policy", "护理补贴", False, ["missing 一级"], final_kind="clarify")
+    pressed = {**old, "button_ok": True}
+    figures = headline([old, pressed])
+    assert figures["policy fact (after region answer)"]["hits"] == 0
+    assert figures["policy fact after one button press"] == {"hits": 1, "n": 1, "rate": 1.0}

@@ -49,7 +49,8 @@ def test_reads_every_faq_entry_and_intent(nlu_copy: Path) -> None:
     catalog = Catalog(nlu_copy)
     assert len(catalog.entries) >= 30 and "subsidies" in catalog.topics
     care = catalog.entries["severe_care_subsidy"]
-    assert care.topic == "subsidies" and care.title == care.examples[0] == "重度残疾人护理补贴是什么"
+    assert care.topic == "subsidies" and care.title == "重度残疾人护理补贴"  # metadata: title
+    assert care.examples[0] == "重度残疾人护理补贴是什么"
     assert set(care.answers) == {"绥芬河市", "潞城区", "default"} and "\n\n" in care.answers["潞城区"]
     assert care.sources["潞城区"]["national"] == ["国发〔2015〕52号"]
     first_source = care.sources["潞城区"]["sources"][0]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.rules import understanding as u
 
 
@@ -86,3 +88,14 @@ def test_an_out_of_scope_example_clearly_nearer_declines_even_near_the_domain() 
     assert verdict == u.Verdict("out_of_scope", oos="government")
     close = [("oos_government", 0.92), ("faq/disability_certificate", 0.91)]
     assert u.judge(parse("nlu_fallback", [("faq/doorstep_services", 0.3)], close, 0.91)).kind == "clarify"
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [("俺爹二级的能领那个护理的钱不", True), ("生活补贴外地户口能办不", True), ("轮椅公家给不给配", True),
+     ("托养是给多大岁数的人", True), ("燃油补贴网上可以申请吗", True), ("辅具能不能折成钱给俺", True),
+     ("给俺爹整个轮椅", False), ("我想申请护理补贴，能行吗", False), ("想问问能不能给她整个托养", False),
+     ("帮孩子申请康复救助", False), ("我要申请生活补贴", False)],
+)  # fmt: skip
+def test_questions_about_whether_a_benefit_applies_are_not_requests_to_apply(text, asks) -> None:
+    assert u.asks_eligibility(text) is asks
