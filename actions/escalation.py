@@ -3,6 +3,7 @@ server already holds) and tell the resident what will really happen."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -26,6 +27,7 @@ from bot.rules.routing import load_routing
 REASON_OF_INTENT = {"request_human": "request", "complaint": "complaint", "danger": "danger"}
 # A complaint that tells of someone hurt ("托养中心的人打了孩子 胳膊都青了 要讨个说法"): say where to go for that too.
 HURT = re.compile(r"打了|打伤|打得|虐待|家暴|动手|推倒|受伤|伤着")
+HANDOVER_REGION_QUESTION = "请问您在哪里？点一下您所在的地方，我把您转给当地的热线。"
 HURT_ADVICE = "有人动手打人、伤了人，可以打110报警；受了伤请先去医院看看，留好病历。"
 
 
@@ -38,6 +40,38 @@ def _last_topic(tracker: Tracker) -> str | None:
             if key:
                 return key
     return None
+
+
+def region_decides_the_line(tracker: Tracker) -> bool:
+    """A complaint whose region is unknown, in a deployment where the served regions send it to different lines
+    (绥芬河市 12385, 潞城区 12345): ask first. Never in a form, on the phone (no buttons), nor after a button press."""
+    if tracker.active_loop or resident_channel(tracker) in ("voice", "phone") or conversation_region(tracker):
+        return False
+    routing = load_routing()
+    topic = handover_topic(tracker.events) or selected_faq(tracker)
+    return len({routing.queue_for(region, topic) for region in routing.served}) > 1
+
+
+def handover_region_buttons() -> list[dict[str, str]]:
+    """One button per served region (the region answer), and one to go on without saying."""
+    buttons = [
+        {"title": region, "payload": "/inform_region" + json.dumps({"region": region}, ensure_ascii=False)}
+        for region in load_routing().served
+    ]
+    return [*buttons, {"title": "不说了，直接转", "payload": "/complaint"}]
+
+
+def asked_region_for_handover(events: list[dict[str, Any]]) -> bool:
+    """True when the bot's last message before this one was the hand-over region question."""
+    seen_user = False
+    for event in reversed(events):
+        if event.get("event") == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif event.get("event") == "bot" and seen_user:
+            return event.get("text") == HANDOVER_REGION_QUESTION
+    return False
 
 
 def handoff_messages(reply: dict[str, Any]) -> list[str]:
@@ -87,6 +121,10 @@ class ActionEscalate(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent == "inform_region":  # the answer to the region question of a complaint (rule in understanding.yml)
+            if not asked_region_for_handover(tracker.events):
+                return [FollowupAction("action_answer_faq")]  # any other region answer: the policy answer's flow
+            return await escalate(dispatcher, tracker, "complaint")
         reason = REASON_OF_INTENT.get(intent or "", "request")
         text = (tracker.latest_message or {}).get("text")
         if reason == "danger":
@@ -104,10 +142,13 @@ class ActionEscalate(Action):
             and not is_grievance((tracker.latest_message or {}).get("text"))
         ):
             return [FollowupAction("action_start_application")]  # "到底能不能申请护理补贴！": let them apply (issue 14)
-        if reason == "complaint":
+        if reason == "complaint" and not str(text or "").startswith("/"):
             dispatcher.utter_message(text="对不起，给您添麻烦了。我马上请人工客服来处理。")
             if HURT.search(text or ""):
                 dispatcher.utter_message(text=HURT_ADVICE)  # abuse told as a complaint: the police and a doctor too
+            if region_decides_the_line(tracker):
+                dispatcher.utter_message(text=HANDOVER_REGION_QUESTION, buttons=handover_region_buttons())
+                return []  # one tap, then the hand-over to that region's line (12385 or 12345)
         line = asked_line(text)
         if line:
             routing, region = load_routing(), conversation_region(tracker)

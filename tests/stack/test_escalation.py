@@ -89,8 +89,35 @@ def test_routing_follows_the_region(stack) -> None:
 
 @pytest.mark.stack
 def test_complaint_is_high_priority(stack) -> None:
-    turn = chat(stack, new_sender(), "你们工作人员态度太差了，我要投诉")
-    assert turn["handoff"]["priority"] == "high"
+    sender = new_sender()
+    chat(stack, sender, "我是绥芬河的")
+    turn = chat(stack, sender, "你们工作人员态度太差了，我要投诉")
+    assert turn["handoff"]["priority"] == "high" and turn["handoff"]["queue"] == "12385"
+
+
+@pytest.mark.stack
+def test_a_complaint_from_an_unknown_region_asks_where_with_one_tap_then_goes_to_that_line(stack) -> None:
+    sender = new_sender()
+    asked = chat(stack, sender, "你们工作人员态度太差了，我要投诉")
+    buttons = {b["title"]: b["payload"] for m in asked["messages"] for b in (m.get("buttons") or [])}
+    assert asked["handoff"] is None and {"绥芬河市", "潞城区"} <= set(buttons), asked
+    turn = chat(stack, sender, buttons["潞城区"])
+    assert turn["handoff"]["priority"] == "high" and turn["handoff"]["queue"] == "12345", "潞城区's line"
+
+    other = new_sender()
+    asked = chat(stack, other, "跑了五趟了都没人管 你们这是折腾人")
+    skip = next(b["payload"] for m in asked["messages"] for b in (m.get("buttons") or []) if "直接" in b["title"])
+    turn = chat(stack, other, skip)
+    assert turn["handoff"]["priority"] == "high", "not saying where still hands over"
+
+
+@pytest.mark.stack
+def test_a_region_named_after_a_handover_is_an_ordinary_region_answer(stack) -> None:
+    sender = new_sender()
+    assert chat(stack, sender, "转人工")["handoff"]
+    chat(stack, sender, "取消")
+    turn = chat(stack, sender, '/inform_region{"region": "潞城区"}')
+    assert turn["handoff"] is None and turn["messages"], "the policy answer's flow takes the region"
 
 
 @pytest.mark.stack

@@ -78,6 +78,10 @@ def test_complaint_and_person_words_behind_homophones() -> None:
         "我要投诉 生活补贴交了材料俩月了没消息",
         "辅具说好的给配 一直不发 你们就知道糊弄人",
         "托养中心的人态度太差了 我要告他们",
+        "辅具站收了钱不给调 俺要反映",
+        "说好的给俺配轮椅 登记完等到年底了 又说名额没了",
+        "养老院的人打了俺爹 俺要讨个说法",
+        "评的时候把俺家漏了 今年又说指标用完了 改造到底啥时候轮到俺",
     ],
 )
 def test_a_grievance_about_what_happened_is_not_a_new_application(text) -> None:
