@@ -246,6 +246,13 @@ def ends_in_cancel(text: str) -> bool:
     return bool(clauses) and is_cancel(clauses[-1])
 
 
+def starts_in_cancel(text: str) -> bool:
+    """A short first clause cancels ("取消吧 我先问问我姐…", "算了不办了，她说社区已经给办了"): the rest is the reason,
+    not an answer to the question asked."""
+    clauses = [c for c in re.split(r"[\s，,。！!；;]+", text.strip()) if c]
+    return len(clauses) > 1 and len(clauses[0]) <= 6 and is_cancel(clauses[0])
+
+
 def _sentence_choice(spec: FieldSpec, text: str) -> str | None:
     """A choice named inside a sentence: only distinctive words count (not a bare 有 / 没有)."""
     generic = {

@@ -291,3 +291,24 @@ def test_asking_where_the_mistake_is_clears_nothing() -> None:
     chat = _self_at_readback("我想申请护理补贴")
     chat.say("地址错在哪了？")
     assert chat.slots["address"] == "微子镇南街村27号" and chat.asking == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["不办了 我儿子说村里已经帮着报上去了", "算了吧，俺再跟孩子他爹商量商量", "取消 社区那边说他们来弄"],
+)
+def test_a_cancel_said_first_with_its_reason_cancels_at_the_address(said: str) -> None:
+    chat = started("我想申请护理补贴")
+    for answer in ("同意", "我自己", "滕秀珍", AUNT_ID, AUNT_CARD, "15633345678"):
+        chat.say(answer)
+    assert chat.asking == "address"
+    reply = chat.say(said)
+    assert chat.last.outcome == "cancelled" and "取消" in reply and not chat.slots.get("address")
+
+
+def test_an_address_that_merely_names_a_place_is_not_a_cancel() -> None:
+    chat = started("我想申请护理补贴")
+    for answer in ("同意", "我自己", "滕秀珍", AUNT_ID, AUNT_CARD, "15633345678"):
+        chat.say(answer)
+    chat.say("微子镇南街村27号，社区旁边")
+    assert chat.slots.get("address") and chat.last.outcome != "cancelled"
