@@ -311,3 +311,38 @@ def test_kinds_added_after_the_third_blind_batch(text: str, kind: str) -> None:
 )
 def test_near_misses_worries_and_past_events_are_not_emergencies(text: str) -> None:
     assert assess(text) is None, text
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("我妈老年痴呆 早上溜出去了 我们找了三个钟头还没找着", "missing"),
+        ("大雪天我爷爷只穿着拖鞋跑出去了", "cold"),
+        ("外头零下二十多度 俺弟就穿着睡衣在外面转悠", "cold"),
+        ("停电了暖气不热 我下不去床 冻得直哆嗦 话都说不利索", "cold"),
+        ("房顶塌了 我爸被压在下面 我们搬不动", "trapped"),
+        ("我坐轮椅上了高速 车跑得飞快 不知道往哪去", "traffic"),
+        ("屋里烧着炉子 我和孩子都头晕想吐", "gas"),
+        ("孩子磕着了 血流个不停 叫他也不吭声", "medical"),
+        ("银行卡密码写在纸上了 钥匙放门口 我以后都用不着了", "self_harm"),
+    ],
+)
+def test_dangers_told_by_what_happens_rather_than_by_name(text, kind) -> None:
+    found = assess(text)
+    assert found is not None and found.kind == kind, found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "冬天零下三十度 残疾人取暖有补贴吗",
+        "房子塌了能申请危房改造吗",
+        "盲人走在马路上车开得很快 有没有无障碍设施",
+        "我的轮椅以后用不着了 能退给残联吗",
+        "冬天烧煤炉子 有没有取暖补贴",
+        "谢谢你们这些年的照顾",
+        "孩子老往外跑 以前找了半天才找着 有没有防走失手环",
+    ],
+)
+def test_questions_near_those_dangers_are_not_danger(text) -> None:
+    assert assess(text) is None
