@@ -28,6 +28,8 @@ from tests.conftest import ALWAYS_OPEN, free_port
 
 PASSWORD = "faq-editor-password"
 NEW_ANSWER = "护理补贴的事，请问区残联。\n\n可以拨打{hotline}咨询。"
+ORIGINAL_TITLE = "重度残疾人护理补贴"  # metadata.title in nlu_data/faq/subsidies.yml
+EDITED_TITLE = "重度残疾人护理补贴（谁能领、怎么领）"
 NEW_SOURCE = "潞城：全面落实困难残疾人生活补贴和重度残疾人护理补贴标准"
 
 
@@ -77,10 +79,10 @@ def test_staff_edits_previews_saves_and_rolls_back_an_answer(gateway: tuple[str,
         search = wait.until(ec.visibility_of_element_located((By.ID, "search")))
         search.send_keys("护理补贴", Keys.ENTER)
         wait.until(lambda d: "和“护理补贴”有关" in d.find_element(By.ID, "list-status").text)
-        driver.find_element(By.CSS_SELECTOR, "button[aria-label='编辑：重度残疾人护理补贴是什么']").send_keys(
+        driver.find_element(By.CSS_SELECTOR, f"button[aria-label='编辑：{ORIGINAL_TITLE}']").send_keys(
             Keys.ENTER
         )
-        wait.until(lambda d: d.find_element(By.ID, "title").get_attribute("value") == "重度残疾人护理补贴是什么")
+        wait.until(lambda d: d.find_element(By.ID, "title").get_attribute("value") == ORIGINAL_TITLE)
         labels = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#answers label[for^='answer-']")]
         assert labels == ["绥芬河市的回答", "潞城区的回答", "不分地区的回答"]
         shown = driver.find_element(By.ID, "sources-shown-1").text
@@ -89,7 +91,7 @@ def test_staff_edits_previews_saves_and_rolls_back_an_answer(gateway: tuple[str,
 
         title = driver.find_element(By.ID, "title")
         title.clear()
-        title.send_keys("重度残疾人护理补贴")
+        title.send_keys(EDITED_TITLE)
         answer = driver.find_element(By.ID, "answer-1")
         assert answer.get_attribute("data-key") == "潞城区"
         answer.clear()
@@ -105,8 +107,8 @@ def test_staff_edits_previews_saves_and_rolls_back_an_answer(gateway: tuple[str,
         assert bubbles[1].startswith("可以拨打12345") and "按钮：我要申请护理补贴" in bubbles[1]
 
         driver.find_element(By.ID, "save").click()
-        wait.until(announced("已保存：重度残疾人护理补贴"))
-        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "button[aria-label='编辑：重度残疾人护理补贴']")))
+        wait.until(announced(f"已保存：{EDITED_TITLE}"))
+        wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, f"button[aria-label='编辑：{EDITED_TITLE}']")))
         assert "护理补贴的事，请问区残联。" in yaml_file.read_text("utf-8")
         shown = driver.find_element(By.ID, "sources-shown-1").text
         assert "第三部分（一）第4条“落实残疾人社会福利和社会优待政策”" in shown, "the section is derived on save"
@@ -130,7 +132,7 @@ def test_staff_edits_previews_saves_and_rolls_back_an_answer(gateway: tuple[str,
         undo.send_keys(Keys.ENTER)
         wait.until(announced("已撤销"))
         assert yaml_file.read_bytes() == original, "rollback restores the file byte for byte"
-        wait.until(lambda d: d.find_element(By.ID, "title").get_attribute("value") == "重度残疾人护理补贴是什么")
+        wait.until(lambda d: d.find_element(By.ID, "title").get_attribute("value") == ORIGINAL_TITLE)
     finally:
         driver.quit()
 
@@ -140,9 +142,9 @@ def log_in_and_open(driver, url: str, wait: WebDriverWait) -> None:
     driver.find_element(By.ID, "username").send_keys("faq_staff")
     driver.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
     wait.until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, "button[aria-label='编辑：重度残疾人护理补贴是什么']"))
+        ec.element_to_be_clickable((By.CSS_SELECTOR, f"button[aria-label='编辑：{ORIGINAL_TITLE}']"))
     ).click()
-    wait.until(lambda d: d.find_element(By.ID, "title").get_attribute("value") == "重度残疾人护理补贴是什么")
+    wait.until(lambda d: d.find_element(By.ID, "title").get_attribute("value") == ORIGINAL_TITLE)
 
 
 def test_the_editor_has_no_wcag_violations(gateway: tuple[str, Path]) -> None:
