@@ -34,9 +34,16 @@ class TopicIndex:
     def __init__(self, faq_dir: Path) -> None:
         self._faq_dir = faq_dir
         self._topics: dict[str, str] = {}
-        self._loaded = False
+        self._signature: tuple[tuple[str, int], ...] | None = None
+
+    def _files_signature(self) -> tuple[tuple[str, int], ...]:
+        """The FAQ files and their modification times: a key stays unknown until one of them changes."""
+        return tuple((path.name, path.stat().st_mtime_ns) for path in sorted(self._faq_dir.glob("*.yml")))
 
     def _load(self) -> None:
+        signature = self._files_signature()
+        if signature == self._signature:
+            return  # nothing edited since the last read: an unknown key stays unknown
         topics: dict[str, str] = {}
         for path in sorted(self._faq_dir.glob("*.yml")):
             text = path.read_text(encoding="utf-8")
@@ -46,12 +53,12 @@ class TopicIndex:
                 if isinstance(block, dict) and str(block.get("intent", "")).startswith("faq/"):
                     topics[block["intent"]] = label
         self._topics = topics
-        self._loaded = True
+        self._signature = signature
 
     def topic(self, intent: str, answer_key: str | None) -> str:
-        """The topic label for a turn (FAQ keys unknown after an edit trigger one reload)."""
+        """The topic label for a turn (an unknown FAQ key rereads the files only when one has changed)."""
         if intent == "faq" and answer_key:
-            if not self._loaded or answer_key not in self._topics:
+            if answer_key not in self._topics:
                 try:
                     self._load()
                 except (OSError, yaml.YAMLError):

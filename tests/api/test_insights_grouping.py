@@ -3,6 +3,8 @@ state, unanswered questions group by shared jieba keywords, topics come from the
 
 from __future__ import annotations
 
+import os
+import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -105,6 +107,23 @@ def test_topics_pick_up_a_new_faq_file(tmp_path: Path) -> None:
         "# 导盲犬：例句和回答。\nnlu:\n- intent: faq/guide_dog\n  examples: |\n    - 导盲犬\n"
     )
     assert TopicIndex(tmp_path).topic("faq", "faq/guide_dog") == "导盲犬"
+
+
+def test_an_unknown_key_rereads_the_files_only_after_an_edit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    faq = tmp_path / "pets.yml"
+    faq.write_text("# 导盲犬：例句和回答。\nnlu:\n- intent: faq/guide_dog\n  examples: |\n    - 导盲犬\n")
+    topics = TopicIndex(tmp_path)
+    assert topics.topic("faq", "faq/guide_dog") == "导盲犬"
+    reads: list[Path] = []
+    real_read = Path.read_text
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: reads.append(self) or real_read(self, *a, **k))
+    assert topics.topic("faq", "faq/no_such_key") == "其他政策问题"
+    assert topics.topic("faq", "faq/no_such_key") == "其他政策问题"
+    assert reads == [], "nothing changed on disk: the files are not read again"
+    faq.write_text(faq.read_text() + "- intent: faq/no_such_key\n  examples: |\n    - 新问题\n")
+    os.utime(faq, ns=(time.time_ns() + 10**9, time.time_ns() + 10**9))  # a later modification time
+    assert topics.topic("faq", "faq/no_such_key") == "导盲犬"
+    assert reads, "an edited file is read again"
 
 
 def _questions(texts: list[str]) -> list[Question]:
