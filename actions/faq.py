@@ -96,7 +96,7 @@ class ActionAnswerFaq(Action):
         events = answer_topic(dispatcher, domain, faq_key, region, events)
         if verdict and verdict.kind == "answer" and not chosen and not _asked_region(events):
             variations = (domain.get("responses") or {}).get(f"utter_{faq_key}") or []
-            findings = better_than_answer(tracker.latest_message or {}, variations, region)
+            findings = await better_than_answer(tracker.latest_message or {}, variations, region)
             if findings:  # a weak answer, and the plan says something more to the point elsewhere
                 say_plan_answer(dispatcher, findings, str(text), region)
         return events

@@ -5,6 +5,7 @@ paths run before (actions/understand.reply_unsure, actions/faq.py)."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from typing import Any
@@ -38,15 +39,26 @@ def _load() -> None:
         _loaded.set()
 
 
-def plan_index(wait: float = WAIT_SECONDS) -> PassageIndex | None:
-    """The passage index, loading it in the background on first use; None while not ready within `wait` seconds."""
+def start_loading() -> None:
+    """Load the index in a background thread (once): the action server starts it when it imports the actions."""
     global _thread
     with _started:
         if _thread is None:
             _thread = threading.Thread(target=_load, name="plan-passages", daemon=True)
             _thread.start()
+
+
+def plan_index(wait: float = WAIT_SECONDS) -> PassageIndex | None:
+    """The passage index; None while it is not loaded within `wait` seconds (the bot then clarifies as before)."""
+    start_loading()
     _loaded.wait(wait)
     return _index
+
+
+async def find_in_plan(text: str | None, region: str | None) -> list[Finding]:
+    """confident_findings off the event loop (embedding and scoring take tens of ms of CPU; the first call may wait
+    for the index), so other conversations are not held up."""
+    return await asyncio.get_running_loop().run_in_executor(None, confident_findings, text, region, None)
 
 
 def confident_findings(text: str | None, region: str | None, index: PassageIndex | None = None) -> list[Finding]:
@@ -103,13 +115,16 @@ def answer_sections(variations: list[dict[str, Any]]) -> set[tuple[str, str]]:
     return found
 
 
-def better_than_answer(
-    parse: dict[str, Any], variations: list[dict[str, Any]], region: str | None, index: PassageIndex | None = None
+async def better_than_answer(
+    parse: dict[str, Any], variations: list[dict[str, Any]], region: str | None
 ) -> list[Finding]:
     """After a weak FAQ answer (the selector alone was not sure): the confident findings from a section the answer
     does not rest on — the plan says something more to the point. Empty after a sure answer."""
     if selector_sure(parse):
         return []
     covered = answer_sections(variations)
-    findings = confident_findings(parse.get("text"), region, index)
+    findings = await find_in_plan(parse.get("text"), region)
     return [f for f in findings if (f.hits[0].passage.file, f.hits[0].passage.section) not in covered]
+
+
+start_loading()  # at import: the action server loads the index (from its disk cache) while it starts

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.escalation import answer_not_understood, escalate
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.latin import answer_latin
-from actions.plan_answers import confident_findings, say_plan_answer
+from actions.plan_answers import find_in_plan, say_plan_answer
 from actions.region import conversation_region
 from actions.repeats import TOLD_WRONG_BEFORE_HANDOVER, times_told_wrong
 from bot.rules.benefits import wants_to_apply
@@ -82,7 +82,7 @@ async def reply_unsure(
     buttons = [choice_button(key) for key in verdict.choices]
     if buttons:
         buttons.append({"title": "都不是，找人工客服", "payload": "/request_human"})
-    if answer_from_plan(dispatcher, tracker, verdict, buttons):
+    if await answer_from_plan(dispatcher, tracker, verdict, buttons):
         return []
     if verdict.kind == "clarify":
         dispatcher.utter_message(response="utter_clarify", buttons=buttons)
@@ -90,7 +90,7 @@ async def reply_unsure(
     return await answer_not_understood(dispatcher, tracker)
 
 
-def answer_from_plan(
+async def answer_from_plan(
     dispatcher: CollectingDispatcher, tracker: Tracker, verdict: Verdict, buttons: list[dict[str, str]]
 ) -> bool:
     """A question the FAQ could only guess at (clarify) or did not understand, that one passage of the resident's
@@ -100,7 +100,7 @@ def answer_from_plan(
     if verdict.kind not in ("clarify", "not_understood") or is_complaint(text) or is_grievance(text) or is_danger(text):
         return False
     region = conversation_region(tracker)
-    findings = confident_findings(text, region)
+    findings = await find_in_plan(text, region)
     if findings:
         say_plan_answer(dispatcher, findings, str(text), region, buttons)
     return bool(findings)

@@ -109,7 +109,7 @@ class PassageIndex:
             return []
         cleaned = without_places(question)
         query_words = words(cleaned)
-        dense = self.vectors @ self._query_vector(_for_e5(cleaned))
+        dense = self.vectors @ self._query_vector(e5_text(cleaned))
         raw = np.asarray(self.bm25.scores(query_words), dtype=np.float32)
         top = self.bm25.best_possible(query_words)
         lexical = raw / top if top > 0 else np.zeros_like(raw)
@@ -151,7 +151,7 @@ def finding(hits: list[Hit], region: str) -> Finding | None:
     return Finding(region, tuple(shown), lead)
 
 
-def _for_e5(text: str) -> str:
+def e5_text(text: str) -> str:
     """The question as the e5 model reads it in the NLU pipeline: homophones of domain words repaired (户理 → 护理)."""
     from bot.text.homophones import repair
 
