@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from bot.knowledge.lexical import without_places, words
 from bot.rules.plans import MODALITY_WORDS, Plans
 
-MAX_SHOWN = 70  # characters of one passage shown at most; a longer sentence is cut to its best clauses
+MAX_SHOWN = 90  # characters of one passage shown at most; a longer sentence is cut to its best clauses
 _CLAUSE = re.compile(r"[^，,；;：:]*[，,；;：:]|[^，,；;：:]+$")
 LEAD_IN = "{title}里是这样写的："
 WHERE = "这句话在规划的{section}。"
