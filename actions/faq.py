@@ -12,6 +12,7 @@ from actions.answers import apply_button_for, both_regions, choose_variation, ne
 from actions.escalation import escalate
 from actions.latin import answer_latin
 from actions.parse import selected_faq
+from actions.plan_answers import better_than_answer, say_plan_answer
 from actions.region import conversation_region, region_in_message
 from actions.repeats import RESTATEMENTS_BEFORE_HANDOVER, times_asked_in_a_row
 from actions.understand import chosen_faq, reply_unsure
@@ -92,7 +93,18 @@ class ActionAnswerFaq(Action):
                 dispatcher.utter_message(response="utter_region_noted", region=mentioned)
                 return events
 
-        return answer_topic(dispatcher, domain, faq_key, region, events)
+        events = answer_topic(dispatcher, domain, faq_key, region, events)
+        if verdict and verdict.kind == "answer" and not chosen and not _asked_region(events):
+            variations = (domain.get("responses") or {}).get(f"utter_{faq_key}") or []
+            findings = await better_than_answer(tracker.latest_message or {}, variations, region)
+            if findings:  # a weak answer, and the plan says something more to the point elsewhere
+                say_plan_answer(dispatcher, findings, str(text), region)
+        return events
+
+
+def _asked_region(events: list[dict[str, Any]]) -> bool:
+    """answer_topic asked the region (and kept the topic) instead of answering."""
+    return any(e.get("event") == "slot" and e.get("name") == "pending_faq" and e.get("value") for e in events)
 
 
 def answer_topic(

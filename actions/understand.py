@@ -14,10 +14,12 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.escalation import answer_not_understood, escalate
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.latin import answer_latin
+from actions.plan_answers import find_in_plan, say_plan_answer
 from actions.region import conversation_region
 from actions.repeats import TOLD_WRONG_BEFORE_HANDOVER, times_told_wrong
 from bot.rules.benefits import wants_to_apply
-from bot.rules.complaints import asks_if_human
+from bot.rules.complaints import asks_if_human, is_complaint, is_grievance
+from bot.rules.danger import is_danger
 from bot.rules.out_of_scope import where_to_go
 from bot.rules.routing import load_routing
 from bot.rules.understanding import Verdict, faq_titles, judge
@@ -77,12 +79,31 @@ async def reply_unsure(
     ):
         dispatcher.utter_message(text="对不起，我还是没弄明白。我请人工客服来帮您。")
         return await escalate(dispatcher, tracker, "fallback")
-    if verdict.kind == "clarify":
-        buttons = [choice_button(key) for key in verdict.choices]
+    buttons = [choice_button(key) for key in verdict.choices]
+    if buttons:
         buttons.append({"title": "都不是，找人工客服", "payload": "/request_human"})
+    if await answer_from_plan(dispatcher, tracker, verdict, buttons):
+        return []
+    if verdict.kind == "clarify":
         dispatcher.utter_message(response="utter_clarify", buttons=buttons)
         return []
     return await answer_not_understood(dispatcher, tracker)
+
+
+async def answer_from_plan(
+    dispatcher: CollectingDispatcher, tracker: Tracker, verdict: Verdict, buttons: list[dict[str, str]]
+) -> bool:
+    """A question the FAQ could only guess at (clarify) or did not understand, that one passage of the resident's
+    plan clearly answers: that passage (actions/plan_answers.py), the topic buttons kept. Never for a complaint or a
+    danger the rules see (their own paths come first; this is a second guard)."""
+    text = (tracker.latest_message or {}).get("text")
+    if verdict.kind not in ("clarify", "not_understood") or is_complaint(text) or is_grievance(text) or is_danger(text):
+        return False
+    region = conversation_region(tracker)
+    findings = await find_in_plan(text, region)
+    if findings:
+        say_plan_answer(dispatcher, findings, str(text), region, buttons)
+    return bool(findings)
 
 
 class ActionUnsure(Action):

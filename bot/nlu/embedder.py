@@ -71,3 +71,15 @@ def queries(texts: list[str]) -> np.ndarray:
         if keys
         else (np.zeros((0, DIM), np.float32))
     )
+
+
+def passages(texts: list[str], batch: int = 32) -> np.ndarray:
+    """e5 embeddings of `texts` as passages ("passage: " + text; bot/knowledge indexes the plans with them), in
+    batches. Not cached here: the caller keeps them (on disk)."""
+    keys = [clean(t) for t in texts]
+    out = []
+    for start in range(0, len(keys), batch):
+        chunk = keys[start : start + batch]
+        with _lock:
+            out.append(np.asarray(_engine().passage(chunk), dtype=np.float32).reshape(len(chunk), DIM))
+    return np.concatenate(out) if out else np.zeros((0, DIM), np.float32)
