@@ -491,6 +491,14 @@ def _readback_turn(
         _ask(table, slots, key or "confirmed", turn, lead)
         return turn
     slots["confirmed"] = None
+    same = [k for k in heard.corrected if k in heard.facts and heard.facts[k] == slots_in.get(k)]
+    if same and not heard.question:  # "身份证号错了，应该是…" with the number already held: say so, ask again
+        for key in same:
+            lead.append(texts.SAME_AS_HELD.format(label=table.fields[key].label, value=spoken_value(table, key, slots)))
+        turn.say("".join([*lead, table.fields["confirmed"].question]), table.fields["confirmed"].buttons)
+        turn.requested = "confirmed"
+        _finish(slots, slots_in, turn)
+        return turn
     answer = yes_or_no(incoming.text) if not heard.question else None
     if answer is True:
         slots["confirmed"] = True
