@@ -94,13 +94,15 @@ _ADDRESS_LEAD = re.compile(
     r"(?!院|不|得|着|了|哪|[一二三四五六七八九十两\d]+(?:楼|层)|顶楼|顶层|楼上|楼下|平房|楼房|高层|老房)[：:\s]*"
 )
 # An address said in passing names a place (a village, a community, a street …), not only a floor or a number.
+_GENERIC_PLACE = re.compile(r"村里|村子|农村|乡下|乡里|镇上|镇里|街上|城里|小区里|社区里|路上|路边")
 _PLACE_NAMED = re.compile(r"村|社区|小区|路|街|巷|屯|胡同|大院|家属院|花园|公寓|家园|新村|苑|庄|镇|乡|宿舍|大厦|组")
 # Where an address said in passing ends: punctuation, a remark in brackets or Latin letters, or the next clause
 # ("住店上镇东邑村 俺叫王翠萍 他电话…": the spaces are gone by then, so the speaker's next words end it).
 _CLAUSE_END = re.compile(
     r"[，,。！!？?；;(（]|[A-Za-z]{2,}|想申请|想办|要申请|申请|家里是|家是|电话|手机|身份证|低保|特困|残疾|这个|那个|咋|怎么|"
     r"门口|门前|台阶|楼梯|楼道|电梯|出不去|进不去|上不去|下不来|出不来|不方便|想给|想要|想整|想弄|想让|老高|太高|太陡|贼高|"
-    r"轮椅|腿脚|"
+    r"轮椅|腿脚|出门|厕所|旱厕|院子|门槛|上下楼|下楼|上楼|"
+    r"(?<=[楼栋幢号])(?:[一二三四五六七八九十两]|\d)+(?:楼|层)(?![\d零〇一二三四五六七八九幺])|"  # "5号楼 一楼 门口…"
     r"(?:我|俺|他|她|咱|人家)(?:叫|是|的|们|家|今年|也|就|想|要|给|帮|现在|那|有|没|坐|腿|耳|眼)"
 )
 _ERROR_CUE = (
@@ -121,8 +123,9 @@ _WHOSE_PHONE = re.compile(r"(?:我|俺|他|她|申请人|代办人|老人|孩子
 _NAMES_A_PLACE = re.compile(r"村|社区|小区|路|街|巷|镇|乡|屯|胡同|大院|家属院|市|区")
 # A number said with an address unit: a part of the address, not a digit of a phone or an ID number.
 _PLACE_UNIT = re.compile(r"\d+\s*(?:号楼|号院|号|单元|室|层|楼|组|栋|幢)")
+_SAYS_WRONG = re.compile(r"错|不对|不是|写成|记成|填成")
 _BUILDING_UNIT = re.compile(r"\d+\s*(?:号楼|号院|单元|室|栋|幢)")
-_HOUSE_NAMED = re.compile(r"(?:地址|住址|门牌号?|单元|房号|楼号)(?:应该|其实|得)?(?:是|写|为)")
+_HOUSE_NAMED = re.compile(r"(?:地址|住址|门牌号?|单元号?|房号|房间号|楼号|楼栋|栋号)(?:应该|其实|得)?(?:是|写|为)")
 _REGRADE_CUE = re.compile(r"不是|错|不对|重新评|评成|评了|现在是|变成|改成|升|降|应该是")
 _ERROR_WORDS = re.compile(r"说错了|念错了|报错了|写错了|记错了|搞错了|弄错了|错了|不对")
 _NEW_VALUE = re.compile(r"^(?:了)?[，,\s]*(?:应该是|正确的是|改成|改为|换成|是|为|：|:)?\s*(.+)$")
@@ -402,8 +405,8 @@ class Listener:
         named = _HOUSE_NAMED.search(text)
         if named:
             said = text[named.end() :]
-        elif _ERROR_WORDS.search(text) and _BUILDING_UNIT.search(tidy_numbers(text)):
-            said = text[_ERROR_WORDS.search(text).end() :]
+        elif _SAYS_WRONG.search(text) and _BUILDING_UNIT.search(tidy_numbers(text)):
+            said = text  # "几号楼说错了 是6号楼", "6号楼 不是4号楼": the wrong parts are left out when placing
         else:
             return
         new = replace_unit_numbers(current, said)
@@ -632,8 +635,8 @@ class Listener:
     def _passing_address(self, parsed: Parsed, heard: Heard) -> None:
         """An address said in passing: kept only when it reaches a house; "住店上镇东邑村" is kept as the village
         (its town and region taken) and the address question then asks for the house number."""
-        if not _PLACE_NAMED.search(parsed.value):
-            return  # "住一楼…": a floor, no place
+        if not _PLACE_NAMED.search(_GENERIC_PLACE.sub("", parsed.value)):
+            return  # "住一楼…", "住村里…": a floor or a kind of place, no place named
         if house_level(parsed.value):
             heard.take("address", parsed, override=False)
         else:

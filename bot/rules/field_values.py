@@ -460,7 +460,12 @@ def swap_in(current: str | None, said: str) -> str | None:
 
 _BUILDING_PART = re.compile(r"\d+(?:号楼|号院|单元|栋|幢|层|楼)")
 _UNIT_PIECE = re.compile(r"(\d+)(号楼|号院|单元|号|室|层|组|栋|幢)")
-_WRONG_UNIT = re.compile(r"(?:不是|而不是|并不是)(?:在)?\d+(?:号楼|号院|单元|号|室|层|组|栋|幢)")  # "6号楼 不是4号楼"
+_U = r"\d+(?:号楼|号院|单元|号|室|层|组|栋|幢)"
+# The wrong part, said to say it is wrong: "不是4号楼", "4号楼不对", "你给写成4号楼了".
+_WRONG_UNIT = re.compile(
+    rf"(?:不是|而不是|并不是)(?:在)?{_U}|{_U}(?:是)?(?:不对|错的|错了|写错了|记错了)|"
+    rf"(?:你|给)[给我俺]*(?:写成|记成|填成|写的|记的)了?{_U}了?|(?:写成|记成|填成)了{_U}|(?:写成|记成|填成){_U}了"
+)
 
 
 def replace_unit_numbers(current: str | None, said: str) -> str | None:

@@ -44,6 +44,11 @@ def _unchanged_numbers(chat: Chat) -> bool:
         "是6号楼 不是4号楼",
         "4号楼改成6号楼",
         "楼号不对 不是四号楼 是六号楼 单元没错",
+        "俺说的是6号楼 你给记成4号楼了",
+        "是6号楼 4号楼不对",
+        "6号楼 不是4号楼",
+        "楼号应该是六号楼",
+        "是三单元 没错 楼号错了 是6号楼",
     ],
 )
 def test_a_building_number_corrected_at_the_read_back(said: str) -> None:
@@ -61,6 +66,9 @@ def test_a_building_number_corrected_at_the_read_back(said: str) -> None:
         ("楼栋说错了 是7栋", "微子镇兴华路8号7栋1单元301"),
         ("单元错了 是2单元 不是1单元 楼没错", "微子镇兴华路8号2栋2单元301"),
         ("房号错了 是302 不是301", "微子镇兴华路8号2栋1单元302"),
+        ("房间号是302 不是301", "微子镇兴华路8号2栋1单元302"),
+        ("幺二栋 不是二栋", "微子镇兴华路8号12栋1单元301"),
+        ("单元号错了 三单元", "微子镇兴华路8号2栋3单元301"),
     ],
 )
 def test_a_block_or_unit_corrected_with_a_remark_on_another_part(said: str, address: str) -> None:
@@ -95,6 +103,9 @@ def test_a_remark_on_another_part_ends_the_swapped_part() -> None:
         "俺住顶楼 上下楼费劲 听说有给家里改造的",
         "他住平房 厕所在院子外头 想给改造一下",
         "俺娘住6楼 楼道连个扶手都没有 想办个无障碍改造",
+        "俺爹住村里 出门就是土路 轮椅推不动 想申请改造",
+        "住在农村 厕所是旱厕 想申请家庭无障碍改造",
+        "住的是公租房 三楼 想申请改造",
     ],
 )
 def test_the_floor_or_a_story_about_the_home_is_no_address(opening: str) -> None:
@@ -103,10 +114,23 @@ def test_the_floor_or_a_story_about_the_home_is_no_address(opening: str) -> None
     assert not chat.slots.get("address") and "住址" not in reply
 
 
-def test_an_address_said_in_passing_stops_before_the_story_about_the_home() -> None:
-    chat = started("俺家住微子镇南街村27号 门口台阶太高 轮椅出不去 想申请无障碍改造")
+@pytest.mark.parametrize(
+    ("opening", "address"),
+    [
+        ("俺家住微子镇南街村27号 门口台阶太高 轮椅出不去 想申请无障碍改造", "微子镇南街村27号"),
+        ("俺爸住幸福小区5号楼 一楼 门口台阶高 想申请改造", "幸福小区5号楼"),
+    ],
+)
+def test_an_address_said_in_passing_stops_before_the_story_about_the_home(opening: str, address: str) -> None:
+    chat = started(opening)
     chat.say("同意")
-    assert chat.slots["address"] == "微子镇南街村27号"
+    assert chat.slots["address"] == address
+
+
+def test_a_village_said_in_passing_is_still_kept_for_its_house_number() -> None:
+    chat = started("我爸住店上镇东邑村 门口台阶高 想申请改造")
+    chat.say("同意")
+    assert chat.slots["address_part"] == "店上镇东邑村" and chat.slots["town"] == "店上镇"
 
 
 @pytest.mark.parametrize(
@@ -119,6 +143,9 @@ def test_an_address_said_in_passing_stops_before_the_story_about_the_home() -> N
         ("俺弟白天晚上都离不了人 想让他住进托养机构 办个托养", "集中照护"),
         ("想给我姐申请托养 平时住那 周末接回家", "集中照护"),
         ("想给我姐申请托养服务 让人上门照顾", "居家服务"),
+        ("俺弟在家 有人来照顾就行 想申请托养", "居家服务"),
+        ("想申请托养 上午送去中午接回来", "日间照料"),
+        ("想申请托养 送去住着 不回来了", "集中照护"),
     ],
 )
 def test_the_kind_of_care_is_told_by_when_and_where_they_sleep(opening: str, mode: str) -> None:
