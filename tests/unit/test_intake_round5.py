@@ -167,3 +167,30 @@ def test_a_correction_to_the_value_already_held_says_so_and_asks_again() -> None
     assert chat.asking == "confirmed" and _unchanged_numbers(chat)
     chat.say("确认")
     assert chat.last.outcome == "confirmed"
+
+
+@pytest.mark.parametrize(
+    "asked",
+    ["先问一下 这个托养是啥样的人都收吗", "托养收不收俺家这样智力残疾的", "同意之前问问 托养都收什么样的人"],
+)
+def test_who_a_benefit_takes_asked_at_consent_is_not_taken_for_what_consent_means(asked: str) -> None:
+    chat = started("想给俺弟申请托养")
+    reply = chat.say(asked)
+    assert "就业年龄段" in reply and "意思是" not in reply
+    assert chat.asking == "pi_consent" and not chat.slots.get("pi_consent")
+
+
+def test_what_consent_means_is_still_answered() -> None:
+    chat = started("想给俺弟申请托养")
+    reply = chat.say("同意是啥意思")
+    assert "意思是" in reply and chat.asking == "pi_consent"
+
+
+@pytest.mark.parametrize("asked", ["一年到底能给多少钱", "这个一个月给多少", "能补多少钱啊"])
+def test_how_much_asked_mid_form_without_naming_the_benefit_is_about_this_one(asked: str) -> None:
+    chat = started("我想申请护理补贴")
+    chat.say("同意")
+    chat.say("我自己")
+    reply = chat.say(asked)
+    assert "[FAQ faq/severe_care_subsidy]" in reply and "回答不了" not in reply
+    assert chat.asking == "applicant_name"
