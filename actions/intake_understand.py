@@ -59,10 +59,10 @@ _CHOICE_CHANGE = re.compile(r"改|换|不要|不用|不想要|还是要|还是|�
 SWITCH = re.compile(r"改|换|还是|不要.{0,6}要|不办.{0,6}办|改主意|重新选|申请|办")
 STRONG_QUESTION = re.compile(
     r"吗|？|\?|怎么|为什么|为啥|多少|能不能|是不是|多久|多长时间|咋办|咋整|啥时候|什么时候|谁能|谁可以|"
-    r"干啥|干什么|做甚|有没有|中不中|行不行|要不要|需要|怎样|如何|"
+    r"干啥|干什么|做甚|有没有|(?<!不)(?:中不中|行不行|要不要)|需要|怎样|如何|"
     r"(?:能|可以|有|是|中|行|会|要|用|给|算|够|符合|合格|管)[\u4e00-\u9fff]{0,8}不[？?。！!\s]*$|问一嘴|问个事|"
     r"呢[？?。]*$|了没[？?。]*$|"
-    r"([\u4e00-\u9fff])不\1|有[\u4e00-\u9fff]{0,8}没(?:有)?(?:[？?。\s]|$)|问一句|问一下|问下|先问|问问|请问|想问|打听|多大|"
+    r"(?<!不)([\u4e00-\u9fff])不\1|有[\u4e00-\u9fff]{0,8}没(?:有)?(?:[？?。\s]|$)|问一句|问一下|问下|先问|问问|请问|想问|打听|多大|"
     r"甚(?!至)|啥(?!也)|几(?:点|时|号|天|个|岁|年|月|分)"
 )
 SELF_CUES = re.compile(r"(?:我|俺)(?:自己|本人)|给自己|为自己|自己申请|自己办|本人申请|"
@@ -318,9 +318,12 @@ class Listener:
         fixed = correction(words, self.table, tuple(self.table.fields))
         if fixed is None and (requested == "confirmed" or _REGRADE_CUE.search(words)):
             self._regrade(words, heard)  # "重新评了 现在是二级": the card's level digit
-        if fixed is None and requested == "confirmed" and not heard.corrected:
+        # At the read-back, or whenever a message says something was wrong ("哦 说错了 应该是6号楼" after the address
+        # was echoed): the held value that has the wrong part, or the unit of the address said anew.
+        fixing = requested == "confirmed" or (requested not in (None, "address") and bool(_SAYS_WRONG.search(words)))
+        if fixed is None and fixing and not heard.corrected:
             self._fits_one_field(words, heard)  # "是51号 不是15号": the one field that has the wrong part
-        if fixed is None and requested == "confirmed" and not heard.corrected:
+        if fixed is None and fixing and not heard.corrected:
             self._house_number(words, heard)  # "门牌号是51号": the number of that unit in the address
         if fixed is None and requested == "confirmed" and not heard.corrected:
             self._bare_number(text, heard)  # "13945670028": a whole number said again at the read-back

@@ -53,7 +53,11 @@ class Parsed:
     also: dict[str, Any] = field(default_factory=dict)
 
 
+_NO_NO = re.compile(r"不([\u4e00-\u9fff]{1,2})不\1")  # "不对不对", "不行不行": a no said twice, not "行不行"
+
+
 def looks_like_question(text: str) -> bool:
+    text = _NO_NO.sub("", text)
     return any(marker in text for marker in QUESTION_MARKERS)
 
 

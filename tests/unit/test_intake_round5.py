@@ -194,3 +194,26 @@ def test_how_much_asked_mid_form_without_naming_the_benefit_is_about_this_one(as
     reply = chat.say(asked)
     assert "[FAQ faq/severe_care_subsidy]" in reply and "回答不了" not in reply
     assert chat.asking == "applicant_name"
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["不对不对 是6号楼 不是4号楼", "哦 说错了 应该是6号楼", "刚才楼号说错了 是6号楼", "地址那个不对 4号楼不对 是6号楼"],
+)
+def test_a_building_number_corrected_right_after_the_address_was_taken(said: str) -> None:
+    chat = started("我想申请护理补贴")
+    for answer in ("同意", "我自己", "滕秀珍", AUNT_ID, AUNT_CARD, PHONE, FLATS):
+        chat.say(answer)
+    assert chat.asking == "household"
+    reply = chat.say(said)
+    assert chat.slots["address"] == "微子镇南街社区6号楼3单元502" and "6号楼" in reply
+    assert not chat.slots.get("household") and chat.asking == "household" and "回答不了" not in reply
+    assert _unchanged_numbers(chat)
+
+
+def test_no_no_is_not_a_question() -> None:
+    chat = started("我想申请护理补贴")
+    for answer in ("同意", "我自己", "滕秀珍", AUNT_ID, AUNT_CARD, PHONE, FLATS):
+        chat.say(answer)
+    reply = chat.say("不行不行 不对 那个是6号楼")
+    assert "回答不了" not in reply
