@@ -218,9 +218,10 @@ def _misses(slots: dict[str, Any], key: str, turn: Turn) -> int:
 
 def _help_answer(table: BenefitTable, asked: str | None, text: str) -> HelpAnswer | None:
     """The table's answer to a question about the application itself ("你是机器人吗", "同意是啥意思"), if any."""
+    names_a_benefit = bool(benefit_mentions(text))
     for help_answer in table.questions:
-        if help_answer.when_asked and asked not in help_answer.when_asked:
-            continue
+        if help_answer.when_asked and (asked not in help_answer.when_asked or names_a_benefit):
+            continue  # "这托养是啥样的人都收": a question about the benefit, not about what consenting means
         if any(word in text for word in help_answer.words):
             return help_answer
     return None
@@ -261,6 +262,8 @@ def _answer_question(
     benefit_faqs = {b.faq for b in table.benefits.values() if b.faq}
     if about_this and benefit.faq and (not faq_key or (faq_key in benefit_faqs and faq_key != benefit.faq)):
         faq_key = benefit.faq  # a question about the benefit being applied for ("助听器钱要自己出吗")
+    elif unnamed and benefit.faq and not faq_key and _HOW_MUCH.search(incoming.text):
+        faq_key = benefit.faq  # "一年到底给多少钱" while applying: the amount of this benefit (the plans' words on it)
     if faq_key:
         if needs_region(faq_key) and not slots.get("region"):
             slots["intake_pending_faq"] = faq_key
@@ -274,7 +277,11 @@ def _answer_question(
 
 _ELIGIBILITY = re.compile(
     r"岁数|年龄|年纪|多大|几岁|够格|够不够|符合|资格|条件|谁能|什么人|哪些人|限制|几级|要求|才能|才可以|是不是得|"
-    r"得是|必须|能不能(?:领|办|申请|去|享受)|(?:能|可以)(?:领|办|申请|去)(?:吗|不)|给谁|哪种人"
+    r"得是|必须|能不能(?:领|办|申请|去|享受)|(?:能|可以)(?:领|办|申请|去)(?:吗|不)|给谁|哪种人|"
+    r"啥样的?人|什么样的?人|哪样的?人|啥人|收不收|都收|收啥|收什么"
+)
+_HOW_MUCH = re.compile(
+    r"多少钱|给多少|补多少|发多少|领多少|能给多少|一个月多少|一年多少|多少补贴|补贴标准|啥标准|什么标准|几百|几千"
 )
 _LEVEL_SAID = re.compile(r"([一二三四1234])级")
 _LEVELS = {"一": 1, "1": 1, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4}
@@ -491,6 +498,14 @@ def _readback_turn(
         _ask(table, slots, key or "confirmed", turn, lead)
         return turn
     slots["confirmed"] = None
+    same = [k for k in heard.corrected if k in heard.facts and heard.facts[k] == slots_in.get(k)]
+    if same and not heard.question:  # "身份证号错了，应该是…" with the number already held: say so, ask again
+        for key in same:
+            lead.append(texts.SAME_AS_HELD.format(label=table.fields[key].label, value=spoken_value(table, key, slots)))
+        turn.say("".join([*lead, table.fields["confirmed"].question]), table.fields["confirmed"].buttons)
+        turn.requested = "confirmed"
+        _finish(slots, slots_in, turn)
+        return turn
     answer = yes_or_no(incoming.text) if not heard.question else None
     if answer is True:
         slots["confirmed"] = True

@@ -41,7 +41,7 @@ from bot.rules.kinship import I_AM_THEIR, MY_RELATIVE, relation_clue, sex_from_p
 from bot.rules.names import is_name, name_at
 from bot.rules.number_fix import fix_number
 from bot.rules.phone import validate_phone
-from bot.rules.places import find_town
+from bot.rules.places import find_town, tidy_numbers
 from bot.rules.regions import detect_region
 from bot.rules.spoken_numbers import number_spans
 
@@ -59,10 +59,10 @@ _CHOICE_CHANGE = re.compile(r"改|换|不要|不用|不想要|还是要|还是|�
 SWITCH = re.compile(r"改|换|还是|不要.{0,6}要|不办.{0,6}办|改主意|重新选|申请|办")
 STRONG_QUESTION = re.compile(
     r"吗|？|\?|怎么|为什么|为啥|多少|能不能|是不是|多久|多长时间|咋办|咋整|啥时候|什么时候|谁能|谁可以|"
-    r"干啥|干什么|做甚|有没有|中不中|行不行|要不要|需要|怎样|如何|"
+    r"干啥|干什么|做甚|有没有|(?<!不)(?:中不中|行不行|要不要)|需要|怎样|如何|"
     r"(?:能|可以|有|是|中|行|会|要|用|给|算|够|符合|合格|管)[\u4e00-\u9fff]{0,8}不[？?。！!\s]*$|问一嘴|问个事|"
     r"呢[？?。]*$|了没[？?。]*$|"
-    r"([\u4e00-\u9fff])不\1|有[\u4e00-\u9fff]{0,8}没(?:有)?(?:[？?。\s]|$)|问一句|问一下|问下|先问|问问|请问|想问|打听|多大|"
+    r"(?<!不)([\u4e00-\u9fff])不\1|有[\u4e00-\u9fff]{0,8}没(?:有)?(?:[？?。\s]|$)|问一句|问一下|问下|先问|问问|请问|想问|打听|多大|"
     r"甚(?!至)|啥(?!也)|几(?:点|时|号|天|个|岁|年|月|分)"
 )
 SELF_CUES = re.compile(r"(?:我|俺)(?:自己|本人)|给自己|为自己|自己申请|自己办|本人申请|"
@@ -88,11 +88,21 @@ _ABOUT_THEM_OR_ME = re.compile(
     r"(?P<me>(?:我|俺)(?:就)?是(?:他|她|人家)?(?:的)?(?:" + "|".join(sorted(I_AM_THEIR, key=len, reverse=True)) +
     r")?)|(?P<them>" + "|".join(sorted(MY_RELATIVE, key=len, reverse=True)) + r"|他|她|申请人|老人家|老人)|(?P<i>我|俺)"
 )  # fmt: skip
-_ADDRESS_LEAD = re.compile(r"(?:家住在|家住|住在|住址是|地址是|住址|地址|家在|住)(?!院|不|得|着|了|哪)[：:\s]*")
+# "住三楼", "住顶楼", "住平房" tell about the home, not where it is: no address follows.
+_ADDRESS_LEAD = re.compile(
+    r"(?:家住在|家住|住在|住址是|地址是|住址|地址|家在|住)"
+    r"(?!院|不|得|着|了|哪|[一二三四五六七八九十两\d]+(?:楼|层)|顶楼|顶层|楼上|楼下|平房|楼房|高层|老房)[：:\s]*"
+)
+# An address said in passing names a place (a village, a community, a street …), not only a floor or a number.
+_GENERIC_PLACE = re.compile(r"村里|村子|农村|乡下|乡里|镇上|镇里|街上|城里|小区里|社区里|路上|路边")
+_PLACE_NAMED = re.compile(r"村|社区|小区|路|街|巷|屯|胡同|大院|家属院|花园|公寓|家园|新村|苑|庄|镇|乡|宿舍|大厦|组")
 # Where an address said in passing ends: punctuation, a remark in brackets or Latin letters, or the next clause
 # ("住店上镇东邑村 俺叫王翠萍 他电话…": the spaces are gone by then, so the speaker's next words end it).
 _CLAUSE_END = re.compile(
     r"[，,。！!？?；;(（]|[A-Za-z]{2,}|想申请|想办|要申请|申请|家里是|家是|电话|手机|身份证|低保|特困|残疾|这个|那个|咋|怎么|"
+    r"门口|门前|台阶|楼梯|楼道|电梯|出不去|进不去|上不去|下不来|出不来|不方便|想给|想要|想整|想弄|想让|老高|太高|太陡|贼高|"
+    r"轮椅|腿脚|出门|厕所|旱厕|院子|门槛|上下楼|下楼|上楼|"
+    r"(?<=[楼栋幢号])(?:[一二三四五六七八九十两]|\d)+(?:楼|层)(?![\d零〇一二三四五六七八九幺])|"  # "5号楼 一楼 门口…"
     r"(?:我|俺|他|她|咱|人家)(?:叫|是|的|们|家|今年|也|就|想|要|给|帮|现在|那|有|没|坐|腿|耳|眼)"
 )
 _ERROR_CUE = (
@@ -111,7 +121,11 @@ _PHONES = ("phone", "proxy_phone")
 _OWN_PHONE = re.compile(r"自己的|另一个|另外|单独")  # "他自己的手机是…": not the number both were given
 _WHOSE_PHONE = re.compile(r"(?:我|俺|他|她|申请人|代办人|老人|孩子|娃)(?:自己)?(?:的)?(?:电话|手机|号码|联系方式)")
 _NAMES_A_PLACE = re.compile(r"村|社区|小区|路|街|巷|镇|乡|屯|胡同|大院|家属院|市|区")
-_HOUSE_NAMED = re.compile(r"(?:地址|住址|门牌号?|单元|房号|楼号)(?:应该|其实|得)?(?:是|写|为)")
+# A number said with an address unit: a part of the address, not a digit of a phone or an ID number.
+_PLACE_UNIT = re.compile(r"\d+\s*(?:号楼|号院|号|单元|室|层|楼|组|栋|幢)")
+_SAYS_WRONG = re.compile(r"错|不对|不是|写成|记成|填成")
+_BUILDING_UNIT = re.compile(r"\d+\s*(?:号楼|号院|单元|室|栋|幢)")
+_HOUSE_NAMED = re.compile(r"(?:地址|住址|门牌号?|单元号?|房号|房间号|楼号|楼栋|栋号)(?:应该|其实|得)?(?:是|写|为)")
 _REGRADE_CUE = re.compile(r"不是|错|不对|重新评|评成|评了|现在是|变成|改成|升|降|应该是")
 _ERROR_WORDS = re.compile(r"说错了|念错了|报错了|写错了|记错了|搞错了|弄错了|错了|不对")
 _NEW_VALUE = re.compile(r"^(?:了)?[，,\s]*(?:应该是|正确的是|改成|改为|换成|是|为|：|:)?\s*(.+)$")
@@ -304,9 +318,12 @@ class Listener:
         fixed = correction(words, self.table, tuple(self.table.fields))
         if fixed is None and (requested == "confirmed" or _REGRADE_CUE.search(words)):
             self._regrade(words, heard)  # "重新评了 现在是二级": the card's level digit
-        if fixed is None and requested == "confirmed" and not heard.corrected:
+        # At the read-back, or whenever a message says something was wrong ("哦 说错了 应该是6号楼" after the address
+        # was echoed): the held value that has the wrong part, or the unit of the address said anew.
+        fixing = requested == "confirmed" or (requested not in (None, "address") and bool(_SAYS_WRONG.search(words)))
+        if fixed is None and fixing and not heard.corrected:
             self._fits_one_field(words, heard)  # "是51号 不是15号": the one field that has the wrong part
-        if fixed is None and requested == "confirmed" and not heard.corrected:
+        if fixed is None and fixing and not heard.corrected:
             self._house_number(words, heard)  # "门牌号是51号": the number of that unit in the address
         if fixed is None and requested == "confirmed" and not heard.corrected:
             self._bare_number(text, heard)  # "13945670028": a whole number said again at the read-back
@@ -314,7 +331,7 @@ class Listener:
             key, value = fixed.key, fixed.value
             heard.corrected.add(key)
             current = self.slots.get(key)
-            swapped = swap_in(current, fixed.said) if isinstance(current, str) else None
+            swapped = self._checked(key, swap_in(current, fixed.said), heard) if isinstance(current, str) else None
             piece = self._number_piece(key, value or "", heard, fixed.said)
             regrade = regraded(current, fixed.said) if key == "card_number" else None
             house = (
@@ -383,11 +400,19 @@ class Listener:
             heard.corrected.add("card_number")
 
     def _house_number(self, text: str, heard: Heard) -> None:
-        """At the read-back, the address's house number (or 单元, 室 …) said anew after naming it: "门牌号是51号"."""
+        """At the read-back, the address's house number (or 单元, 室 …) said anew after naming it: "门牌号是51号";
+        or a building, 栋 or 单元 said with an error word ("几号楼说错了 是6号楼", "楼不对 应该是5栋")."""
         current = self.slots.get("address")
-        if "address" not in self.needed or not isinstance(current, str) or not _HOUSE_NAMED.search(text):
+        if "address" not in self.needed or not isinstance(current, str):
             return
-        new = replace_unit_numbers(current, text[_HOUSE_NAMED.search(text).end() :])
+        named = _HOUSE_NAMED.search(text)
+        if named:
+            said = text[named.end() :]
+        elif _SAYS_WRONG.search(text) and _BUILDING_UNIT.search(tidy_numbers(text)):
+            said = text  # "几号楼说错了 是6号楼", "6号楼 不是4号楼": the wrong parts are left out when placing
+        else:
+            return
+        new = replace_unit_numbers(current, said)
         if new is not None:
             heard.facts["address"] = new
             heard.corrected.add("address")
@@ -416,23 +441,35 @@ class Listener:
 
     def _fits_one_field(self, text: str, heard: Heard) -> None:
         """At the read-back, "是51号 不是15号" / "不是幺五 是幺八" without naming the field: the one field whose value
-        holds the wrong part once takes the right one (a phone given for both counts once)."""
+        holds the wrong part once takes the right one (a phone given for both counts once). A part said with an
+        address unit ("是6号楼 不是4号楼", "12栋") fits only the address, never a digit of a phone or an ID."""
         fits: dict[str, str] = {}
+        place_part = bool(_PLACE_UNIT.search(tidy_numbers(text)))
         for key in self.needed:
             spec = self.table.fields[key]
             current = self.slots.get(key)
             if spec.kind not in (*NUMBER_KINDS, "address", "name") or not isinstance(current, str):
                 continue
-            swapped = swap_in(current, text)
-            state = {**self.slots, **heard.facts}
-            if swapped and parse_answer(spec, swapped, {**state, key: None, "address_part": None}).value is not None:
-                fits[key] = swapped
+            if place_part and spec.kind != "address":
+                continue
+            swapped = swap_in(current, self._raw) or swap_in(current, text)  # the spaces said end a part
+            checked = self._checked(key, swapped, heard)
+            if checked is not None:
+                fits[key] = checked
         if len(fits) == 2 and set(fits) == set(_PHONES) and len(set(fits.values())) == 1:
             del fits["proxy_phone"]  # one phone said for both: corrected for both (_same_phone)
         if len(fits) == 1:
             key, value = fits.popitem()
             heard.facts[key] = value
             heard.corrected.add(key)
+
+    def _checked(self, key: str, value: str | None, heard: Heard) -> str | None:
+        """A value made by swapping a part, as its field reads it (an ID number's 18 digits), when it changes it."""
+        if not value:
+            return None
+        state = {**self.slots, **heard.facts, key: None, "address_part": None}
+        parsed = parse_answer(self.table.fields[key], value, state).value
+        return parsed if parsed not in (None, NO_CARD, self.slots.get(key)) else None
 
     def _same_phone(self, text: str, heard: Heard) -> None:
         """Both phones were the same number: correcting "the phone" corrects both (one phone, said twice)."""
@@ -601,6 +638,8 @@ class Listener:
     def _passing_address(self, parsed: Parsed, heard: Heard) -> None:
         """An address said in passing: kept only when it reaches a house; "住店上镇东邑村" is kept as the village
         (its town and region taken) and the address question then asks for the house number."""
+        if not _PLACE_NAMED.search(_GENERIC_PLACE.sub("", parsed.value)):
+            return  # "住一楼…", "住村里…": a floor or a kind of place, no place named
         if house_level(parsed.value):
             heard.take("address", parsed, override=False)
         else:

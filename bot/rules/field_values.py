@@ -53,7 +53,11 @@ class Parsed:
     also: dict[str, Any] = field(default_factory=dict)
 
 
+_NO_NO = re.compile(r"不([\u4e00-\u9fff]{1,2})不\1")  # "不对不对", "不行不行": a no said twice, not "行不行"
+
+
 def looks_like_question(text: str) -> bool:
+    text = _NO_NO.sub("", text)
     return any(marker in text for marker in QUESTION_MARKERS)
 
 
@@ -424,12 +428,25 @@ _SWAP_RIGHT_FIRST = re.compile(
 )
 
 
+# A remark that another part is right ends the correction ("是5栋 不是2栋 单元没错", "…，其他都对").
+_RIGHT_REMARK = re.compile(
+    r"[，,、\s]*(?:单元号?|楼号|楼栋|栋号?|楼|门牌号?|房号|房间号?|室|号|村|组|小区|社区|街|路|"
+    r"其他的?|其它的?|别的|剩下的|后面的?|前面的?)(?:都|倒|是|也)?(?:没错|没问题|对着呢|是对的|对的|不用改|没变|对)"
+    r"[了的啊呀]*(?=[\s，,。；;！!]|$)"
+)
+
+
+def _without_remarks(said: str) -> str:
+    return _RIGHT_REMARK.sub(" ", said)
+
+
 def swap_in(current: str | None, said: str) -> str | None:
     """A correction that names the wrong part and the right one: "不是502 是402", "602 不 是，601 是", "8号改成9号",
     "是51号 不是15号", "不是十五号 是五十一号" → the current value with that part replaced; None when the wrong
-    part is not in the current value."""
+    part is not in the current value. A remark on another part ("单元没错") is not part of it."""
     if not current:
         return None
+    said = _without_remarks(said)
     found = [(m.group(1), m.group(2)) for pattern in _SWAPS for m in pattern.finditer(said)]
     found += [(m.group(2), m.group(1)) for m in _SWAP_RIGHT_FIRST.finditer(said)]
     for old, new in found:
@@ -437,7 +454,7 @@ def swap_in(current: str | None, said: str) -> str | None:
         if digits_from_speech(old) and digits_from_speech(new):
             pairs.append((digits_from_speech(old), digits_from_speech(new)))  # "不是幺五 是幺八"
         old_digits, new_digits = re.findall(r"\d+", pairs[1][0]), re.findall(r"\d+", pairs[1][1])
-        if old_digits and new_digits:
+        if old_digits and new_digits and not _BUILDING_PART.search(pairs[1][0]):  # "不是2栋" is no bare 2
             pairs.append((old_digits[-1], new_digits[0]))
         for wrong, right in pairs:
             if wrong and right and wrong != right and current.count(wrong) == 1:
@@ -445,15 +462,24 @@ def swap_in(current: str | None, said: str) -> str | None:
     return None
 
 
+_BUILDING_PART = re.compile(r"\d+(?:号楼|号院|单元|栋|幢|层|楼)")
 _UNIT_PIECE = re.compile(r"(\d+)(号楼|号院|单元|号|室|层|组|栋|幢)")
+_U = r"\d+(?:号楼|号院|单元|号|室|层|组|栋|幢)"
+# The wrong part, said to say it is wrong: "不是4号楼", "4号楼不对", "你给写成4号楼了".
+_WRONG_UNIT = re.compile(
+    rf"(?:不是|而不是|并不是)(?:在)?{_U}|{_U}(?:是)?(?:不对|错的|错了|写错了|记错了)|"
+    rf"(?:你|给)[给我俺]*(?:写成|记成|填成|写的|记的)了?{_U}了?|(?:写成|记成|填成)了{_U}|(?:写成|记成|填成){_U}了"
+)
 
 
 def replace_unit_numbers(current: str | None, said: str) -> str | None:
     """ "门牌号是51号", "单元是1单元" for an address held: each number said with its unit replaces the number of the
-    same unit in the address (where that unit occurs once); None when nothing can be placed or nothing changes."""
+    same unit in the address (where that unit occurs once); the wrong one said after 不是 ("6号楼 不是4号楼") and a
+    remark on another part ("单元没错") are not new numbers. None when nothing can be placed or nothing changes."""
     if not current:
         return None
-    pieces = _UNIT_PIECE.findall(tidy_numbers(re.sub(r"\s+", "", said)))
+    said = _WRONG_UNIT.sub("", tidy_numbers(re.sub(r"\s+", "", _without_remarks(said))))
+    pieces = _UNIT_PIECE.findall(said)
     if not pieces:
         return None
     changed = current

@@ -25,7 +25,7 @@ def test_every_development_script_ends_right_in_process() -> None:
 
 
 BLIND_DIR = Path(__file__).resolve().parents[1] / "blind" / "intake"
-DEVELOPMENT_BATCHES = ("b1", "b2", "b3", "b4")  # read for fixes (tests/blind/README.md): gates, in-process too
+DEVELOPMENT_BATCHES = ("b1", "b2", "b3", "b4", "b5")  # read for fixes (tests/blind/README.md): gates, in-process too
 
 
 @pytest.mark.parametrize("batch", DEVELOPMENT_BATCHES)
