@@ -18,6 +18,7 @@ from bot.rules.complaints import is_complaint, is_grievance, misunderstood_again
 from bot.rules.intent_rules import rule_intent
 from bot.rules.latin import only_symbols
 from bot.rules.out_of_scope import GOVERNMENT, MEDICAL, OTHER, out_of_scope_intent, where_to_go
+from bot.rules.pinyin_match import english_label
 from bot.rules.routing import load_routing
 from bot.rules.understanding import wants_to_apply_now
 
@@ -169,3 +170,20 @@ def test_a_question_about_a_benefit_is_not_a_request_to_apply() -> None:
     assert not wants_to_apply_now("三级智力的能领护理补贴不")
     assert wants_to_apply_now("我想申请护理补贴")
     assert wants_to_apply_now("给俺爹整个轮椅")
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        (
+            "Can someone help make my mother's home accessible? She uses a wheelchair",
+            "faq/home_accessibility_modification",
+        ),
+        ("We need a ramp and grab bars at home", "faq/home_accessibility_modification"),
+        ("May my guide dog come on the train with me?", "faq/public_transport"),
+        ("I need a new wheelchair", "faq/assistive_devices"),
+        ("Where is the bus station", None),
+    ],
+)
+def test_english_topic_words(text: str, label: str | None) -> None:
+    assert english_label(text) == label
