@@ -180,8 +180,8 @@ def english_label(text: str) -> str | None:
         child = _AUTISM.search(lowered) or _CHILD.search(lowered)
         return "faq/child_rehabilitation" if child else "faq/rehabilitation_family_doctor"
     topics = {label for label in found if label.startswith("faq/")}
-    if "faq/home_accessibility_modification" in topics:  # "a ramp for a wheelchair user": the home, not the device
-        topics.discard("faq/assistive_devices")
+    if "faq/home_accessibility_modification" in topics:  # "a ramp for a wheelchair user on dibao": the home
+        topics -= {"faq/assistive_devices", "faq/minimum_living_allowance"}  # the device and household describe them
     if len(topics) == 1:
         return topics.pop()
     if not topics and len(found) == 1:

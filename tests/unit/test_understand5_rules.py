@@ -180,6 +180,7 @@ def test_a_question_about_a_benefit_is_not_a_request_to_apply() -> None:
             "faq/home_accessibility_modification",
         ),
         ("We need a ramp and grab bars at home", "faq/home_accessibility_modification"),
+        ("We are on dibao, could our flat get a ramp?", "faq/home_accessibility_modification"),
         ("May my guide dog come on the train with me?", "faq/public_transport"),
         ("I need a new wheelchair", "faq/assistive_devices"),
         ("Where is the bus station", None),
