@@ -123,6 +123,8 @@ def test_the_region_answer_hands_over_for_the_message_that_led_to_the_question()
         ("人工智能以后能干啥", OTHER),
         ("帮我点一份外卖", OTHER),
         ("来首歌听听", OTHER),
+        ("能借俺点钱不 过几天就还", OTHER),
+        ("哪儿有卖糖葫芦的", OTHER),
         ("What's the dose of ibuprofen for kids?", MEDICAL),
         ("Where can I get a visa?", GOVERNMENT),
         ("Tell me a joke", OTHER),
@@ -141,6 +143,7 @@ def test_more_outside_the_remit(text: str, intent: str) -> None:
         "Can my blind father get a subsidy?",
         "I want to talk to a person",
         "新农合残疾人有补贴不",
+        "哪儿有卖轮椅的",
     ],
 )
 def test_the_domain_keeps_the_models_reading(text: str) -> None:
