@@ -17,6 +17,7 @@ from actions.handover_region import (
     REASON_OF_INTENT,
     asked_region_for_handover,
     lines_by_region,
+    matter_line,
     reason_before_question,
 )
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
@@ -25,7 +26,7 @@ from actions.region import conversation_region
 from actions.repeats import TOLD_WRONG_BEFORE_HANDOVER, handover_topic, times_told_wrong
 from bot.escalation.transcript import MAX_LINES, filled_slots, transcript_from_events
 from bot.rules.benefits import wants_to_apply
-from bot.rules.complaints import asked_line, is_grievance, wants_person
+from bot.rules.complaints import asked_line, complaint_matter, is_grievance, wants_person
 from bot.rules.danger import assess
 from bot.rules.danger_replies import first_replies
 from bot.rules.latin import DIGITS_REPLY, LATIN_REPLY, SYMBOLS_REPLY, is_latin_only, only_digits, only_symbols
@@ -63,7 +64,7 @@ def calling_action(tracker: Tracker) -> str | None:
     return None
 
 
-def region_decides_the_line(tracker: Tracker, line: str | None = None) -> bool:
+def region_decides_the_line(tracker: Tracker, line: str | None = None, matter: str | None = None) -> bool:
     """A hand-over (complaint, request for a person, repeated misunderstanding) whose region is unknown, in a
     deployment where the served regions send it to different lines (绥芬河市 12385, 潞城区 12345; `line`: the line the
     resident asked for): ask first. Never in a form, on the phone (no buttons), or right after the region question."""
@@ -71,7 +72,8 @@ def region_decides_the_line(tracker: Tracker, line: str | None = None) -> bool:
         return False
     if asked_region_for_handover(tracker.events):
         return False  # "不说了，直接转", or anything else said to the question: hand over now
-    return len(lines_by_region(load_routing(), line, handover_topic(tracker.events) or selected_faq(tracker))) > 1
+    topic = handover_topic(tracker.events) or selected_faq(tracker)
+    return len(lines_by_region(load_routing(), line, topic, matter)) > 1
 
 
 def handover_region_buttons(reason: str = "complaint") -> list[dict[str, str]]:
@@ -144,7 +146,8 @@ class ActionEscalate(Action):
         if intent == "inform_region":  # the answer to the hand-over region question (rule in understanding.yml)
             if not asked_region_for_handover(tracker.events):
                 return [FollowupAction("action_answer_faq")]  # any other region answer: the policy answer's flow
-            reason, line = reason_before_question(tracker.events)
+            reason, line, said = reason_before_question(tracker.events)
+            line = line or matter_line(load_routing(), conversation_region(tracker), reason, said)
             return await self._hand_over(dispatcher, tracker, reason, line)
         caller = calling_action(tracker)
         followed = caller not in (None, "action_listen")  # another action asked for this hand-over
@@ -166,9 +169,11 @@ class ActionEscalate(Action):
             if HURT.search(text or ""):
                 dispatcher.utter_message(text=HURT_ADVICE)  # abuse told as a complaint: the police and a doctor too
         line = asked_line(text)
-        if (not followed or caller in FALLBACK_CALLERS) and region_decides_the_line(tracker, line):
+        matter = complaint_matter(text) if reason == "complaint" and not line else None  # 供热公司 → 12345 …
+        if (not followed or caller in FALLBACK_CALLERS) and region_decides_the_line(tracker, line, matter):
             dispatcher.utter_message(text=HANDOVER_REGION_QUESTION, buttons=handover_region_buttons(reason))
             return []  # one tap, then the hand-over to that region's line (12385 or 12345)
+        line = line or matter_line(load_routing(), conversation_region(tracker), reason, text)
         return await self._hand_over(dispatcher, tracker, reason, line)
 
     @staticmethod
@@ -199,7 +204,7 @@ class ActionFallback(Action):
 
 async def answer_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
     """Ask to rephrase (with a 人工客服 button); the second miss in a row hands over to a person. A question plainly
-    outside the remit (whatever the model made of it: "帮我算一下 38 乘以 29", "How do I renew my passport?") is
+    outside the remit (whatever the model made of it: "帮我算算这月电费", "Where can I get a visa?") is
     declined with where to go instead — never "没听懂"."""
     text = (tracker.latest_message or {}).get("text")
     if wants_to_apply_now(text):

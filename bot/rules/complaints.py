@@ -55,7 +55,7 @@ _COMPLAINT = re.compile(
         r"评评理 评个理 给(?:我|俺)(?:们)?评(?:个)?理",
         rf"把{_ME}(?:的|家的|们的)?\S{{0,8}}(?:扣了|扣下|截留|截了|吞了|贪了|昧了)",
         r"(?:扣|收|要|抽)\S{0,4}(?:管理费|好处费|辛苦费|手续费|人情费) 说是(?:什么)?(?:管理费|好处费|辛苦费|手续费)",
-        # English: "I want to file a complaint", "this is ridiculous", "nobody ever called me back".
+        # English: "I'd like to complain", "this is outrageous", "no one answered my letters".
         r"(?i:\bcomplain|\bcomplaint|ridiculous|unacceptable|outrageous|disgrace|nobody\s(?:ever\s)?(?:called|calls|"
         r"answered|answers|replied|helped|cares)|no\sone\s(?:ever\s)?(?:called|answered|replied|helped))",
     )
@@ -87,6 +87,27 @@ _AGAIN_WRONG = re.compile(
 )
 
 
+# Which line a complaint belongs to when its words say so (config/escalation.yml: 12385 disability matters, 12345
+# general government services): a utility, a landlord, the city's own services are general matters even when a
+# disability is named ("物业说暖气的事不归残联管"); being refused or insulted for a disability is a disability matter
+# whatever the place ("售票员骂我瘸子"). Neither: the topic last understood decides, as for any hand-over.
+_GENERAL_MATTER = re.compile(
+    r"供暖|供热|暖气|热力|取暖|房东|房租|押金|租房|物业|城管|自来水|停水|停电|燃气公司|煤气公司|拆迁|征地|户口|派出所"
+)
+_DISABILITY_MATTER = re.compile(
+    r"歧视|瞎子|聋子|瘸子|哑巴|傻子|残废|装残疾|导盲犬|看不起残疾|(?:不让|不准|不许|不给)(?:我|俺|孩子|娃)?(?:上车|进门|进去|上学|入学|随班就读)|"
+    r"看(?:我|俺|孩子|娃)(?:坐轮椅|拄(?:着)?拐|是(?:残疾|盲人|聋))"
+)
+
+
+def complaint_matter(text: str | None) -> str | None:
+    """ "general" or "disability" when a complaint's own words say which line it belongs to, else None."""
+    said = compact(text or "")
+    if _GENERAL_MATTER.search(said):
+        return "general"
+    return "disability" if _DISABILITY_MATTER.search(said) else None
+
+
 def misunderstood_again(text: str | None) -> bool:
     """True when the resident says the bot got it wrong again ("又说错了", "还是不对", "说了三遍了")."""
     return bool(text) and bool(_AGAIN_WRONG.search(compact(text or "")))
@@ -114,12 +135,12 @@ _SOFT_COMPLAINT = re.compile(
         r"(?:不让|不准|不许|死活不让|不给)(?:我|俺|孩子|娃|俺娃|我们|俺们)?(?:进|上车|上学|入学|随班就读|入园|进门)",
         r"不收(?:我|俺)?(?:家)?(?:孩子|娃)",
         r"一看(?:我|俺|孩子|娃)?是残疾\S{0,6}就 到底(?:什么时候|啥时候|多会儿)",
-        # Staff out of reach for a long time, or asked and ignored ("三个月不接电话", "找城管也不理"); passed on
-        # ("说不归他们管"); "到底谁管".
+        # Staff out of reach for a long time, or asked and ignored ("俩月不回电话", "找了街道也不理"); passed on
+        # ("说不归我们管"); "到底谁管".
         rf"{_COUNT}\S{{0,2}}(?:个月|天|周|星期|礼拜|年)\S{{0,3}}(?:都|也|还)?(?:不|没人)(?:接|回|理|管(?!用))",
         r"(?:找|问|求|叫|打给)了?\S{0,8}(?:也|都)(?:不|没人?)(?:理|搭理|管(?!用)|回|办)(?!法)",
         r"说\S{0,12}不归\S{0,4}管 (?:到底|究竟)谁(?:来)?管",
-        # Turned out because of the disability ("知道我弟是精神残疾，就要把我们赶出去"), a deposit kept.
+        # Turned out because of the disability ("听说俺是盲人 就不租给俺了"), a deposit kept.
         r"(?:知道|听说|看到|发现|一看|见)\S{0,8}(?:是|有)\S{0,6}(?:残疾|残废|盲人|聋|哑|瘸|精神病|智障)\S{0,8}就",
         r"赶(?:我|俺|咱)?(?:们)?(?:出去|出门|走人|出来) 押金\S{0,3}不(?:退|给)",
     )

@@ -68,7 +68,7 @@ _GOVERNMENT = re.compile(
     r"|身份证\S{0,4}(?:到期|过期|丢|补|换|办)|社保卡|退休金|养老金认证|转学|学籍|年检|车管所|宅基地|土地纠纷|"
     r"土地确权|出入境|暖气费|供暖费|水费|电费|燃气费|结婚登记|领证结婚|居住证|个税|退税|健康证|养狗|犬证|征地|退休手续|罚单|罚款"
 )
-# Small talk with the assistant ("你觉得人工智能会取代人类吗", "唠会嗑呗"): nothing to look up — what it can do instead.
+# Small talk with the assistant ("你喜欢唱歌不", "人工智能聪明不", "陪俺唠唠"): nothing to look up; say what it does.
 _CHAT = re.compile(
     r"(?:你|您)(?:觉得|认为|喜欢|爱(?:吃|看|听|玩)|吃(?:饭|了)|结婚|有对象|会唱|无聊|开心吗|累不累)|"
     r"唠(?:会|会儿|一会儿?)?嗑|聊(?:会|会儿|一会儿?)天|陪(?:我|俺)(?:聊|唠|说说话)|解闷|人工智能|"
@@ -143,7 +143,8 @@ def where_to_go(text: str | None) -> str | None:
         return None
     compact = re.sub(r"\s+", "", text[:MAX_CHARS]).lower()
     table = _where_to_go()
-    for said in (compact, repair(compact, _sound_words(table))):  # as written, then a homophone read (天汽 → 天气)
+    for read in (lambda: compact, lambda: repair(compact, _sound_words(table))):  # as written, then 天汽 → 天气
+        said = read()
         for words, say in table:
             if any(word in said for word in words):
                 return say

@@ -177,6 +177,6 @@ def asks_eligibility(text: str | None) -> bool:
 
 
 def wants_to_apply_now(text: str | None) -> bool:
-    """A request to apply ("我想申请护理补贴", "给俺爹整个轮椅"), not a question about a benefit ("三级的能领不"):
+    """A request to apply ("我想申请护理补贴", "帮俺娘办个护理补贴"), not a question about a benefit ("三级的能领不"):
     bot/rules/benefits.wants_to_apply without asks_eligibility — the form for the one, the answer for the other."""
     return wants_to_apply(text) and not asks_eligibility(text)

@@ -11,10 +11,11 @@ from actions.handover_region import (
     HANDOVER_REGION_QUESTION,
     asked_region_for_handover,
     lines_by_region,
+    matter_line,
     reason_before_question,
 )
 from actions.repeats import times_told_wrong
-from bot.rules.complaints import is_complaint, is_grievance, misunderstood_again, wants_person
+from bot.rules.complaints import complaint_matter, is_complaint, is_grievance, misunderstood_again, wants_person
 from bot.rules.intent_rules import rule_intent
 from bot.rules.latin import only_symbols
 from bot.rules.out_of_scope import GOVERNMENT, MEDICAL, OTHER, out_of_scope_intent, where_to_go
@@ -81,7 +82,7 @@ def _user(text: str, intent: str = "faq") -> dict:
 
 
 def test_you_do_not_understand_me_counts_as_told_wrong() -> None:
-    events = [_user("钱 补贴 要"), _user("不 对"), _user("不 懂 我 你")]
+    events = [_user("钱 补贴 要"), _user("不 对"), _user("你 不 懂 俺 说 的")]
     assert times_told_wrong(events) == 2
     assert times_told_wrong([_user("托养"), _user("俺说的不是这个 是白天看人的")]) == 1
     assert times_told_wrong([_user("托养"), _user("听不明白你说的")]) == 1
@@ -103,10 +104,14 @@ def _bot(text: str) -> dict:
 def test_the_region_answer_hands_over_for_the_message_that_led_to_the_question() -> None:
     asked = _bot(HANDOVER_REGION_QUESTION)
     region = _user('/inform_region{"region": "潞城区"}', "inform_region")
-    assert reason_before_question([_user("叫个工作人员来", "request_human"), asked, region]) == ("request", None)
-    assert reason_before_question([_user("帮我转12385", "request_human"), asked, region]) == ("request", "12385")
-    assert reason_before_question([_user("你们就会推", "complaint"), asked, region]) == ("complaint", None)
-    assert reason_before_question([_user("不对 不是这个"), asked, region]) == ("fallback", None)
+    assert reason_before_question([_user("叫个工作人员来", "request_human"), asked, region])[:2] == ("request", None)
+    assert reason_before_question([_user("帮我转12385", "request_human"), asked, region])[:2] == ("request", "12385")
+    assert reason_before_question([_user("你们就会推", "complaint"), asked, region]) == (
+        "complaint",
+        None,
+        "你们就会推",
+    )
+    assert reason_before_question([_user("不对 不是这个"), asked, region])[:2] == ("fallback", None)
     assert asked_region_for_handover([_user("转人工"), asked, region])
     assert not asked_region_for_handover([_user("转人工"), asked, region, _bot("好的"), _user("潞城区")])
 
@@ -172,7 +177,7 @@ def test_only_emoji_or_symbols() -> None:
 def test_a_question_about_a_benefit_is_not_a_request_to_apply() -> None:
     assert not wants_to_apply_now("三级智力的能领护理补贴不")
     assert wants_to_apply_now("我想申请护理补贴")
-    assert wants_to_apply_now("给俺爹整个轮椅")
+    assert wants_to_apply_now("帮俺娘办个护理补贴")
 
 
 @pytest.mark.parametrize(
@@ -191,3 +196,17 @@ def test_a_question_about_a_benefit_is_not_a_request_to_apply() -> None:
 )
 def test_english_topic_words(text: str, label: str | None) -> None:
     assert english_label(text) == label
+
+
+def test_a_complaints_own_words_say_its_line() -> None:
+    routing = load_routing()
+    heating = "物业说暖气不热不归他们管 俺家老人冻得不行 你们管不管"
+    insulted = "售票员嫌我拄拐慢 骂我瘸子 不让上车"
+    assert complaint_matter(heating) == "general" and complaint_matter(insulted) == "disability"
+    assert complaint_matter("跑了三趟了没人管") is None, "the topic last understood decides"
+    assert lines_by_region(routing, None, "faq/public_transport", "disability") == {"12385", "12345"}, "ask where"
+    assert lines_by_region(routing, None, None, "general") == {"12345"}, "the same line everywhere: no question"
+    assert matter_line(routing, "绥芬河市", "complaint", insulted) == "12385"
+    assert matter_line(routing, "绥芬河市", "complaint", heating) == "12345"
+    assert matter_line(routing, "潞城区", "complaint", insulted) == "12345"
+    assert matter_line(routing, "绥芬河市", "request", heating) is None
