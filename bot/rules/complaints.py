@@ -194,7 +194,9 @@ _ASKS_IF_HUMAN = re.compile(
     r"(?:你|您)(?:是谁|是哪里人|是哪儿人|是男的|是女的|叫(?:啥|什么|甚)(?:名|$)|多大了|几岁了?(?:[？?]|$))|"
     r"(?i:are you (?:a )?(?:real|human|bot|robot|person))"
 )
-_REQUEST_VERB = re.compile(r"转|接|找|叫|换|来个|要(?:个|一个)?(?:人|真人|人工)|跟(?:人|真人)")
+_REQUEST_VERB = re.compile(
+    r"转|接|找|叫(?!(?:啥|什么|甚)(?:名|$))|换|来个|要(?:个|一个)?(?:人|真人|人工)|跟(?:人|真人)"
+)
 _LINE = re.compile(r"12385|12345")
 # Words a wrong homophone may hide (头诉 → 投诉, 转人公 → 转人工).
 _SOUND_WORDS = tuple(

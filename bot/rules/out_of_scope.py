@@ -62,10 +62,10 @@ _MEDICAL = re.compile(
 )
 _COST = re.compile(r"报销|能报|费用|花钱|多少钱|给报|免费|补贴|补助|医保|救助")
 _GOVERNMENT = re.compile(
-    r"(?:上|落|迁|办|转|销|报)户口|户口\S{0,2}(?:迁|转|怎么办|咋办|丢)|护照|通行证|结婚证|离婚|房产证|不动产证|公积金|营业执照|农机|老年证|准生证|出生证明|违章|车牌"
+    r"(?:上|落|迁|办|转|销|报)户口|户口\S{0,8}(?:迁|转|怎么办|咋办|丢)|护照|通行证|结婚证|离婚|房产证|不动产证|公积金|营业执照|农机|老年证|准生证|出生证明|违章|车牌"
     r"|新农合|合作医疗\S{0,4}(?:交|缴)|签证|过户|(?:上|读|念)(?:小学|初中|幼儿园)\S{0,8}(?:报名|手续|怎么办|咋办|要啥|要什么)"
     r"|(?:小学|初中|幼儿园|入学)报名"
-    r"|身份证\S{0,4}(?:到期|过期|丢|补|换|办)|社保卡|退休金|养老金认证|转学|学籍|年检|车管所|宅基地|土地纠纷|"
+    r"|身份证\S{0,4}(?:到期|过期|丢|补|换|办)|社保卡|退休金|养老金\S{0,4}认证|转学|学籍|年检|车管所|宅基地|土地纠纷|"
     r"土地确权|出入境|暖气费|供暖费|水费|电费|燃气费|结婚登记|领证结婚|居住证|个税|退税|健康证|养狗|犬证|征地|退休手续|罚单|罚款"
 )
 # Small talk with the assistant ("你喜欢唱歌不", "人工智能聪明不", "陪俺唠唠"): nothing to look up; say what it does.
@@ -75,7 +75,7 @@ _CHAT = re.compile(
     r"(?:放|来|播)(?:首|一首|个)歌"
 )
 # Words that contain a domain word without being about the domain (人工智能 is not 人工客服).
-_NOT_DOMAIN = re.compile(r"人工智能|智能手机")
+_NOT_DOMAIN = re.compile(r"人工智能|智能手机|养老金\S{0,4}认证")
 # English, read the same way: a domain word keeps the English topic matcher's reading.
 _IN_SCOPE_EN = re.compile(
     r"(?i)disab|wheelchair|blind|deaf|subsid|allowance|rehab|dibao|hotline|\bperson\b|human|agent|apply|"

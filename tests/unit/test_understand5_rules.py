@@ -128,6 +128,9 @@ def test_the_region_answer_hands_over_for_the_message_that_led_to_the_question()
         ("人工智能以后能干啥", OTHER),
         ("帮我点一份外卖", OTHER),
         ("来首歌听听", OTHER),
+        ("户口想从村里迁到县城 咋办", GOVERNMENT),
+        ("养老金认证在哪弄", GOVERNMENT),
+        ("退休的养老金每年都要认证 去哪", GOVERNMENT),
         ("能借俺点钱不 过几天就还", OTHER),
         ("哪儿有卖糖葫芦的", OTHER),
         ("What's the dose of ibuprofen for kids?", MEDICAL),
@@ -210,3 +213,10 @@ def test_a_complaints_own_words_say_its_line() -> None:
     assert matter_line(routing, "绥芬河市", "complaint", heating) == "12345"
     assert matter_line(routing, "潞城区", "complaint", insulted) == "12345"
     assert matter_line(routing, "绥芬河市", "request", heating) is None
+
+
+def test_asking_the_assistants_name_is_not_a_request() -> None:
+    from bot.rules.complaints import asks_if_human
+
+    assert asks_if_human("你叫啥名")
+    assert not asks_if_human("叫个真人来")
