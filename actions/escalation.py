@@ -12,22 +12,30 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.gateway_client import post, resident_channel
+from actions.handover_region import (
+    HANDOVER_REGION_QUESTION,
+    REASON_OF_INTENT,
+    asked_region_for_handover,
+    lines_by_region,
+    matter_line,
+    reason_before_question,
+)
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.parse import selected_faq
 from actions.region import conversation_region
 from actions.repeats import TOLD_WRONG_BEFORE_HANDOVER, handover_topic, times_told_wrong
 from bot.escalation.transcript import MAX_LINES, filled_slots, transcript_from_events
 from bot.rules.benefits import wants_to_apply
-from bot.rules.complaints import asked_line, is_grievance
+from bot.rules.complaints import asked_line, complaint_matter, is_grievance, wants_person
 from bot.rules.danger import assess
 from bot.rules.danger_replies import first_replies
-from bot.rules.latin import DIGITS_REPLY, LATIN_REPLY, is_latin_only, only_digits
+from bot.rules.latin import DIGITS_REPLY, LATIN_REPLY, SYMBOLS_REPLY, is_latin_only, only_digits, only_symbols
+from bot.rules.out_of_scope import out_of_scope_intent
 from bot.rules.routing import load_routing
+from bot.rules.understanding import OOS_INTENTS, wants_to_apply_now
 
-REASON_OF_INTENT = {"request_human": "request", "complaint": "complaint", "danger": "danger"}
 # A complaint that tells of someone hurt ("托养中心的人打了孩子 胳膊都青了 要讨个说法"): say where to go for that too.
 HURT = re.compile(r"打了|打伤|打得|虐待|家暴|动手|推倒|受伤|伤着")
-HANDOVER_REGION_QUESTION = "请问您在哪里？点一下您所在的地方，我把您转给当地的热线。"
 HURT_ADVICE = "有人动手打人、伤了人，可以打110报警；受了伤请先去医院看看，留好病历。"
 
 
@@ -42,36 +50,40 @@ def _last_topic(tracker: Tracker) -> str | None:
     return None
 
 
-def region_decides_the_line(tracker: Tracker) -> bool:
-    """A complaint whose region is unknown, in a deployment where the served regions send it to different lines
-    (绥芬河市 12385, 潞城区 12345): ask first. Never in a form, on the phone (no buttons), nor after a button press."""
+# Actions that hand a misunderstanding over through `escalate` (a follow-up of action_escalate): their hand-over may
+# first ask the region, like a complaint or a request. An application form's hand-over never asks (its own flow).
+FALLBACK_CALLERS = frozenset({"action_unsure", "action_answer_faq", "action_fallback", "action_out_of_scope"})
+
+
+def calling_action(tracker: Tracker) -> str | None:
+    """The action that ran just before this one: action_listen when the resident's message triggered it, another
+    action's name when that action asked for it (a FollowupAction)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "action":
+            return event.get("name")
+    return None
+
+
+def region_decides_the_line(tracker: Tracker, line: str | None = None, matter: str | None = None) -> bool:
+    """A hand-over (complaint, request for a person, repeated misunderstanding) whose region is unknown, in a
+    deployment where the served regions send it to different lines (绥芬河市 12385, 潞城区 12345; `line`: the line the
+    resident asked for): ask first. Never in a form, on the phone (no buttons), or right after the region question."""
     if tracker.active_loop or resident_channel(tracker) in ("voice", "phone") or conversation_region(tracker):
         return False
-    routing = load_routing()
+    if asked_region_for_handover(tracker.events):
+        return False  # "不说了，直接转", or anything else said to the question: hand over now
     topic = handover_topic(tracker.events) or selected_faq(tracker)
-    return len({routing.queue_for(region, topic) for region in routing.served}) > 1
+    return len(lines_by_region(load_routing(), line, topic, matter)) > 1
 
 
-def handover_region_buttons() -> list[dict[str, str]]:
+def handover_region_buttons(reason: str = "complaint") -> list[dict[str, str]]:
     """One button per served region (the region answer), and one to go on without saying."""
     buttons = [
         {"title": region, "payload": "/inform_region" + json.dumps({"region": region}, ensure_ascii=False)}
         for region in load_routing().served
     ]
-    return [*buttons, {"title": "不说了，直接转", "payload": "/complaint"}]
-
-
-def asked_region_for_handover(events: list[dict[str, Any]]) -> bool:
-    """True when the bot's last message before this one was the hand-over region question."""
-    seen_user = False
-    for event in reversed(events):
-        if event.get("event") == "user":
-            if seen_user:
-                return False
-            seen_user = True
-        elif event.get("event") == "bot" and seen_user:
-            return event.get("text") == HANDOVER_REGION_QUESTION
-    return False
+    skip = "/complaint" if reason == "complaint" else "/request_human"
+    return [*buttons, {"title": "不说了，直接转", "payload": skip}]
 
 
 def handoff_messages(reply: dict[str, Any]) -> list[str]:
@@ -97,11 +109,20 @@ def ticket_request(tracker: Tracker, reason: str, line: str | None = None) -> di
 
 
 async def escalate(
-    dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, line: str | None = None
+    dispatcher: CollectingDispatcher,
+    tracker: Tracker,
+    reason: str,
+    line: str | None = None,
+    ask_region: bool = True,
 ) -> list[dict[str, Any]]:
     """Create the ticket through the gateway (for the conversation's region, and the hotline the resident asked for)
     and say what will happen. The bot is not paused: the gateway decides per message who answers (the operator once
-    one is there or the line is staffed; the bot while the line is closed, and in a crisis until someone joins)."""
+    one is there or the line is staffed; the bot while the line is closed, and in a crisis until someone joins).
+
+    A misunderstanding handed over by another action (reply_unsure, the FAQ answer, the fallback) whose region decides
+    the line goes through action_escalate instead, which asks the region with one tap first (`ask_region`)."""
+    if ask_region and reason in ("fallback", "request") and region_decides_the_line(tracker, line):
+        return [FollowupAction("action_escalate")]
     payload = ticket_request(tracker, reason, line)
     reply = await post("/internal/tickets", payload)
     if reply.unavailable or "handoff" not in reply.body:
@@ -121,41 +142,51 @@ class ActionEscalate(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        if intent == "inform_region":  # the answer to the region question of a complaint (rule in understanding.yml)
+        text = (tracker.latest_message or {}).get("text")
+        if intent == "inform_region":  # the answer to the hand-over region question (rule in understanding.yml)
             if not asked_region_for_handover(tracker.events):
                 return [FollowupAction("action_answer_faq")]  # any other region answer: the policy answer's flow
-            return await escalate(dispatcher, tracker, "complaint")
-        reason = REASON_OF_INTENT.get(intent or "", "request")
-        text = (tracker.latest_message or {}).get("text")
+            reason, line, said = reason_before_question(tracker.events)
+            line = line or matter_line(load_routing(), conversation_region(tracker), reason, said)
+            return await self._hand_over(dispatcher, tracker, reason, line)
+        caller = calling_action(tracker)
+        followed = caller not in (None, "action_listen")  # another action asked for this hand-over
+        reason = REASON_OF_INTENT.get(intent or "") or (
+            "fallback" if followed and caller in FALLBACK_CALLERS and not wants_person(text) else "request"
+        )
         if reason == "danger":
             found = assess(text)  # None: the model alone saw the danger — every number, and the crisis line
             first, *rest = first_replies(found.kind if found else None)
             dispatcher.utter_message(text=first)  # the very first thing said; never a queue position after it
-            events = await escalate(CollectingDispatcher(), tracker, reason)
+            events = await escalate(CollectingDispatcher(), tracker, reason, ask_region=False)
             for follow_up in rest:
                 dispatcher.utter_message(text=follow_up)
             return events
-        if (
-            reason == "complaint"
-            and not tracker.active_loop
-            and wants_to_apply((tracker.latest_message or {}).get("text"))
-            and not is_grievance((tracker.latest_message or {}).get("text"))
-        ):
+        if reason == "complaint" and not tracker.active_loop and wants_to_apply(text) and not is_grievance(text):
             return [FollowupAction("action_start_application")]  # "到底能不能申请护理补贴！": let them apply (issue 14)
         if reason == "complaint" and not str(text or "").startswith("/"):
             dispatcher.utter_message(text="对不起，给您添麻烦了。我马上请人工客服来处理。")
             if HURT.search(text or ""):
                 dispatcher.utter_message(text=HURT_ADVICE)  # abuse told as a complaint: the police and a doctor too
-            if region_decides_the_line(tracker):
-                dispatcher.utter_message(text=HANDOVER_REGION_QUESTION, buttons=handover_region_buttons())
-                return []  # one tap, then the hand-over to that region's line (12385 or 12345)
         line = asked_line(text)
+        matter = complaint_matter(text) if reason == "complaint" and not line else None  # 供热公司 → 12345 …
+        if (not followed or caller in FALLBACK_CALLERS) and region_decides_the_line(tracker, line, matter):
+            dispatcher.utter_message(text=HANDOVER_REGION_QUESTION, buttons=handover_region_buttons(reason))
+            return []  # one tap, then the hand-over to that region's line (12385 or 12345)
+        line = line or matter_line(load_routing(), conversation_region(tracker), reason, text)
+        return await self._hand_over(dispatcher, tracker, reason, line)
+
+    @staticmethod
+    async def _hand_over(
+        dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, line: str | None
+    ) -> list[dict[str, Any]]:
+        """Tell the resident which line serves them when they asked for another, then create the ticket."""
         if line:
             routing, region = load_routing(), conversation_region(tracker)
             serving = routing.line_for(region, line)
             if serving != line and region:
                 dispatcher.utter_message(text=f"{region}没有{line}热线，您的事由{routing.hotline_label(serving)}办理。")
-        return await escalate(dispatcher, tracker, reason, line)
+        return await escalate(dispatcher, tracker, reason, line, ask_region=False)
 
 
 class ActionFallback(Action):
@@ -172,18 +203,25 @@ class ActionFallback(Action):
 
 
 async def answer_not_understood(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
-    """Ask to rephrase (with a 人工客服 button); the second miss in a row hands over to a person."""
-    if wants_to_apply((tracker.latest_message or {}).get("text")):
+    """Ask to rephrase (with a 人工客服 button); the second miss in a row hands over to a person. A question plainly
+    outside the remit (whatever the model made of it: "帮我算算这月电费", "Where can I get a visa?") is
+    declined with where to go instead — never "没听懂"."""
+    text = (tracker.latest_message or {}).get("text")
+    if wants_to_apply_now(text):
         return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
+    outside = out_of_scope_intent(text) if not tracker.active_loop else None
+    if outside:
+        from actions.understand import decline
+
+        return decline(dispatcher, tracker, OOS_INTENTS[outside])
     if (
         consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN
         or times_told_wrong(tracker.events) >= TOLD_WRONG_BEFORE_HANDOVER
     ):
         dispatcher.utter_message(text="对不起，我还是没听懂。我请人工客服来帮您。")
         return await escalate(dispatcher, tracker, "fallback")
-    text = (tracker.latest_message or {}).get("text")
-    if is_latin_only(text) or only_digits(text):  # pinyin or English not understood, or only a number
-        reply = DIGITS_REPLY if only_digits(text) else LATIN_REPLY
+    if is_latin_only(text) or only_digits(text) or only_symbols(text):  # pinyin, English, a number, only emoji
+        reply = DIGITS_REPLY if only_digits(text) else SYMBOLS_REPLY if only_symbols(text) else LATIN_REPLY
         dispatcher.utter_message(text=reply, buttons=[{"title": "人工客服", "payload": "/request_human"}])
         return []
     dispatcher.utter_message(response="utter_default")

@@ -391,11 +391,7 @@ def step(
         heard.cancel
         and not heard.switch_to
         and not changes_a_field  # "轮椅先不要了 换成助步器": the thing is dropped, not the application
-        and (
-            not heard.facts.get(requested or "")
-            or ends_in_cancel(incoming.text)
-            or starts_in_cancel(incoming.text)
-        )
+        and (not heard.facts.get(requested or "") or ends_in_cancel(incoming.text) or starts_in_cancel(incoming.text))
     ):
         turn.slots = _cleared(table)
         turn.say(texts.CANCELLED)

@@ -13,7 +13,9 @@ _CLOSE_ANSWERS = 3  # a restatement may be worded so that the chosen answer move
 # "That is not what I asked": the previous answer did not help (counts as one more restatement).
 _NOT_WHAT_I_ASKED = re.compile(
     r"我(?:问|说)的是|我是(?:问|说)|俺(?:问|说)的是|不是(?:这个|问这个|这意思)|答非所问|没听懂|听不懂|还是不明白|说了半天|再说一遍|"
-    r"^\W*(?:不是|不对|错了|说错了|整岔了)|说岔了|整岔了|弄错了|搞错了"
+    r"^\W*(?:不是|不对|错了|说错了|整岔了)|说岔了|整岔了|弄错了|搞错了|答错|"
+    # "你不懂俺" (in any order when signed), "俺说的不是那个", "听不明白"
+    r"不懂(?:我|俺)|(?:你|您)(?:还是|根本|就|咋|怎么)?(?:不懂|听不明白)|(?:说|问)的不是|听不明白"
 )
 TOLD_WRONG_BEFORE_HANDOVER = 2  # two "不对/我问的是…" among the last few messages → a person
 _RECENT_TURNS = 4

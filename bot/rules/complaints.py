@@ -24,9 +24,10 @@ _ME = r"(?:我|俺|咱|我们|俺们|咱们|我家|俺家)"
 
 _COMPLAINT = re.compile(
     _words(
-        r"投诉 举报 (?:到底|你们|还|究竟|倒是|就)管不管 管不管[啊呀了!！?？] 不管事 不管不问 不作为",
+        r"投诉 举报 (?:到底|你们|还|究竟|倒是|就)管不管 管不管[啊呀了!！] 不管事 不管不问 不作为",
         r"(?:根本|都|也|压根|从来|就是|一直)没人(?:管|理|办) 没人管[啊呀吗!！] 推三阻四 踢皮球",
-        "太不像话 不像话 岂有此理 太过分 欺人太甚 什么破 破系统 破地方 垃圾 刁难 吃拿卡要 要好处",
+        "太不像话 不像话 岂有此理 太过分 欺人太甚 什么破 破系统 破地方 刁难 吃拿卡要 要好处",
+        r"(?<![倒扔丢捡收运清拉])垃圾(?![桶站车袋堆场箱分池])",  # an insult, not 倒垃圾 / 垃圾桶
         r"态度(?:太|真|特别|贼|老)?(?:差|恶劣|不好|蛮横) 糊弄 忽悠 骗人 骗子 这是什么服务 什么服务态度",
         r"效率(?:太|真|这么|也太)?低 (?:很|太|真|快)生气 气死(?:我|人)?了 凭(?:什么|啥|甚)\S{0,4}不",
         "我要告(?!诉) 告你们 曝光 找媒体 找记者",
@@ -50,14 +51,22 @@ _COMPLAINT = re.compile(
         r"听不懂人话 (?:你|您)?(?:咋|怎么)啥(?:也|都)不懂",
         r"凭(?:什么|啥|甚)(?:啊|呀|呢|嘛|$|[!！?？]) (?:这|那)是(?:什么|啥|甚)态度 这叫(?:什么|啥|甚)(?:道理|事|服务)",
         r"这就是你们(?:说的|的|讲的) 说得好好的\S{0,12}(?:结果|一看|转头|又说|就说)",
+        # Asked to judge a dispute; money kept back or a "fee" taken from a benefit by whoever pays it out.
+        r"评评理 评个理 给(?:我|俺)(?:们)?评(?:个)?理",
+        rf"把{_ME}(?:的|家的|们的)?\S{{0,8}}(?:扣了|扣下|截留|截了|吞了|贪了|昧了)",
+        r"(?:扣|收|要|抽)\S{0,4}(?:管理费|好处费|辛苦费|手续费|人情费) 说是(?:什么)?(?:管理费|好处费|辛苦费|手续费)",
+        # English: "I'd like to complain", "this is outrageous", "no one answered my letters".
+        r"(?i:\bcomplain|\bcomplaint|ridiculous|unacceptable|outrageous|disgrace|nobody\s(?:ever\s)?(?:called|calls|"
+        r"answered|answers|replied|helped|cares)|no\sone\s(?:ever\s)?(?:called|answered|replied|helped))",
     )
 )
 # A grievance about what already happened (an application waiting, a benefit not paid, how someone was treated): the
 # resident wants it looked into, not a new application, even when a benefit is named ("申请护理补贴三个月了没消息").
 _GRIEVANCE = re.compile(
     _words(
-        r"投诉 举报 告他们 告你们 我要告 态度 糊弄 忽悠 一直不发 一直没发 说好的 没消息 没下文 石沉大海 管不管",
-        r"(?:申请|交|报|办|等)了\S{0,6}(?:天|月|年|回|次|遍) (?:三|两|几|好几|半)\S{0,1}(?:个月|年|天)了",
+        r"投诉 举报 告他们 告你们 我要告 态度 糊弄 忽悠 一直不发 一直没发 说好的 没消息 没下文 石沉大海",
+        r"(?:申请|交|报|办|等)了\S{0,6}(?:天|月|年|回|次|遍)",
+        r"(?:三|两|几|好几|半)\S{0,1}(?:个月|年|天)了\S{0,6}(?:没|不|还没)",
         # Stories of what was done to them: a paid service done badly, favouritism, a promise or a list that left them
         # out, someone hurt, a wish to report it — to be looked into, even when a benefit is named.
         r"讨(?:个)?说法 要(?:个)?说法 (?:我|俺)要反映 反映反映 收了钱 贪 给(?:了)?(?:他|她)\S{0,2}亲戚 当初 名额没了",
@@ -72,9 +81,31 @@ _AGAIN_WRONG = re.compile(
         r"(?<![我俺])又(?:说|整|弄|搞|答|给我说|跟我说)?(?:错|岔|偏|拧)了 又不对 还是不对 还不对",
         r"咋老(?:是)?(?:整|弄|说|搞)(?:岔|错|偏)",
         rf"老(?:是)?(?:整|弄|说|搞)(?:岔|错|偏) (?:说|讲|问)了{_COUNT}(?:遍|回|次) (?:你|您)又跟(?:我|俺)说 答非所问",
+        r"第[二三四五六七八九几]\S{0,1}(?:次|回|遍)\S{0,4}(?:答错|说错|弄错|搞错|整岔|错了|不对)",
         "牛头不对马嘴 驴唇不对马嘴",
     )
 )
+
+
+# Which line a complaint belongs to when its words say so (config/escalation.yml: 12385 disability matters, 12345
+# general government services): a utility, a landlord, the city's own services are general matters even when a
+# disability is named ("物业说暖气的事不归残联管"); being refused or insulted for a disability is a disability matter
+# whatever the place ("售票员骂我瘸子"). Neither: the topic last understood decides, as for any hand-over.
+_GENERAL_MATTER = re.compile(
+    r"供暖|供热|暖气|热力|取暖|房东|房租|押金|租房|物业|城管|自来水|停水|停电|燃气公司|煤气公司|拆迁|征地|户口|派出所"
+)
+_DISABILITY_MATTER = re.compile(
+    r"歧视|瞎子|聋子|瘸子|哑巴|傻子|残废|装残疾|导盲犬|看不起残疾|(?:不让|不准|不许|不给)(?:我|俺|孩子|娃)?(?:上车|进门|进去|上学|入学|随班就读)|"
+    r"看(?:我|俺|孩子|娃)(?:坐轮椅|拄(?:着)?拐|是(?:残疾|盲人|聋))"
+)
+
+
+def complaint_matter(text: str | None) -> str | None:
+    """ "general" or "disability" when a complaint's own words say which line it belongs to, else None."""
+    said = compact(text or "")
+    if _GENERAL_MATTER.search(said):
+        return "general"
+    return "disability" if _DISABILITY_MATTER.search(said) else None
 
 
 def misunderstood_again(text: str | None) -> bool:
@@ -104,6 +135,14 @@ _SOFT_COMPLAINT = re.compile(
         r"(?:不让|不准|不许|死活不让|不给)(?:我|俺|孩子|娃|俺娃|我们|俺们)?(?:进|上车|上学|入学|随班就读|入园|进门)",
         r"不收(?:我|俺)?(?:家)?(?:孩子|娃)",
         r"一看(?:我|俺|孩子|娃)?是残疾\S{0,6}就 到底(?:什么时候|啥时候|多会儿)",
+        # Staff out of reach for a long time, or asked and ignored ("俩月不回电话", "找了街道也不理"); passed on
+        # ("说不归我们管"); "到底谁管".
+        rf"{_COUNT}\S{{0,2}}(?:个月|天|周|星期|礼拜|年)\S{{0,3}}(?:都|也|还)?(?:不|没人)(?:接|回|理|管(?!用))",
+        r"(?:找|问|求|叫|打给)了?\S{0,8}(?:也|都)(?:不|没人?)(?:理|搭理|管(?!用)|回|办)(?!法)",
+        r"说\S{0,12}不归\S{0,4}管 (?:到底|究竟)谁(?:来)?管",
+        # Turned out because of the disability ("听说俺是盲人 就不租给俺了"), a deposit kept.
+        r"(?:知道|听说|看到|发现|一看|见)\S{0,8}(?:是|有)\S{0,6}(?:残疾|残废|盲人|聋|哑|瘸|精神病|智障)\S{0,8}就",
+        r"赶(?:我|俺|咱)?(?:们)?(?:出去|出门|走人|出来) 押金\S{0,3}不(?:退|给)",
     )
 )
 _ASKS_WHERE = re.compile(
@@ -125,6 +164,7 @@ _PERSON = re.compile(
         "找个人(?![照看陪护伺做干帮给]) 工作人员来",
         r"不想跟机器 不跟机器 不要机器 别用机器 机器人\S{0,4}(?:听不懂|没用|不行) 叫\S{0,4}工作人员",
         "(?:接|转|拨|连|联系|找)(?:通|一下|给我)?(?:12385|12345) (?:帮|给)(?:我|俺)打(?:一下|个)?(?:12385|12345)",
+        "(?:我|俺)(?:要|想|得)(?:打|拨)(?:个|一下)?(?:电话)?(?:给)?(?:12385|12345)(?![\\u4e00-\\u9fff]{0,4}(?:是|怎么|咋|几|多少|吗))",
         r"给我(?:接|转|拨|连)(?:通)?\S{0,4}(?:热线|电话|人)",
         "(?:找|叫|让|要见)(?:你们|一下)?(?:的)?(?:领导|负责人|主任|管事的|残联的人)",
         r"回(?:个)?电话 (?:给我|给俺)打(?:个)?电话 打(?:个)?电话给(?:我|俺) 来个电话",
@@ -154,7 +194,9 @@ _ASKS_IF_HUMAN = re.compile(
     r"(?:你|您)(?:是谁|是哪里人|是哪儿人|是男的|是女的|叫(?:啥|什么|甚)(?:名|$)|多大了|几岁了?(?:[？?]|$))|"
     r"(?i:are you (?:a )?(?:real|human|bot|robot|person))"
 )
-_REQUEST_VERB = re.compile(r"转|接|找|叫|换|来个|要(?:个|一个)?(?:人|真人|人工)|跟(?:人|真人)")
+_REQUEST_VERB = re.compile(
+    r"转|接|找|叫(?!(?:啥|什么|甚)(?:名|$))|换|来个|要(?:个|一个)?(?:人|真人|人工)|跟(?:人|真人)"
+)
 _LINE = re.compile(r"12385|12345")
 # Words a wrong homophone may hide (头诉 → 投诉, 转人公 → 转人工).
 _SOUND_WORDS = tuple(

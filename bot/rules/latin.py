@@ -21,6 +21,17 @@ DIGITS_REPLY = (
 )
 
 
+SYMBOLS_REPLY = (
+    "我看到了您发的表情或符号。我只看得懂文字：请用一句话说说您想问的政策或想办的事；要找工作人员，说“转人工”。"
+)
+
+
+def only_symbols(text: str | None) -> bool:
+    """A message of emoji, symbols or punctuation only ("👍", "♿❓", "😭😭"): no letter, digit or character."""
+    stripped = (text or "").strip()
+    return bool(stripped) and not any(ch.isalnum() for ch in stripped)
+
+
 def is_latin_only(text: str | None) -> bool:
     """True for a message of letters without Chinese characters ("hu li bu tie", "how do I apply")."""
     if not text or _HAN.search(text):

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.rules.sounds import repair
+
 GOVERNMENT, MEDICAL, OTHER = "oos_government", "oos_medical", "out_of_scope"  # nlu_data/domain/understanding.yml
 
 # Words of the bot's own domain: with any of them the question may be in scope ("户口不在本地能领补贴吗").
@@ -36,7 +38,8 @@ _MARKET = re.compile(
     r"股票|炒股|股市|基金\S{0,4}(?:涨|跌|买)|汇率|卢布|美元|人民币\S{0,2}(?:换|兑)|金价|比特币|"
     r"(?:火车|高铁|动车|飞机|汽车|大巴)票\S{0,6}(?:怎么|咋|哪|多少|买|订)|(?:买|订)\S{0,2}(?:火车|高铁|动车|机|汽车)票|"
     r"(?:几点|啥时候|什么时候)(?:发车|开车|起飞)|(?:发车|班车)时间|"
-    r"(?:哪里|哪儿|哪家|哪个店|在哪)\S{0,4}(?:便宜|买|好吃)|二手\S{0,6}(?:哪|便宜|多少钱)|网购|淘宝|拼多多|外卖|好吃的|饭店|"
+    r"借(?:我|俺|给我|给俺)\S{0,2}钱|(?:哪里|哪儿|哪家|哪个店|在哪)\S{0,4}(?:便宜|买|卖|好吃)|二手\S{0,6}(?:哪|便宜|多少钱)|网购|淘宝|拼多多|外卖|好吃的|饭店|"
+    r"(?:^|[，,。！!？?\s]|你|请)(?:帮|给|替)(?:我|俺)\S{0,4}(?:买|订|定|点)(?:个|一|张|份|箱|些|点|杯|袋)|网上买|"
     r"快递|国足|足球|篮球|NBA|CBA|世界杯|奥运|比赛\S{0,4}(?:谁赢|几点|比分)|谁赢了|冠军"
 )
 # Tasks for someone else's job: write, translate, tell a story (whatever the words in them: "把'我要轮椅'翻译成俄语").
@@ -59,9 +62,36 @@ _MEDICAL = re.compile(
 )
 _COST = re.compile(r"报销|能报|费用|花钱|多少钱|给报|免费|补贴|补助|医保|救助")
 _GOVERNMENT = re.compile(
-    r"(?:上|落|迁|办|转|销|报)户口|户口\S{0,2}(?:迁|转|怎么办|咋办|丢)|护照|通行证|结婚证|离婚|房产证|不动产证|公积金|营业执照|农机|老年证|准生证|出生证明|违章|车牌"
-    r"|身份证\S{0,4}(?:到期|过期|丢|补|换|办)|社保卡|退休金|养老金认证|转学|学籍|年检|车管所|宅基地|土地纠纷|"
+    r"(?:上|落|迁|办|转|销|报)户口|户口\S{0,8}(?:迁|转|怎么办|咋办|丢)|护照|通行证|结婚证|离婚|房产证|不动产证|公积金|营业执照|农机|老年证|准生证|出生证明|违章|车牌"
+    r"|新农合|合作医疗\S{0,4}(?:交|缴)|签证|过户|(?:上|读|念)(?:小学|初中|幼儿园)\S{0,8}(?:报名|手续|怎么办|咋办|要啥|要什么)"
+    r"|(?:小学|初中|幼儿园|入学)报名"
+    r"|身份证\S{0,4}(?:到期|过期|丢|补|换|办)|社保卡|退休金|养老金\S{0,4}认证|转学|学籍|年检|车管所|宅基地|土地纠纷|"
     r"土地确权|出入境|暖气费|供暖费|水费|电费|燃气费|结婚登记|领证结婚|居住证|个税|退税|健康证|养狗|犬证|征地|退休手续|罚单|罚款"
+)
+# Small talk with the assistant ("你喜欢唱歌不", "人工智能聪明不", "陪俺唠唠"): nothing to look up; say what it does.
+_CHAT = re.compile(
+    r"(?:你|您)(?:觉得|认为|喜欢|爱(?:吃|看|听|玩)|吃(?:饭|了)|结婚|有对象|会唱|无聊|开心吗|累不累)|"
+    r"唠(?:会|会儿|一会儿?)?嗑|聊(?:会|会儿|一会儿?)天|陪(?:我|俺)(?:聊|唠|说说话)|解闷|人工智能|"
+    r"(?:放|来|播)(?:首|一首|个)歌"
+)
+# Words that contain a domain word without being about the domain (人工智能 is not 人工客服).
+_NOT_DOMAIN = re.compile(r"人工智能|智能手机|养老金\S{0,4}认证")
+# English, read the same way: a domain word keeps the English topic matcher's reading.
+_IN_SCOPE_EN = re.compile(
+    r"(?i)disab|wheelchair|blind|deaf|subsid|allowance|rehab|dibao|hotline|\bperson\b|human|agent|apply|"
+    r"certificate|autis|handicap|caregiver|care\b|12385|12345"
+)
+_MEDICAL_EN = re.compile(
+    r"(?i)\b(?:paracetamol|ibuprofen|aspirin|antibiotics?|medicines?|medication|pills?|tablets?|dose|dosage|"
+    r"painkillers?|headache|fever|cough)\b"
+)
+_GOVERNMENT_EN = re.compile(
+    r"(?i)\b(?:passport|visa|hukou|household registration|driver'?s licen[cs]e|marriage|divorce|tax|"
+    r"social security card|pension|ID card)\b"
+)
+_OTHER_EN = re.compile(
+    r"(?i)\b(?:translate|essay|poem|joke|sing|song|football|soccer|basketball|movie|music|weather|forecast|lottery|"
+    r"stocks?|bitcoin|do you like|favou?rite|recipe|buy me|order me)\b"
 )
 MAX_CHARS = 200  # longer messages tell a story: the model and the other rules read them
 
@@ -73,15 +103,29 @@ def out_of_scope_intent(text: str | None) -> str | None:
     compact = re.sub(r"\s+", "", text)
     if _TASK.search(compact):
         return OTHER  # a task, whatever it is about
-    if _IN_SCOPE.search(compact):
+    if not re.search(r"[\u4e00-\u9fff]", compact):
+        return _english(text)
+    if _IN_SCOPE.search(_NOT_DOMAIN.sub("", compact)):
         return None
     if _MEDICAL.search(compact) and not _COST.search(compact):
         return MEDICAL
     if _GOVERNMENT.search(compact):
         return GOVERNMENT
-    if _WEATHER.search(compact) or _LOTTERY.search(compact) or _MARKET.search(compact):
+    if _WEATHER.search(compact) or _LOTTERY.search(compact) or _MARKET.search(compact) or _CHAT.search(compact):
         return OTHER
     return None
+
+
+def _english(text: str) -> str | None:
+    """The same reading for a message in English: without a word of the domain, medicine, another government
+    service or anything else plainly outside the remit."""
+    if _IN_SCOPE_EN.search(text):
+        return None
+    if _MEDICAL_EN.search(text):
+        return MEDICAL
+    if _GOVERNMENT_EN.search(text):
+        return GOVERNMENT
+    return OTHER if _OTHER_EN.search(text) else None
 
 
 WHERE_TO_GO = Path(__file__).resolve().parents[2] / "config" / "out_of_scope.yml"
@@ -98,7 +142,15 @@ def where_to_go(text: str | None) -> str | None:
     if not text:
         return None
     compact = re.sub(r"\s+", "", text[:MAX_CHARS]).lower()
-    for words, say in _where_to_go():
-        if any(word in compact for word in words):
-            return say
+    table = _where_to_go()
+    for read in (lambda: compact, lambda: repair(compact, _sound_words(table))):  # as written, then 天汽 → 天气
+        said = read()
+        for words, say in table:
+            if any(word in said for word in words):
+                return say
     return None
+
+
+@lru_cache(maxsize=2)
+def _sound_words(table: tuple[tuple[tuple[str, ...], str], ...]) -> tuple[str, ...]:
+    return tuple(w for words, _say in table for w in words if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", w))

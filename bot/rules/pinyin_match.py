@@ -34,6 +34,16 @@ ENGLISH_TOPICS: dict[str, str] = {
     "living subsidy": "faq/living_subsidy",
     "disability allowance": "faq/living_subsidy",
     "wheelchair": "faq/assistive_devices",
+    "renovat": "faq/home_accessibility_modification",
+    "home modification": "faq/home_accessibility_modification",
+    "home accessib": "faq/home_accessibility_modification",
+    "accessible home": "faq/home_accessibility_modification",
+    "ramp": "faq/home_accessibility_modification",
+    "grab bar": "faq/home_accessibility_modification",
+    "guide dog": "faq/public_transport",
+    "bus fare": "faq/public_transport",
+    "bus pass": "faq/public_transport",
+    "free bus": "faq/public_transport",
     "hearing aid": "faq/assistive_devices",
     "crutch": "faq/assistive_devices",
     "assistive": "faq/assistive_devices",
@@ -170,6 +180,8 @@ def english_label(text: str) -> str | None:
         child = _AUTISM.search(lowered) or _CHILD.search(lowered)
         return "faq/child_rehabilitation" if child else "faq/rehabilitation_family_doctor"
     topics = {label for label in found if label.startswith("faq/")}
+    if "faq/home_accessibility_modification" in topics:  # "a ramp for a wheelchair user on dibao": the home
+        topics -= {"faq/assistive_devices", "faq/minimum_living_allowance"}  # the device and household describe them
     if len(topics) == 1:
         return topics.pop()
     if not topics and len(found) == 1:

@@ -27,6 +27,8 @@ from typing import Any
 
 import yaml
 
+from bot.rules.benefits import wants_to_apply
+
 FAQ_MIN_CONFIDENCE = 0.15  # selector alone (models without e5): below this the bot asks again
 SURE_CONFIDENCE = 0.60  # selector alone is trusted at or above this …
 SURE_MARGIN = 0.25  # … when the runner-up is this far behind
@@ -172,3 +174,9 @@ def asks_eligibility(text: str | None) -> bool:
     if not text or _WISH_TO_APPLY.search(text) or _FOR_SOMEONE.search(text):
         return False
     return bool(_YES_NO.search(text))
+
+
+def wants_to_apply_now(text: str | None) -> bool:
+    """A request to apply ("我想申请护理补贴", "帮俺娘办个护理补贴"), not a question about a benefit ("三级的能领不"):
+    bot/rules/benefits.wants_to_apply without asks_eligibility — the form for the one, the answer for the other."""
+    return wants_to_apply(text) and not asks_eligibility(text)
