@@ -16,9 +16,8 @@ from actions.plan_answers import better_than_answer, say_plan_answer
 from actions.region import conversation_region, region_in_message
 from actions.repeats import RESTATEMENTS_BEFORE_HANDOVER, times_asked_in_a_row
 from actions.understand import chosen_faq, reply_unsure
-from bot.rules.benefits import wants_to_apply
 from bot.rules.routing import load_routing
-from bot.rules.understanding import asks_eligibility, judge
+from bot.rules.understanding import judge, wants_to_apply_now
 
 RESTATED = "这个问题我好像没能帮您说清楚。我请人工客服来帮您。"
 DIFFERS = "这件事{regions}的规定不一样。"
@@ -65,7 +64,7 @@ class ActionAnswerFaq(Action):
         if latin is not None:
             return latin  # pinyin, English or only digits: matched by sound or words, or asked in Chinese
         text = (tracker.latest_message or {}).get("text")
-        if wants_to_apply(text) and not asks_eligibility(text):  # "能领不" is a question: the answer, not the form
+        if wants_to_apply_now(text):  # "能领不" is a question: the answer, not the form
             return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
         chosen = chosen_faq(tracker)  # a "您是想问…" button
         verdict = judge(tracker.latest_message or {}) if intent == "faq" else None

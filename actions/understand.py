@@ -17,12 +17,11 @@ from actions.latin import answer_latin
 from actions.plan_answers import find_in_plan, say_plan_answer
 from actions.region import conversation_region
 from actions.repeats import TOLD_WRONG_BEFORE_HANDOVER, times_told_wrong
-from bot.rules.benefits import wants_to_apply
 from bot.rules.complaints import asks_if_human, is_complaint, is_grievance
 from bot.rules.danger import is_danger
 from bot.rules.out_of_scope import where_to_go
 from bot.rules.routing import load_routing
-from bot.rules.understanding import Verdict, faq_titles, judge
+from bot.rules.understanding import Verdict, faq_titles, judge, wants_to_apply_now
 
 CHOOSE_INTENT = "choose_faq"
 TOPIC_ENTITY = "faq_topic"
@@ -71,7 +70,7 @@ async def reply_unsure(
     verdict = verdict or judge(tracker.latest_message or {})
     if verdict.kind == "out_of_scope":
         return decline(dispatcher, tracker, verdict.oos)
-    if wants_to_apply((tracker.latest_message or {}).get("text")):
+    if wants_to_apply_now((tracker.latest_message or {}).get("text")):  # "能领不" is a question, not a request
         return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
     if (
         consecutive_misses(tracker.events) >= MISSES_BEFORE_OFFERING_HUMAN
