@@ -330,6 +330,8 @@ def _plan_notes(benefit: BenefitSpec, slots: dict[str, Any], question: str = "")
 
 def _asks_a_question(incoming: Incoming, heard: Heard, requested: str) -> bool:
     """A policy question the NLU understood, in a message that answered nothing, is a question even without 吗/？."""
+    if requested == "pi_consent" and heard.facts.get("pi_consent") is False and not heard.question:
+        return False  # "身份证啥的俺不想说 不同意 俺上残联去办": a refusal, whatever the NLU made of the rest
     if heard.question or incoming.intent not in ("faq", "check_status", "out_of_scope") or incoming.confidence < 0.5:
         return heard.question
     answered = requested in heard.facts and requested not in ("pi_consent", "confirmed")

@@ -83,8 +83,21 @@ def yes_or_no(text: str) -> bool | None:
     return None
 
 
+# A refusal said as a clause of its own, anywhere in the message ("身份证啥的俺不想说 不同意 俺上残联去办"): never
+# part of a question ("不同意会咋样" goes on after it) and never taken back by what follows.
+_REFUSAL_CLAUSE = re.compile(
+    r"(?:^|[\s，,。！!；;…])(?:那|那就|那我|那俺|我|俺)?(?:不同意|不愿意|拒绝)(?:了|的|啊|吧)?(?=$|[\s，,。！!；;…])"
+)
+# Not wanting to give the details here, with or without going in person instead: no consent to record them.
+_WONT_GIVE_DETAILS = re.compile(
+    r"不(?:想|愿意|敢)(?:在网上|在这|在这里|在手机上|跟你|和你|给你)?(?:说|讲|留|填|给|告诉)"
+)
+
+
 def parse_consent(text: str) -> Parsed:
-    answer = yes_or_no(text)
+    clean = text.strip(_TRIM)
+    refused = _REFUSAL_CLAUSE.search(clean) or (_WONT_GIVE_DETAILS.search(clean) and not looks_like_question(clean))
+    answer = False if refused else yes_or_no(text)
     return Parsed(answer, None if answer is not None else "请说“同意”或“不同意”。")
 
 
