@@ -346,3 +346,32 @@ def test_dangers_told_by_what_happens_rather_than_by_name(text, kind) -> None:
 )
 def test_questions_near_those_dangers_are_not_danger(text) -> None:
     assert assess(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "医生开的安眠药我一直没吃 都存下来了 够了",
+        "药片俺偷偷攒起来好几板了 等没人的时候",
+        "以后你们就不用再伺候我了 替我跟孩子说声对不起",
+        "银行卡压在褥子底下 密码是孩子生日 往后不用操心我了",
+        "我这样的人活着也是多余",
+        "活着纯粹是浪费粮食 啥也干不了",
+    ],
+)
+def test_quiet_goodbyes_and_saved_up_pills_are_self_harm(text: str) -> None:
+    found = assess(text)
+    assert found is not None and found.kind == "self_harm", found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "存折放在抽屉里了 领补贴要带存折吗",
+        "老人住进养老院以后就不用我们照顾了 养老院费用有补贴吗",
+        "药放在柜子里了 医保能报销吗",
+        "浪费了一上午排队 残疾证还是没办下来",
+    ],
+)
+def test_savings_care_and_waste_in_a_service_question_are_not_danger(text: str) -> None:
+    assert assess(text) is None
