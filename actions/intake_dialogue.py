@@ -26,6 +26,7 @@ from actions.intake_understand import (
     starts_in_cancel,
 )
 from actions.readback import readback_messages, spoken_value
+from actions.repeats import says_not_understood
 from bot.rules.benefits import (
     FORM_NAME,
     BenefitSpec,
@@ -341,6 +342,11 @@ def _asks_a_question(incoming: Incoming, heard: Heard, requested: str) -> bool:
     return bool(incoming.faq_key) and not answered and not taken and len(incoming.text) > 4
 
 
+def _benefit_heard(heard: Heard) -> bool:
+    """The message named a benefit, or several to choose from, or one to ask about: not a miss of the question."""
+    return bool(heard.switch_to or heard.benefit_choices or heard.benefit_unsure or heard.facts.get("benefit"))
+
+
 def _cleared(table: BenefitTable) -> dict[str, Any]:
     return {key: None for key in (*table.all_form_fields, *HIDDEN) if key != "region"}
 
@@ -424,6 +430,16 @@ def step(
     if requested and requested != "benefit" and heard.question and not answered_too:
         if _answer_question(table, slots, incoming, turn, needs_region, hotline):
             lead.append(texts.RESUME)
+    elif requested == "benefit" and not slots.get("benefit") and not _benefit_heard(heard):
+        told_wrong = says_not_understood(incoming.text)  # "不是那个", "你咋老听不懂呢"
+        if told_wrong or not heard.question:
+            misses = _misses(slots, "benefit", turn)
+            if told_wrong or misses >= MAX_MISSES_BEFORE_HANDOVER - 1:
+                turn.say(texts.HANDOVER_AFTER_MISSES)
+                turn.outcome = "handover"  # no loop on "您想申请哪一项？": a person helps
+                return turn
+            if misses >= MAX_MISSES_BEFORE_HELP:
+                lead.append(texts.OFFER_PERSON)
     elif requested and not requested_filled and requested != "benefit" and not heard.switch_to:
         problem = heard.problems.get(requested)
         if not learned or problem:

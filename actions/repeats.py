@@ -33,6 +33,11 @@ def _compact(text: str) -> str:
     return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text)
 
 
+def says_not_understood(text: str | None) -> bool:
+    """The resident says the bot got it wrong ("不对", "不是那个", "你不懂我", "你咋老听不懂呢")."""
+    return bool(_NOT_WHAT_I_ASKED.search(_compact(str(text or ""))))
+
+
 def times_told_wrong(events: list[dict[str, Any]]) -> int:
     """How many of the resident's last few messages (the current one included) said the bot got it wrong ("不对",
     "不是那个", "我问的是…"); button presses and answers to the bot's questions are skipped, a hand-over resets."""
@@ -43,7 +48,7 @@ def times_told_wrong(events: list[dict[str, Any]]) -> int:
         if event.get("event") != "user" or str(event.get("text", "")).startswith("/"):
             continue
         seen += 1
-        if _NOT_WHAT_I_ASKED.search(_compact(str(event.get("text") or ""))):
+        if says_not_understood(event.get("text")):
             count += 1
         if seen >= _RECENT_TURNS:
             break
