@@ -19,7 +19,8 @@ from bot.rules.routing import load_routing
 from bot.rules.understanding import SURE_CONFIDENCE, SURE_MARGIN, selected_answer, selector_ranking
 
 logger = logging.getLogger(__name__)
-WAIT_SECONDS = 20.0  # the first question after start waits this long for the index (read from the disk cache)
+WAIT_SECONDS = 3.0  # a turn waits at most this long for the index (well inside the gateway's Rasa timeout); the
+# launcher embeds the plans before the action server starts (bot/launcher/model.ensure_plan_passages)
 ALSO_TOPICS = "也可以点下面的题目，看看有没有您要问的。"
 
 _index: PassageIndex | None = None

@@ -82,3 +82,17 @@ def ensure_model(config: Path = DEFAULT_CONFIG, models_dir: Path | None = None) 
     if result.returncode != 0 or not target.exists():
         sys.exit(f"Rasa training failed (exit {result.returncode}); see the output above.")
     return target
+
+
+def ensure_plan_passages(extra_env: dict[str, str] | None = None) -> bool:
+    """Embed the plans' passages once (cached by the seeds' hash under DATA_DIR/knowledge) before an action server
+    starts, so its first unsure question does not wait for the embedding; False (said) when it could not be built —
+    the action server then builds it itself and clarifies meanwhile."""
+    import os
+
+    python = rasa_executable().parent / "python"
+    env = rasa_environment(dict(os.environ)) | (extra_env or {})
+    result = subprocess.run([str(python), "-m", "bot.knowledge"], cwd=PROJECT_ROOT, env=env)
+    if result.returncode != 0:
+        print(">> plan passages not prepared (see above): the action server builds them after it starts", flush=True)
+    return result.returncode == 0

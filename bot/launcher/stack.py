@@ -16,7 +16,7 @@ import httpx
 import yaml
 
 from bot.core.config import PROJECT_ROOT
-from bot.launcher.model import rasa_environment, rasa_executable
+from bot.launcher.model import ensure_plan_passages, rasa_environment, rasa_executable
 
 CREDENTIALS = PROJECT_ROOT / "dialogue" / "credentials.yml"  # input channels: rest + the gateway's turn channel
 
@@ -175,7 +175,8 @@ class Stack:
         self._spawn("gateway", command, env)
 
     def start(self, timeout: float = 300.0) -> None:
-        """Start all three and wait until the gateway reports ready."""
+        """Start all three and wait until the gateway reports ready (the plan passages embedded first, once)."""
+        ensure_plan_passages(self.config.extra_env)
         self.start_actions()
         self.start_rasa()
         self.start_gateway()
