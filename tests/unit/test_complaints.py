@@ -179,3 +179,31 @@ def test_wrong_again_is_not_read_inside_a_form_nor_the_residents_own_slip() -> N
 def test_scorn_is_a_complaint_and_a_fainting_fit_an_emergency() -> None:
     assert rule_intent("办事的冲俺翻白眼 说俺是来要饭的", "faq") == "complaint"
     assert rule_intent("俺家老人翻白眼了 叫不醒", "faq") == "danger"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "社区的人说我这腿是装的 不给我开证明",
+        "大夫说俺闺女是假残疾 哪有这样的",
+        "扶手装得太高了根本够不着 改造的钱都白花了",
+        "物业说残疾人停车不给免 我去问还吼我",
+        "那个办事员又凶俺 就因为俺说话慢",
+        "这叫什么态度 我排了一上午的队",
+    ],
+)
+def test_staff_calling_it_fake_shouting_and_useless_work_are_complaints(text: str) -> None:
+    assert is_complaint(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "坐公交车给不给优惠",
+        "孩子在家老凶我 有没有托养机构",
+        "坡道修得太陡了怎么办 能重新申请改造吗",
+        "取暖费残疾人能不能给减免",
+    ],
+)
+def test_questions_near_those_words_are_not_complaints(text: str) -> None:
+    assert not is_complaint(text)
