@@ -170,7 +170,10 @@ class ActionEscalate(Action):
                 dispatcher.utter_message(text=HURT_ADVICE)  # abuse told as a complaint: the police and a doctor too
         line = asked_line(text)
         matter = complaint_matter(text) if reason == "complaint" and not line else None  # 供热公司 → 12345 …
-        if (not followed or caller in FALLBACK_CALLERS) and region_decides_the_line(tracker, line, matter):
+        # Only a complaint asks where first: a request for a person ("转人工", "给我接12385") or a repeated
+        # misunderstanding hands over at once (issue 12), to the line of the region when known, else the default.
+        asks_where = reason == "complaint" and (not followed or caller in FALLBACK_CALLERS)
+        if asks_where and region_decides_the_line(tracker, line, matter):
             dispatcher.utter_message(text=HANDOVER_REGION_QUESTION, buttons=handover_region_buttons(reason))
             return []  # one tap, then the hand-over to that region's line (12385 or 12345)
         line = line or matter_line(load_routing(), conversation_region(tracker), reason, text)

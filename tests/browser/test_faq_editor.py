@@ -79,9 +79,7 @@ def test_staff_edits_previews_saves_and_rolls_back_an_answer(gateway: tuple[str,
         search = wait.until(ec.visibility_of_element_located((By.ID, "search")))
         search.send_keys("护理补贴", Keys.ENTER)
         wait.until(lambda d: "和“护理补贴”有关" in d.find_element(By.ID, "list-status").text)
-        driver.find_element(By.CSS_SELECTOR, f"button[aria-label='编辑：{ORIGINAL_TITLE}']").send_keys(
-            Keys.ENTER
-        )
+        driver.find_element(By.CSS_SELECTOR, f"button[aria-label='编辑：{ORIGINAL_TITLE}']").send_keys(Keys.ENTER)
         wait.until(lambda d: d.find_element(By.ID, "title").get_attribute("value") == ORIGINAL_TITLE)
         labels = [e.text for e in driver.find_elements(By.CSS_SELECTOR, "#answers label[for^='answer-']")]
         assert labels == ["绥芬河市的回答", "潞城区的回答", "不分地区的回答"]
@@ -141,9 +139,7 @@ def log_in_and_open(driver, url: str, wait: WebDriverWait) -> None:
     driver.get(f"{url}/staff/")
     driver.find_element(By.ID, "username").send_keys("faq_staff")
     driver.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
-    wait.until(
-        ec.element_to_be_clickable((By.CSS_SELECTOR, f"button[aria-label='编辑：{ORIGINAL_TITLE}']"))
-    ).click()
+    wait.until(ec.element_to_be_clickable((By.CSS_SELECTOR, f"button[aria-label='编辑：{ORIGINAL_TITLE}']"))).click()
     wait.until(lambda d: d.find_element(By.ID, "title").get_attribute("value") == ORIGINAL_TITLE)
 
 

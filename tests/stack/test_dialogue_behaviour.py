@@ -16,7 +16,7 @@ import yaml
 from bot.launcher.stack import Stack, StackConfig
 from tests.conftest import ALWAYS_OPEN, TEST_REDIS_URL, free_port, new_sender, scoped_redis_prefix
 from tests.knowledge import question_without_region, region_dependent_faqs, variation_for
-from tests.residents import Residents, button_payload
+from tests.residents import Residents
 
 NUMBERS = ("110", "120", "119")
 
@@ -127,13 +127,9 @@ def test_complaint_goes_high_to_the_line_of_the_region_said_in_any_earlier_turn(
 
 
 @pytest.mark.stack
-def test_asking_for_a_line_hands_over_to_the_line_serving_the_region(residents) -> None:
-    chat = Chat(residents)
-    asked = chat.say("给我接12385")  # 12385 serves 绥芬河市 only: the region decides, one tap
-    assert asked["handoff"] is None and asks_region(asked), asked
-    turn = chat.say(button_payload(asked, "绥芬河市"))
-    assert turn["handoff"] and turn["handoff"]["queue"] == "12385", turn
-    assert Chat(residents).say("给我转12345")["handoff"]["queue"] == "12345", "a line every region has: at once"
+def test_asking_for_a_line_hands_over_at_once_and_says_which_line_serves_the_region(residents) -> None:
+    turn = Chat(residents).say("给我接12385")
+    assert turn["handoff"] and turn["handoff"]["queue"] == "12385" and not asks_region(turn), turn
 
     chat = Chat(residents)
     chat.say("我电话是0355-2345678")  # 长治's area code: a 潞城区 resident

@@ -7,7 +7,7 @@ import pytest
 
 from bot.cli import create_user
 from tests.conftest import new_sender, tracker_slots
-from tests.residents import SKIP_REGION, Residents, button_payload
+from tests.residents import Residents
 from tests.stack.conversation import Conversation
 
 PASSWORD = "stack-operator-password"
@@ -37,17 +37,10 @@ def chat(stack, sender: str, text: str) -> dict:
     return residents(stack).say(sender, text)
 
 
-def ask_for_a_person(stack, sender: str, region: str | None = None) -> dict:
-    """ "转人工" from a resident whose region is not known: one tap (their region, or 不说了，直接转) hands over."""
-    asked = chat(stack, sender, "转人工")
-    assert asked["handoff"] is None, "the region decides the line (绥芬河市 12385, 潞城区 12345): asked first"
-    return chat(stack, sender, button_payload(asked, region or SKIP_REGION))
-
-
 @pytest.mark.stack
 def test_handoff_round_trip_and_the_bot_comes_back(stack, operator) -> None:
     sender = new_sender()
-    turn = ask_for_a_person(stack, sender, "绥芬河市")
+    turn = chat(stack, sender, "转人工")
     handoff = turn["handoff"]
     assert handoff["queue"] == "12385" and handoff["priority"] == "normal" and handoff["position"] >= 1
     assert "转接" in turn["messages"][0]["text"]
@@ -121,7 +114,7 @@ def test_a_complaint_from_an_unknown_region_asks_where_with_one_tap_then_goes_to
 @pytest.mark.stack
 def test_a_region_named_after_a_handover_is_an_ordinary_region_answer(stack) -> None:
     sender = new_sender()
-    assert ask_for_a_person(stack, sender)["handoff"]
+    assert chat(stack, sender, "转人工")["handoff"]
     chat(stack, sender, "取消")
     turn = chat(stack, sender, '/inform_region{"region": "潞城区"}')
     assert turn["handoff"] is None and turn["messages"], "the policy answer's flow takes the region"
@@ -130,21 +123,8 @@ def test_a_region_named_after_a_handover_is_an_ordinary_region_answer(stack) -> 
 @pytest.mark.stack
 def test_resident_can_cancel_waiting(stack) -> None:
     sender = new_sender()
-    assert ask_for_a_person(stack, sender)["handoff"]
+    assert chat(stack, sender, "转人工")["handoff"]
     cancelled = chat(stack, sender, "取消")
     assert cancelled["handoff"] is None and "取消转人工" in cancelled["messages"][0]["text"]
     again = chat(stack, sender, "你好")
     assert again["messages"] and again["handoff"] is None, "the bot answers after the handoff is cancelled"
-
-
-@pytest.mark.stack
-def test_a_request_for_a_person_from_an_unknown_region_goes_to_that_regions_line(stack) -> None:
-    assert ask_for_a_person(stack, new_sender(), "潞城区")["handoff"]["queue"] == "12345"
-    turn = ask_for_a_person(stack, new_sender(), SKIP_REGION)
-    assert turn["handoff"] and turn["handoff"]["priority"] == "normal", "not saying where still hands over"
-    sender = new_sender()
-    asked = chat(stack, sender, "俺要打12385")
-    assert asked["handoff"] is None and button_payload(asked, "潞城区"), asked
-    turn = chat(stack, sender, "潞城区")  # typed instead of tapped
-    assert turn["handoff"]["queue"] == "12345", turn
-    assert any("12345" in m["text"] for m in turn["messages"]), "told which line serves 潞城区"

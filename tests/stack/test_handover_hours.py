@@ -20,7 +20,7 @@ from bot.cli import create_user
 from bot.launcher.stack import Stack, StackConfig
 from bot.storage.models import Ticket, TurnOutcome
 from tests.conftest import free_port, new_sender
-from tests.residents import SKIP_REGION, Residents, button_payload
+from tests.residents import Residents
 
 pytestmark = pytest.mark.stack
 NIGHT = "2026-11-30T22:00:00+08:00"
@@ -75,8 +75,7 @@ def operator(night: Stack) -> dict:
 
 def test_closed_line_is_honest_and_the_bot_keeps_answering(night: Stack, resident: Residents) -> None:
     sender = new_sender()
-    asked = resident.say(sender, "转人工")  # region not known: one tap first (绥芬河市 12385, 潞城区 12345)
-    turn = resident.say(sender, button_payload(asked, SKIP_REGION) or "转人工")
+    turn = resident.say(sender, "转人工")
     said = texts(turn)
     assert "明天08:30" in said and "12345" in said and "110" in said, said
     assert "排第" not in said and "前面还有" not in said and "故障" not in said, said

@@ -12,7 +12,7 @@ from bot.cli import create_user
 from bot.dialogue.tracker_expiry import rasa_tracker_key
 from tests.api.test_applications_api import submission
 from tests.conftest import TEST_REDIS_URL, new_sender
-from tests.residents import SKIP_REGION, Residents, button_payload
+from tests.residents import Residents
 from tests.stack.conversation import Conversation
 
 WEEK = 7 * 24 * 3600
@@ -46,8 +46,7 @@ def test_conversations_with_personal_data_expire_within_the_hour(stack) -> None:
 @pytest.mark.stack
 def test_a_closed_hand_over_shortens_the_conversations_life(stack) -> None:
     c = Conversation(stack.url)
-    asked = c.resident.say(c.sender_id, "转人工")  # region not known: the one-tap region question first
-    ticket = c.resident.say(c.sender_id, button_payload(asked, SKIP_REGION))["handoff"]["ticket_id"]
+    ticket = c.resident.say(c.sender_id, "转人工")["handoff"]["ticket_id"]
     c.resident.say(c.sender_id, "我想问问我家的情况")
     assert tracker_ttl(stack, c.sender_id) > WEEK - 600
     create_user("privacy_op", "operator", "privacy-operator-password", stack.config.database_url)
