@@ -23,6 +23,14 @@ def texts() -> list[str]:
     return [f"{case['question']}（{i}）" for i, case in enumerate(cases)]
 
 
+def row(name: str, values: list[float]) -> str:
+    """A table row: name, count, p50, p95 and mean of CPU milliseconds."""
+    ordered = sorted(values)
+    p95 = ordered[int(0.95 * (len(ordered) - 1))]
+    median, mean = statistics.median(values), statistics.mean(values)
+    return f"| {name} | {len(values)} | {median:.1f} | {p95:.1f} | {mean:.1f} |"
+
+
 def cpu_ms(function, items: list[str]) -> list[float]:
     spent = []
     for item in items:
@@ -42,12 +50,6 @@ def main() -> None:
     first = cpu_ms(lambda t: embedder.query(repair(t)), items)
     again = cpu_ms(lambda t: embedder.query(repair(t)), items)
     repairs = cpu_ms(repair, items)
-
-    def row(name: str, values: list[float]) -> str:
-        ordered = sorted(values)
-        p95 = ordered[int(0.95 * (len(ordered) - 1))]
-        median, mean = statistics.median(values), statistics.mean(values)
-        return f"| {name} | {len(values)} | {median:.1f} | {p95:.1f} | {mean:.1f} |"
 
     body = (
         "## e5 features per message (`bench/e5_cost.py`)\n\n"

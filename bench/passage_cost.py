@@ -9,10 +9,9 @@ docs/benchmarks.md."""
 from __future__ import annotations
 
 import os
-import statistics
 import time
 
-from bench.e5_cost import cpu_ms, texts
+from bench.e5_cost import cpu_ms, row, texts
 from bench.report import write_section
 from bot.knowledge.index import PassageIndex, e5_text
 from bot.knowledge.lexical import without_places, words
@@ -38,12 +37,6 @@ def main() -> None:
     both = cpu_ms(lookup, [f"{t}·" for t in items])  # both plans (region unknown): two findings
     one = cpu_ms(lambda t: index.findings(t, regions[:1]), [f"{t}‥" for t in items])
     embed = cpu_ms(lambda t: embedder.query(e5_text(without_places(t))), [f"{t}…" for t in items])
-
-    def row(name: str, values: list[float]) -> str:
-        ordered = sorted(values)
-        p95 = ordered[int(0.95 * (len(ordered) - 1))]
-        median, mean = statistics.median(values), statistics.mean(values)
-        return f"| {name} | {len(values)} | {median:.1f} | {p95:.1f} | {mean:.1f} |"
 
     body = (
         "## Plan passage lookup per question (`bench/passage_cost.py`)\n\n"
