@@ -12,10 +12,10 @@ from actions.answers import apply_button_for, both_regions, choose_variation, ne
 from actions.escalation import escalate
 from actions.latin import answer_latin
 from actions.parse import selected_faq
-from actions.plan_answers import better_than_answer, say_plan_answer
+from actions.plan_answers import ALSO_TOPICS, better_than_answer, say_plan_answer
 from actions.region import conversation_region, region_in_message
 from actions.repeats import RESTATEMENTS_BEFORE_HANDOVER, times_asked_in_a_row
-from actions.understand import chosen_faq, reply_unsure
+from actions.understand import chosen_faq, confirmed_by_plan, reply_unsure, topic_buttons
 from bot.rules.routing import load_routing
 from bot.rules.understanding import judge, wants_to_apply_now
 
@@ -67,7 +67,8 @@ class ActionAnswerFaq(Action):
         if wants_to_apply_now(text):  # "能领不" is a question: the answer, not the form
             return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
         chosen = chosen_faq(tracker)  # a "您是想问…" button
-        verdict = judge(tracker.latest_message or {}) if intent == "faq" else None
+        judged = intent in ("faq", "nlu_fallback")  # nlu_fallback: action_unsure found the plan settles it
+        verdict = await confirmed_by_plan(judge(tracker.latest_message or {}), tracker, domain) if judged else None
         if verdict and verdict.kind != "answer":
             return await reply_unsure(dispatcher, tracker, verdict)  # unsure: offer topics, decline or ask again
         events: list[dict[str, Any]] = []
@@ -78,7 +79,7 @@ class ActionAnswerFaq(Action):
 
         if chosen:
             faq_key = chosen
-        elif intent == "faq":
+        elif judged:
             faq_key = verdict.faq if verdict else selected_faq(tracker)
             if times_asked_in_a_row(tracker.events, faq_key) > RESTATEMENTS_BEFORE_HANDOVER:
                 dispatcher.utter_message(text=RESTATED)  # asked, then restated twice: the answer did not help
@@ -98,7 +99,17 @@ class ActionAnswerFaq(Action):
             findings = await better_than_answer(tracker.latest_message or {}, variations, region)
             if findings:  # a weak answer, and the plan says something more to the point elsewhere
                 say_plan_answer(dispatcher, findings, str(text), region)
+        if verdict and verdict.choices and not _asked_region(events):  # settled by the plan: the others offered
+            dispatcher.utter_message(text=ALSO_TOPICS, buttons=topic_buttons(verdict.choices))
         return events
+
+
+class ActionUnsure(ActionAnswerFaq):
+    """nlu_fallback (the intent model unsure): the same decision as for a policy question — the plan may settle it
+    (actions/understand.confirmed_by_plan); otherwise clarify, decline or ask again (bot/rules/understanding.py)."""
+
+    def name(self) -> str:
+        return "action_unsure"
 
 
 def _asked_region(events: list[dict[str, Any]]) -> bool:

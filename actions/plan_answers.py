@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.knowledge.index import Finding, PassageIndex
 from bot.knowledge.reply import clause_for, hotline_line, plan_block
+from bot.knowledge.topics import settled_choice
 from bot.rules.plans import load_plans
 from bot.rules.routing import load_routing
 from bot.rules.understanding import SURE_CONFIDENCE, SURE_MARGIN, selected_answer, selector_ranking
@@ -69,6 +70,29 @@ def confident_findings(text: str | None, region: str | None, index: PassageIndex
         return []
     regions = [region] if region else list(load_routing().served)
     return [f for f in index.findings(str(text), regions) if f.confident]
+
+
+async def confirm_in_plan(
+    text: str | None, region: str | None, choices: list[str], domain: dict[str, Any]
+) -> str | None:
+    """The one FAQ key among `choices` that quotes the plan passage nearest to `text` (the region's plan; each plan
+    while the region is unknown) — bot/knowledge/topics.py; None when the plan does not single one out. `domain` is
+    the action's domain (its responses carry the quotes). Off the event loop, like find_in_plan."""
+    return await asyncio.get_running_loop().run_in_executor(None, confirmed_key, text, region, choices, domain)
+
+
+def confirmed_key(
+    text: str | None,
+    region: str | None,
+    choices: list[str],
+    domain: dict[str, Any],
+    index: PassageIndex | None = None,
+) -> str | None:
+    index = index or plan_index()
+    if index is None:
+        return None
+    regions = [region] if region else list(load_routing().served)
+    return settled_choice(index, text, regions, choices, domain.get("responses") or {})
 
 
 def plan_messages(findings: list[Finding], question: str, region: str | None) -> list[str]:

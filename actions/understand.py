@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.escalation import answer_not_understood, escalate
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.latin import answer_latin
-from actions.plan_answers import find_in_plan, say_plan_answer
+from actions.plan_answers import confirm_in_plan, find_in_plan, say_plan_answer
 from actions.region import conversation_region
 from actions.repeats import TOLD_WRONG_BEFORE_HANDOVER, times_told_wrong
 from bot.rules.complaints import asks_if_human, is_complaint, is_grievance
@@ -78,9 +78,7 @@ async def reply_unsure(
     ):
         dispatcher.utter_message(text="对不起，我还是没弄明白。我请人工客服来帮您。")
         return await escalate(dispatcher, tracker, "fallback")
-    buttons = [choice_button(key) for key in verdict.choices]
-    if buttons:
-        buttons.append({"title": "都不是，找人工客服", "payload": "/request_human"})
+    buttons = topic_buttons(verdict.choices)
     if await answer_from_plan(dispatcher, tracker, verdict, buttons):
         return []
     if verdict.kind == "clarify":
@@ -105,15 +103,23 @@ async def answer_from_plan(
     return bool(findings)
 
 
-class ActionUnsure(Action):
-    """nlu_fallback: the intent model is unsure — clarify, decline or ask again (bot/rules/understanding.py)."""
+async def confirmed_by_plan(verdict: Verdict, tracker: Tracker, domain: dict[str, Any]) -> Verdict:
+    """A clarifying verdict the plan settles: when exactly one of the offered topics quotes the plan passage nearest to
+    the question, the FAQ model and the plan search agree — that topic is answered, the other topics offered under it
+    (bot/knowledge/topics.py). Never for a complaint or a danger the rules see (their own paths come first)."""
+    text = (tracker.latest_message or {}).get("text")
+    if verdict.kind != "clarify" or is_complaint(text) or is_grievance(text) or is_danger(text):
+        return verdict
+    key = await confirm_in_plan(text, conversation_region(tracker), verdict.choices, domain)
+    if key is None:
+        return verdict
+    return Verdict("answer", faq=key, choices=[c for c in verdict.choices if c != key])  # the others still offered
 
-    def name(self) -> str:
-        return "action_unsure"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
-        latin = await answer_latin(dispatcher, tracker, domain)
-        return latin if latin is not None else await reply_unsure(dispatcher, tracker)
+def topic_buttons(choices: list[str]) -> list[dict[str, str]]:
+    """The "您是想问…" buttons for `choices`, and the way to a person."""
+    buttons = [choice_button(key) for key in choices]
+    return [*buttons, {"title": "都不是，找人工客服", "payload": "/request_human"}] if buttons else []
 
 
 class ActionOutOfScope(Action):

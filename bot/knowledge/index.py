@@ -65,6 +65,7 @@ class PassageIndex:
         self.bm25 = BM25([words(passage_text(p)) for p in passages])
         self._embed_query = embed_query
         self.regions = sorted({p.region for p in passages})
+        self._position = {p: i for i, p in enumerate(passages)}
 
     @classmethod
     def build(
@@ -101,6 +102,11 @@ class PassageIndex:
         """One finding per region (in the order given; regions without a plan are left out), confident or not."""
         found = [finding(self.search(question, region, limit=HITS_FOR_LEAD), region) for region in regions]
         return [f for f in found if f is not None]
+
+    def nearest(self, question: str, regions: list[str]) -> list[int]:
+        """The index of the best passage of each of `regions`' plans for `question` (regions without a plan left
+        out)."""
+        return [self._position[hits[0].passage] for r in regions if (hits := self.search(question, r, limit=1))]
 
     def search(self, question: str, region: str | None = None, limit: int = 3) -> list[Hit]:
         """The best `limit` passages for `question` (of `region`'s plan, or of every plan when None), best first."""

@@ -67,3 +67,13 @@ def test_understanding_reads_the_response_selector_confidence() -> None:
     assert not understood_faq(_user("faq", "faq/legal_aid", FAQ_MIN_CONFIDENCE - 0.01)["parse_data"])
     assert not understood_faq(_user("faq")["parse_data"]), "no answer chosen at all"
     assert understood_faq(_user("greet")["parse_data"]), "other intents are judged by the fallback classifier"
+
+
+def test_a_turn_the_plan_settled_is_not_a_miss() -> None:
+    """action_unsure ran, but it answered a topic (the FAQ path sets pending_faq): not counted as a miss."""
+    settled = [_user("nlu_fallback"), _action("action_unsure"), _action("action_answer_faq")]
+    settled.append({"event": "slot", "name": "pending_faq", "value": None})
+    unsettled = [_user("nlu_fallback"), _action("action_unsure")]
+    current = [_user("nlu_fallback")]
+    assert consecutive_misses(settled + current) == 1
+    assert consecutive_misses(unsettled + current) == 2

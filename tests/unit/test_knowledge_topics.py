@@ -1,0 +1,68 @@
+"""Which FAQ answers rest on which plan passages (bot/knowledge/topics.py), and the plan settling the FAQ's choice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.knowledge import index as knowledge
+from bot.knowledge.index import PassageIndex
+from bot.knowledge.passages import Passage
+from bot.knowledge.topics import confirmed_choice, quoted_passages, quotes_of, settled_choice
+from bot.rules.plans import Plans
+from tests.unit.test_knowledge import PLAN, RAW, char_vectors, char_vectors_one
+
+A = Passage("a.txt", "绥芬河市", "s1", "为就业年龄段智力、精神残疾人提供日间照料和托养服务。", 0)
+B = Passage("a.txt", "绥芬河市", "s2", "逐步推广社区辅助器具租赁、回收、维修等服务;", 50)
+C = Passage("b.txt", "潞城区", "s1", "为就业年龄段智力、精神残疾人提供日间照料和托养服务。", 0)
+
+
+def _answer(*sources: tuple[str, str]) -> list[dict]:
+    return [{"text": "…", "metadata": {"sources": [{"file": f, "section": "x", "quote": q} for f, q in sources]}}]
+
+
+def test_an_answer_holds_the_passages_of_its_quotes_in_their_own_plan_only() -> None:
+    responses = {
+        "utter_faq/day_care": _answer(("a.txt", "提供日间照料和托养服务")),
+        "utter_faq/devices": _answer(("a.txt", "逐步推广社区辅助器具租赁、回收、维修等服务;加强康复辅助器具适配")),
+        "utter_faq/short": _answer(("a.txt", "托养")),  # too short to name a sentence
+        "utter_greet": _answer(("a.txt", "提供日间照料和托养服务")),  # not an FAQ answer
+    }
+    quoted = quoted_passages([A, B, C], responses)
+    assert quoted == {"faq/day_care": frozenset({0}), "faq/devices": frozenset({1})}
+    assert quotes_of([{"text": "没有依据"}]) == []
+
+
+def test_the_plan_settles_a_choice_only_when_exactly_one_choice_quotes_the_nearest_passage() -> None:
+    quoted = {"faq/day_care": frozenset({0}), "faq/devices": frozenset({1}), "faq/respite": frozenset({0, 2})}
+    assert confirmed_choice(["faq/devices", "faq/legal_aid"], [1], quoted) == "faq/devices"
+    assert confirmed_choice(["faq/day_care", "faq/respite"], [0], quoted) is None, "two choices quote it"
+    assert confirmed_choice(["faq/day_care", "faq/legal_aid"], [1], quoted) is None, "no choice quotes it"
+    assert confirmed_choice(["faq/respite", "faq/devices"], [2, 1], quoted) is None, "each plan names another"
+
+
+@pytest.fixture()
+def index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PassageIndex:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "plan.txt").write_text(RAW, "utf-8")
+    monkeypatch.setattr(knowledge, "load_plans", lambda: Plans({"plan.txt": PLAN}))
+    return PassageIndex.build(seeds, tmp_path / "cache", char_vectors, char_vectors_one)
+
+
+def test_the_nearest_passage_of_the_plan_settles_the_choice(index: PassageIndex) -> None:
+    responses = {
+        "utter_faq/day_care": _answer(("plan.txt", "为就业年龄段智力、精神残疾人提供日间照料和托养服务")),
+        "utter_faq/devices": _answer(("plan.txt", "逐步推广社区辅助器具租赁、回收、维修等服务")),
+    }
+    choices = ["faq/devices", "faq/day_care"]
+    region = ["绥芬河市"]
+    asked = "智力残疾的孩子白天有地方托养吗 日间照料"
+    assert settled_choice(index, asked, region, choices, responses) == "faq/day_care"
+    assert settled_choice(index, "辅助器具租赁维修", region, choices, responses) == "faq/devices"
+    assert settled_choice(index, "辅助器具租赁维修", region, [], responses) is None
+    assert settled_choice(index, "  ", region, choices, responses) is None
+    assert settled_choice(index, "辅助器具租赁维修", ["潞城区"], choices, responses) is None, "no plan of that region"
+    assert np.asarray(index.vectors).shape[0] == len(index.passages)
