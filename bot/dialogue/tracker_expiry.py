@@ -7,6 +7,10 @@ phone number, a submitted application, a hand-over) the gateway remembers that (
 the tracker could) and, after each turn, cuts the tracker's expiry down to `tracker_personal_data_seconds`: such a
 conversation is forgotten that long after its last message instead of after a week. Without Redis, Rasa keeps
 conversations in its own memory and nothing here applies.
+
+The same after-turn script also answers whether a ticket was opened for the conversation during the turn (a short-lived
+hint the escalation service sets when it stores one, on whichever gateway the action server reached), so the chat
+service reads the tickets table after a turn only when it has to — in the same round trip.
 """
 
 from __future__ import annotations
@@ -23,12 +27,16 @@ redis.call('SET', KEYS[1], 1, 'EX', ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return 1
 """
+# KEYS: the marker, the tracker, the new-ticket hint. Answers 1 when the hint is there (a ticket was opened).
 AFTER_TURN_SCRIPT = """
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('EXPIRE', KEYS[2], ARGV[2])
-redis.call('EXPIRE', KEYS[1], ARGV[1])
-return 1
+local opened = redis.call('EXISTS', KEYS[3])
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  redis.call('EXPIRE', KEYS[2], ARGV[2])
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return opened
 """
+NEW_TICKET_SECONDS = 600  # the hint outlives the turn that opened the ticket (Rasa's timeout is 15 s)
 
 
 def rasa_tracker_key(key_prefix: str, sender_id: str) -> str:
@@ -59,7 +67,10 @@ class TrackerExpiry:
         }
 
     def _marker(self, sender_id: str) -> str:
-        return f"{self._gateway_prefix}:personal:{hashlib.sha256(sender_id.encode()).hexdigest()[:32]}"
+        return f"{self._gateway_prefix}:personal:{_hashed(sender_id)}"
+
+    def _new_ticket(self, sender_id: str) -> str:
+        return f"{self._gateway_prefix}:new-ticket:{_hashed(sender_id)}"
 
     async def mark(self, sender_id: str) -> None:
         """This conversation held personal data: shorten its tracker's life now and after every later turn."""
@@ -70,11 +81,31 @@ class TrackerExpiry:
         except Exception as exc:  # noqa: BLE001 - Redis down: the tracker keeps Rasa's own expiry
             log.warning("tracker expiry not shortened: %s", type(exc).__name__)
 
-    async def after_turn(self, sender_id: str) -> None:
-        """Rasa just saved the tracker (and reset its expiry): cut it down again if the conversation is marked."""
+    async def after_turn(self, sender_id: str) -> bool | None:
+        """Rasa just saved the tracker (and reset its expiry): cut it down again if the conversation is marked.
+
+        Answers whether a ticket was opened for the conversation lately (`ticket_opened`): True or False, or None when
+        Redis could not say (none configured, or down) — the caller then asks the database."""
         if self._redis is None:
-            return
+            return None
         try:  # the marker, too, lives on as long as the conversation goes on
-            await self._after_turn(**self._keys_args(sender_id))
+            marker_and_tracker = self._keys_args(sender_id)
+            marker_and_tracker["keys"].append(self._new_ticket(sender_id))
+            return bool(await self._after_turn(**marker_and_tracker))
         except Exception as exc:  # noqa: BLE001
             log.warning("tracker expiry not checked: %s", type(exc).__name__)
+            return None
+
+    async def ticket_opened(self, sender_id: str) -> None:
+        """A ticket was just stored for this conversation: the turn that opened it must read it (`after_turn`)."""
+        if self._redis is None:
+            return
+        try:
+            await self._redis.set(self._new_ticket(sender_id), 1, ex=NEW_TICKET_SECONDS)
+        except Exception as exc:  # noqa: BLE001 - Redis down: the turn's after_turn then most likely fails too (and reads
+            # the database); if not, the check before the conversation's next turn finds the ticket
+            log.warning("new-ticket hint not set: %s", type(exc).__name__)
+
+
+def _hashed(sender_id: str) -> str:
+    return hashlib.sha256(sender_id.encode()).hexdigest()[:32]

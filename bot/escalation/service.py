@@ -78,6 +78,8 @@ class EscalationService:
         created, ticket_id = await asyncio.to_thread(
             self._store, sender_id, reason, channel, topic, region, contact_phone, callback, summary, lines, line
         )
+        if self.expiry is not None:  # before the action server hears back: the turn's end reads the ticket
+            await self.expiry.ticket_opened(sender_id)
         if created:
             await self._announce_new(ticket_id)
         return await asyncio.to_thread(self._reply, ticket_id)

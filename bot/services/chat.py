@@ -37,6 +37,7 @@ class ChatTurn:
     messages: list[BotMessage]
     handoff: dict | None = None
     person_messages: list[dict] = field(default_factory=list)
+    expiry_checked: bool = field(default=False, repr=False, compare=False)  # the turn's after_turn already ran
 
 
 class ChatService:
@@ -84,7 +85,7 @@ class ChatService:
         if mask_sensitive(clean) != clean and self._expiry is not None:
             await self._expiry.mark(sender_id)  # an ID or phone number is in the tracker from now on
         turn = await self._turn(sender_id, clean, channel, client or channel_client(channel, sender_id))
-        if self._expiry is not None:
+        if self._expiry is not None and not turn.expiry_checked:
             await self._expiry.after_turn(sender_id)
         return turn
 
@@ -121,12 +122,19 @@ class ChatService:
         self, sender_id: str, clean: str, channel: str, client: str, opened_before: bool, had_ticket: bool = True
     ) -> ChatTurn:
         """One Rasa request; the insights row is recorded from what it returned (no second tracker request). The
-        ticket (if this turn escalated) and unseen operator messages are read only when the conversation has one."""
+        ticket (if this turn escalated) and unseen operator messages are read only when the conversation has one:
+        it had one before the turn, or the tracker-expiry round trip after it says one was opened meanwhile (or
+        cannot say: then the tickets table is asked)."""
         tag = self._tags.sign(sender_id, client) if self._tags is not None else None
         result = await self._dialogue.turn(sender_id, clean, channel=channel, client_tag=tag)
+        opened = await self._expiry.after_turn(sender_id) if self._expiry is not None else None
         handoff, person_messages = None, []
-        if had_ticket or self._tickets is None or await self._tickets.any_ticket(sender_id):
+        has_one = had_ticket or self._tickets is None or opened
+        if not has_one and opened is None:
+            has_one = await self._tickets.any_ticket(sender_id)
+        if has_one:
             handoff, person_messages = await self._escalation.after_turn(sender_id)
         if self._recorder is not None:
             self._recorder.record(sender_id, clean, channel, handoff is not None and not opened_before, result.state)
-        return ChatTurn(list(result.messages), handoff.as_dict() if handoff else None, person_messages)
+        return ChatTurn(list(result.messages), handoff.as_dict() if handoff else None, person_messages,
+                        expiry_checked=self._expiry is not None)  # fmt: skip

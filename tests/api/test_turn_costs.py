@@ -105,8 +105,43 @@ def test_a_chat_turn_costs_one_rasa_request_and_two_redis_round_trips(gateway, r
     assert httpx.get(f"{rasa}/count").json()["turns"] - stub_before == len(turns)
     # Rate limits (address and conversation) in one script call, the tracker-expiry check in another.
     assert [t["redis"] for t in tallies] == [2] * len(turns), tallies
-    # No ticket: one indexed lookup before the turn (is a person holding it?) and one after (did it escalate?).
-    assert [t["ticket statements"] for t in tallies] == [2] * len(turns)
+    # No ticket: one indexed lookup before the turn (is a person holding it?); whether the turn escalated is answered
+    # by the tracker-expiry round trip after it (the new-ticket hint), not by a second lookup.
+    assert [t["ticket statements"] for t in tallies] == [1] * len(turns)
+
+
+def escalating_during_the_turn(client: TestClient, monkeypatch) -> None:
+    """Rasa's turn opens a ticket on the way, as action_escalate does through POST /internal/tickets."""
+    state = client.app_state
+    original = state.dialogue.turn
+
+    async def turn_that_escalates(sender_id: str, text: str, *args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        result = await original(sender_id, text, *args, **kwargs)
+        await state.escalation.escalate(sender_id=sender_id, reason="request", channel="web")
+        return result
+
+    monkeypatch.setattr(state.dialogue, "turn", turn_that_escalates)
+
+
+def test_a_ticket_opened_during_the_turn_is_in_its_reply(gateway, monkeypatch) -> None:
+    client, _tallies = gateway
+    keys: dict[str, str] = {}
+    turn(client, "e1", "你好", keys)
+    escalating_during_the_turn(client, monkeypatch)
+    reply = turn(client, "e1", "我要找人工", keys).json()
+    assert reply["handoff"] is not None and reply["handoff"]["ticket_id"]  # read after the turn: the hint said so
+
+
+def test_without_redis_a_ticket_opened_during_the_turn_is_found_in_the_database(
+    rasa, database_url, tmp_path, monkeypatch
+) -> None:
+    settings = make_settings(database_url, tmp_path).model_copy(update={"rasa_url": rasa, "action_server_url": rasa})
+    with TestClient(create_app(settings)) as client:
+        client.app_state = client.app.state  # type: ignore[attr-defined]
+        keys: dict[str, str] = {}
+        assert turn(client, "n1", "你好", keys).json()["handoff"] is None
+        escalating_during_the_turn(client, monkeypatch)
+        assert turn(client, "n1", "我要找人工", keys).json()["handoff"]["ticket_id"]
 
 
 def test_a_turn_with_personal_data_adds_one_round_trip(gateway) -> None:
