@@ -133,9 +133,10 @@ def handover_words(routing: RoutingTable, handoff: Handoff) -> list[str]:
 def region_move_words(routing: RoutingTable, handoff: Handoff, region: str, moved: bool) -> list[str]:
     """What the resident is told after naming their region while the ticket waits: which line has them now
     (`moved`: another line than before; else the line they were waiting for is already theirs), then where they
-    stand there, as at the hand-over."""
+    stand there: the place in an open queue; a line closed now is told in full when it is a new one (else what was
+    said at the hand-over still holds)."""
     name = handoff.queue_name
     said = f"好的，您在{region}。" + (f"已经为您转到当地的{name}。" if moved else f"{name}就是您当地的热线。")
     if handoff.state == "waiting":
         return [f"{said}您排第{handoff.position}位，大约等{handoff.wait_minutes}分钟。"]
-    return [said, *handover_words(routing, handoff)]
+    return [said, *handover_words(routing, handoff)] if moved else [said]

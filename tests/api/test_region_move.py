@@ -130,7 +130,9 @@ def test_at_night_a_lucheng_resident_moves_from_the_closed_line_to_the_open_one(
     stays = open_ticket(night, "r-night-sfh")
     turn = Residents(night).say("r-night-sfh", BUTTON % "绥芬河市")
     assert turn["handoff"]["queue"] == "12385" and turn["handoff"]["state"] == "closed"
-    assert turn["handoff"]["region"] == "绥芬河市" and "就是您当地的热线" in texts(turn) and "下班" in texts(turn)
+    assert turn["handoff"]["region"] == "绥芬河市"
+    assert texts(turn) == "好的，您在绥芬河市。12385残疾人服务热线就是您当地的热线。"
+    assert "明天08:30" in turn["handoff"]["banner"], "the banner still says when the line opens"
     assert stays["handoff"]["ticket_id"] == turn["handoff"]["ticket_id"]
 
 

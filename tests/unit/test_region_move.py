@@ -70,11 +70,14 @@ def test_the_resident_is_told_which_line_has_them_now() -> None:
     assert stays[0].startswith("好的，您在绥芬河市。12385残疾人服务热线就是您当地的热线。")
 
 
-def test_a_line_closed_for_the_night_is_said_as_at_the_hand_over() -> None:
+def test_a_line_closed_for_the_night_is_told_in_full_only_when_it_is_a_new_line() -> None:
     handoff = _handoff("12385", MONDAY_NIGHT)
-    words = region_move_words(ROUTING, handoff, "绥芬河市", moved=False)
-    assert handoff.state == "closed" and "12385残疾人服务热线就是您当地的热线" in words[0]
-    assert any("下班时间" in w for w in words) and not any("排第" in w for w in words)
+    assert handoff.state == "closed"
+    same = region_move_words(ROUTING, handoff, "绥芬河市", moved=False)
+    assert same == ["好的，您在绥芬河市。12385残疾人服务热线就是您当地的热线。"], "the hand-over already said the rest"
+    new = region_move_words(ROUTING, handoff, "绥芬河市", moved=True)
+    assert "已经为您转到当地的12385残疾人服务热线" in new[0] and any("下班时间" in w for w in new[1:])
+    assert not any("排第" in w for w in new), "no queue place while nobody is on duty"
 
 
 @pytest.fixture()
