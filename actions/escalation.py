@@ -18,7 +18,6 @@ from actions.handover_region import (
     asked_region_for_handover,
     lines_by_region,
     matter_line,
-    reason_before_question,
 )
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.parse import selected_faq
@@ -50,8 +49,8 @@ def _last_topic(tracker: Tracker) -> str | None:
     return None
 
 
-# Actions that hand a misunderstanding over through `escalate` (a follow-up of action_escalate): their hand-over may
-# first ask the region, like a complaint or a request. An application form's hand-over never asks (its own flow).
+# Actions that hand a misunderstanding over through `escalate` (or a follow-up of action_escalate): their hand-over
+# asks the region too, like a complaint or a request. An application form's hand-over never asks (its own flow).
 FALLBACK_CALLERS = frozenset({"action_unsure", "action_answer_faq", "action_fallback", "action_out_of_scope"})
 
 
@@ -67,23 +66,23 @@ def calling_action(tracker: Tracker) -> str | None:
 def region_decides_the_line(tracker: Tracker, line: str | None = None, matter: str | None = None) -> bool:
     """A hand-over (complaint, request for a person, repeated misunderstanding) whose region is unknown, in a
     deployment where the served regions send it to different lines (绥芬河市 12385, 潞城区 12345; `line`: the line the
-    resident asked for): ask first. Never in a form, on the phone (no buttons), or right after the region question."""
+    resident asked for): the hand-over asks where the resident is. Never in a form, on the phone (no buttons, and the
+    call is put through at once), or right after the same question."""
     if tracker.active_loop or resident_channel(tracker) in ("voice", "phone") or conversation_region(tracker):
         return False
     if asked_region_for_handover(tracker.events):
-        return False  # "不说了，直接转", or anything else said to the question: hand over now
+        return False
     topic = handover_topic(tracker.events) or selected_faq(tracker)
     return len(lines_by_region(load_routing(), line, topic, matter)) > 1
 
 
-def handover_region_buttons(reason: str = "complaint") -> list[dict[str, str]]:
-    """One button per served region (the region answer), and one to go on without saying."""
-    buttons = [
+def handover_region_buttons() -> list[dict[str, str]]:
+    """One button per served region: the answer goes to the gateway while the ticket waits, which moves the ticket to
+    that region's line (bot/escalation/region_move.py)."""
+    return [
         {"title": region, "payload": "/inform_region" + json.dumps({"region": region}, ensure_ascii=False)}
         for region in load_routing().served
     ]
-    skip = "/complaint" if reason == "complaint" else "/request_human"
-    return [*buttons, {"title": "不说了，直接转", "payload": skip}]
 
 
 def handoff_messages(reply: dict[str, Any]) -> list[str]:
@@ -91,6 +90,12 @@ def handoff_messages(reply: dict[str, Any]) -> list[str]:
     open now); its one owner is bot/escalation/promises.py."""
     words = reply.get("words")
     return [w for w in words if isinstance(w, str) and w] if isinstance(words, list) else []
+
+
+def waits_for_a_person(reply: dict[str, Any]) -> bool:
+    """The ticket is waiting for an operator (nobody has claimed it; not an emergency): it can still move."""
+    handoff = reply.get("handoff") if isinstance(reply.get("handoff"), dict) else {}
+    return reply.get("status") == "waiting" and handoff.get("state") in ("waiting", "closed")
 
 
 def ticket_request(tracker: Tracker, reason: str, line: str | None = None) -> dict[str, Any]:
@@ -114,15 +119,16 @@ async def escalate(
     reason: str,
     line: str | None = None,
     ask_region: bool = True,
+    matter: str | None = None,
 ) -> list[dict[str, Any]]:
     """Create the ticket through the gateway (for the conversation's region, and the hotline the resident asked for)
     and say what will happen. The bot is not paused: the gateway decides per message who answers (the operator once
     one is there or the line is staffed; the bot while the line is closed, and in a crisis until someone joins).
 
-    A misunderstanding handed over by another action (reply_unsure, the FAQ answer, the fallback) whose region decides
-    the line goes through action_escalate instead, which asks the region with one tap first (`ask_region`)."""
-    if ask_region and reason in ("fallback", "request") and region_decides_the_line(tracker, line):
-        return [FollowupAction("action_escalate")]
+    Region unknown, and the regions' lines differ (`ask_region`, region_decides_the_line): the ticket is made at once
+    all the same, on the default line, and the same reply asks where the resident is, with one button per region.
+    The answer reaches the gateway while the ticket waits, and moves it to that region's line; said nothing, it
+    stays where it is."""
     payload = ticket_request(tracker, reason, line)
     reply = await post("/internal/tickets", payload)
     if reply.unavailable or "handoff" not in reply.body:
@@ -131,6 +137,13 @@ async def escalate(
         return []
     for text in handoff_messages(reply.body):
         dispatcher.utter_message(text=text)
+    if (
+        ask_region
+        and reason != "danger"
+        and waits_for_a_person(reply.body)
+        and region_decides_the_line(tracker, line, matter)
+    ):
+        dispatcher.utter_message(text=HANDOVER_REGION_QUESTION, buttons=handover_region_buttons())
     return [SlotSet("region", payload["region"])] if payload["region"] != tracker.get_slot("region") else []
 
 
@@ -143,12 +156,10 @@ class ActionEscalate(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         text = (tracker.latest_message or {}).get("text")
-        if intent == "inform_region":  # the answer to the hand-over region question (rule in understanding.yml)
-            if not asked_region_for_handover(tracker.events):
-                return [FollowupAction("action_answer_faq")]  # any other region answer: the policy answer's flow
-            reason, line, said = reason_before_question(tracker.events)
-            line = line or matter_line(load_routing(), conversation_region(tracker), reason, said)
-            return await self._hand_over(dispatcher, tracker, reason, line)
+        if intent == "inform_region":
+            # A region named after a hand-over (rule in understanding.yml): the gateway has already moved a waiting
+            # ticket to that region's line; for the bot it is the ordinary region answer of the policy flow.
+            return [FollowupAction("action_answer_faq")]
         caller = calling_action(tracker)
         followed = caller not in (None, "action_listen")  # another action asked for this hand-over
         reason = REASON_OF_INTENT.get(intent or "") or (
@@ -170,18 +181,20 @@ class ActionEscalate(Action):
                 dispatcher.utter_message(text=HURT_ADVICE)  # abuse told as a complaint: the police and a doctor too
         line = asked_line(text)
         matter = complaint_matter(text) if reason == "complaint" and not line else None  # 供热公司 → 12345 …
-        # Only a complaint asks where first: a request for a person ("转人工", "给我接12385") or a repeated
-        # misunderstanding hands over at once (issue 12), to the line of the region when known, else the default.
-        asks_where = reason == "complaint" and (not followed or caller in FALLBACK_CALLERS)
-        if asks_where and region_decides_the_line(tracker, line, matter):
-            dispatcher.utter_message(text=HANDOVER_REGION_QUESTION, buttons=handover_region_buttons(reason))
-            return []  # one tap, then the hand-over to that region's line (12385 or 12345)
+        # Everyone is handed over at once (issue 12: "给我接12385" never gets a question first), to the line of the
+        # region when known, else the default line; a region that decides the line is asked in the same reply.
+        ask_region = not followed or caller in FALLBACK_CALLERS  # not after a form's own hand-over
         line = line or matter_line(load_routing(), conversation_region(tracker), reason, text)
-        return await self._hand_over(dispatcher, tracker, reason, line)
+        return await self._hand_over(dispatcher, tracker, reason, line, ask_region, matter)
 
     @staticmethod
     async def _hand_over(
-        dispatcher: CollectingDispatcher, tracker: Tracker, reason: str, line: str | None
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        reason: str,
+        line: str | None,
+        ask_region: bool,
+        matter: str | None,
     ) -> list[dict[str, Any]]:
         """Tell the resident which line serves them when they asked for another, then create the ticket."""
         if line:
@@ -189,7 +202,7 @@ class ActionEscalate(Action):
             serving = routing.line_for(region, line)
             if serving != line and region:
                 dispatcher.utter_message(text=f"{region}没有{line}热线，您的事由{routing.hotline_label(serving)}办理。")
-        return await escalate(dispatcher, tracker, reason, line, ask_region=False)
+        return await escalate(dispatcher, tracker, reason, line, ask_region=ask_region, matter=matter)
 
 
 class ActionFallback(Action):

@@ -26,6 +26,7 @@ import httpx
 
 from bench.blind_checks import (
     DEFAULT_REGION,
+    REGIONS,
     Turn,
     evaluate,
     is_region_question,
@@ -70,6 +71,12 @@ class Resident:
         )
 
 
+def region_question_to_answer(turn: Turn) -> bool:
+    """The bot asked the region: before a hand-over, or in the hand-over's own reply with region buttons."""
+    taps = not turn.handoff or any(b.get("title") in REGIONS for b in turn.buttons)
+    return taps and is_region_question(turn.text, turn.buttons)
+
+
 def region_reply(region: str, turn: Turn) -> str:
     """What the resident sends to the region question: the button for their region, else the name."""
     for button in turn.buttons:
@@ -91,7 +98,9 @@ def run_item(base_url: str, item: dict[str, Any]) -> dict[str, Any]:
             nonlocal answers
             turn = resident.say(text)
             turns.append(turn)
-            while is_region_question(turn.text, turn.buttons) and not turn.handoff and answers < MAX_REGION_ANSWERS:
+            # A hand-over from an unknown region is made at once and asks where in the same reply (its region
+            # buttons): the resident taps theirs too, and the ticket moves to that region's line.
+            while answers < MAX_REGION_ANSWERS and region_question_to_answer(turn):
                 answers += 1
                 turn = resident.say(region_reply(region, turn), region_answer=True)
                 turns.append(turn)

@@ -6,11 +6,10 @@ from __future__ import annotations
 import httpx
 
 HEADER = "X-Conversation-Key"
-SKIP_REGION = "不说了，直接转"  # the hand-over region question's button for not saying where
 
 
 def button_payload(turn: dict, title: str) -> str | None:
-    """The payload of the turn's button titled `title` (a region, 不说了，直接转 …), or None."""
+    """The payload of the turn's button titled `title` (a region, a topic …), or None."""
     return next((b["payload"] for m in turn["messages"] for b in (m.get("buttons") or []) if b["title"] == title), None)
 
 

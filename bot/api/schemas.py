@@ -31,10 +31,13 @@ class Handoff(BaseModel):
     wait_minutes: int | None = Field(default=None, description="expected wait in an open queue")
     opens_at: str | None = Field(default=None, description="when a closed line opens, e.g. 明天08:30")
     call_now: list[str] = Field(default_factory=list, description="hotlines open right now besides this queue")
-    transferred_from: str | None = Field(default=None, description="the line an operator moved the matter from")
+    transferred_from: str | None = Field(
+        default=None, description="the line the matter moved from (an operator's transfer, or the resident's region)"
+    )
     headline: str = Field(default="", description="a few words for the banner's single line")
     banner: str = Field(default="", description="the whole story (what happens, when, which line to call)")
     ack: str = Field(default="", description="said when a message went to the person (no bot answer)")
+    region: str | None = Field(default=None, description="the resident's region when known (its line has the ticket)")
 
 
 MAX_RAW_TEXT_CHARS = 8000  # hard bound before any work; the configured limit (MAX_TEXT_CHARS) applies after clean-up

@@ -35,6 +35,7 @@ class Handoff:
     headline: str = ""  # a few words for the banner's one line (the chat page at 320 px with large text)
     banner: str = ""  # the whole story, shown under the headline on demand
     ack: str = ""  # said when a message was passed on to the person (relayed, no bot answer)
+    region: str | None = None  # the resident's region when known (the ticket's line is that region's)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -75,7 +76,7 @@ def describe(
 ) -> Handoff:
     """The hand-over of one open ticket (`status` waiting or assigned), told as it really stands at `now`."""
     name = label(routing, queue)
-    base = Handoff(ticket_id, queue, priority, None, queue_name=name, transferred_from=transferred_from)
+    base = Handoff(ticket_id, queue, priority, None, queue_name=name, transferred_from=transferred_from, region=region)
     moved = f"您的问题已从{routing.hotline_label(transferred_from)}转到{name}。" if transferred_from else ""
     if status == "assigned":
         base.state = "joined"
@@ -127,3 +128,15 @@ def handover_words(routing: RoutingTable, handoff: Handoff) -> list[str]:
         f"正在为您转接{name}人工客服，您排第{handoff.position}位，大约等{handoff.wait_minutes}分钟。",
         "您可以直接把要办的事说出来，客服会看到。不想等了，说“取消”就行。",
     ]
+
+
+def region_move_words(routing: RoutingTable, handoff: Handoff, region: str, moved: bool) -> list[str]:
+    """What the resident is told after naming their region while the ticket waits: which line has them now
+    (`moved`: another line than before; else the line they were waiting for is already theirs), then where they
+    stand there: the place in an open queue; a line closed now is told in full when it is a new one (else what was
+    said at the hand-over still holds)."""
+    name = handoff.queue_name
+    said = f"好的，您在{region}。" + (f"已经为您转到当地的{name}。" if moved else f"{name}就是您当地的热线。")
+    if handoff.state == "waiting":
+        return [f"{said}您排第{handoff.position}位，大约等{handoff.wait_minutes}分钟。"]
+    return [said, *handover_words(routing, handoff)] if moved else [said]

@@ -125,7 +125,7 @@ class EscalationService:
     def _reply(self, ticket_id: str) -> dict[str, Any]:
         with self.sessions() as session:
             ticket = session.get(Ticket, ticket_id)
-            handoff = self._describe(session, ticket)
+            handoff = self.describe_ticket(session, ticket)
             return {
                 "handoff": handoff.as_dict(),
                 "queue_name": handoff.queue_name,
@@ -158,19 +158,21 @@ class EscalationService:
         )  # fmt: skip
 
     def _transferred_from(self, session: Session, ticket: Ticket) -> str | None:
-        """The queue the ticket came from when an operator moved it to another hotline (latest transfer)."""
+        """The queue the ticket came from when it moved to another hotline (latest move: an operator's transfer, or
+        the resident naming their region)."""
         if ticket.status != "waiting":
             return None
         entry = session.scalar(
             select(AuditEntry)
-            .where(AuditEntry.action == "ticket.transfer", AuditEntry.target == ticket.id)
+            .where(AuditEntry.action.in_(tickets.MOVES), AuditEntry.target == ticket.id)
             .order_by(AuditEntry.id.desc())
             .limit(1)
         )
         moved = (entry.details or {}).get("from") if entry is not None else None
         return moved if moved and moved != ticket.queue else None
 
-    def _describe(self, session: Session, ticket: Ticket) -> Handoff:
+    def describe_ticket(self, session: Session, ticket: Ticket) -> Handoff:
+        """The open ticket's hand-over as it stands now (what the chat API reports)."""
         return describe(
             self.routing, ticket_id=ticket.id, queue=ticket.queue, priority=ticket.priority, status=ticket.status,
             region=ticket.region, position=tickets.position_in_queue(session, ticket), now=clock.now(),
@@ -184,7 +186,7 @@ class EscalationService:
         try:
             with self.sessions() as session:
                 ticket = tickets.open_ticket_for(session, sender_id)
-                return None if ticket is None else self._describe(session, ticket)
+                return None if ticket is None else self.describe_ticket(session, ticket)
         except OperationalError:
             log.warning("database unavailable: cannot check for an open ticket")
             return None
@@ -214,7 +216,7 @@ class EscalationService:
                 return None
             message = tickets.add_message(session, self.cipher, ticket, "resident", text)
             holder = ticket.operator if ticket.status == "assigned" else None
-            return self._describe(session, ticket), holder, self._message_dict(message)
+            return self.describe_ticket(session, ticket), holder, self._message_dict(message)
 
     async def schedule_callback(self, sender_id: str, text: str) -> str | None:
         """Outside office hours, a phone number from the resident turns the waiting ticket into a call-back.

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -175,6 +175,35 @@ def transfer(session: Session, ticket: Ticket, to_queue: str, operator: str) -> 
                            details={"from": ticket.queue, "to": to_queue}))  # fmt: skip
     ticket.queue, ticket.status, ticket.operator, ticket.delivered = to_queue, "waiting", None, False
     session.commit()
+
+
+REGION_MOVE = "ticket.region"  # audit action: the resident named their region and the ticket moved to its line
+MOVES = (REGION_MOVE, "ticket.transfer")  # the audit actions that change a ticket's queue
+
+
+def move_to_region(session: Session, routing: RoutingTable, ticket: Ticket, region: str) -> str | None:
+    """A waiting ticket routed without a region goes to `region`'s line for the same matter (it keeps its priority
+    and its place by age; the SLA is counted on the new line's hours). Answers the queue it left, or None when it
+    stays: claimed meanwhile (a conditional UPDATE, so a claim and a move never both win), region already known,
+    an emergency, or a phone call already put through to a line."""
+    old = ticket.queue
+    new = routing.queue_in_region(old, region)
+    if new is None or ticket.region is not None or ticket.channel in ("voice", "phone"):
+        return None
+    created = ticket.created_at if ticket.created_at.tzinfo else ticket.created_at.replace(tzinfo=timezone.utc)
+    result = session.execute(  # SQLite hands datetimes back without their zone (stored as UTC)
+        update(Ticket)
+        .where(Ticket.id == ticket.id, Ticket.status == "waiting", Ticket.region.is_(None), Ticket.queue == old)
+        .values(queue=new, region=region, sla_due_at=routing.sla_due(new, created),
+                delivered=ticket.delivered and new == old)
+    )  # fmt: skip
+    if result.rowcount != 1:
+        session.rollback()
+        return None
+    session.add(AuditEntry(actor="resident", action=REGION_MOVE, target=ticket.id,
+                           details={"from": old, "to": new, "region": region}))  # fmt: skip
+    session.commit()  # expires `ticket`: read again, it has the new queue and region
+    return old
 
 
 def resolve(session: Session, cipher: FieldCipher, ticket: Ticket, operator: str, outcome: str) -> None:

@@ -120,6 +120,16 @@ class RoutingTable:
         table = self.regions.get(region or self.only_region or "", self.regions["default"])
         return asked if asked in table.values() else table[kind]
 
+    def queue_in_region(self, queue: str, region: str) -> str | None:
+        """Where a ticket routed without a region (to `queue`, the default table's disability or general line)
+        belongs once the resident names `region`: that region's line for the same kind of matter (12385 → 潞城区's
+        12345). None for a queue the default table does not route (emergency) or a region this table does not know."""
+        if region not in self.regions or region == "default":
+            return None
+        default = self.regions["default"]
+        kind = next((kind for kind in ("disability", "general") if default.get(kind) == queue), None)
+        return self.regions[region][kind] if kind else None
+
     def queue_for(self, region: str | None, topic: str | None, danger: bool = False) -> str:
         """emergency for danger; else the region's disability or general queue."""
         if danger:

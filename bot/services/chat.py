@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.dialogue.client import BotMessage, RasaClient
 from bot.dialogue.tracker_expiry import TrackerExpiry
+from bot.escalation.region_move import move_to_named_region
 from bot.escalation.service import EscalationService
 from bot.insights.recorder import TurnRecorder
 from bot.rules.danger import assess
@@ -108,15 +109,26 @@ class ChatService:
             if CANCEL_HANDOFF.match(clean):
                 await self._escalation.cancel(sender_id)
                 return ChatTurn([BotMessage(text=messages.HANDOFF_CANCELLED)])
+            # The region named while the ticket waits (the answer to the hand-over's region question, or said in
+            # passing): the ticket moves to that region's line, and the resident is told which line has them.
+            move = await move_to_named_region(self._escalation, sender_id, clean)
+            said = [BotMessage(text=text) for text in move.words] if move else []
+            if move is not None:
+                handoff = move.handoff
+                if clean.startswith("/"):  # a region button: the answer to our question, nothing for the operator
+                    return ChatTurn(said, handoff.as_dict(), await self._escalation.take_unseen(sender_id))
             if handoff.state == "closed":
                 phone = await self._escalation.schedule_callback(sender_id, clean)
                 if phone:
-                    return ChatTurn([BotMessage(text=messages.CALLBACK_SCHEDULED.format(phone=phone))])
+                    return ChatTurn([*said, BotMessage(text=messages.CALLBACK_SCHEDULED.format(phone=phone))])
             handoff = await self._escalation.resident_message(sender_id, clean) or handoff
             if handoff.state != "closed":  # a person is there, or will be soon: the message is theirs
-                return ChatTurn([], handoff.as_dict(), await self._escalation.take_unseen(sender_id))
+                return ChatTurn(said, handoff.as_dict(), await self._escalation.take_unseen(sender_id))
             # Nobody on duty: the message is kept for the person, and the bot keeps answering meanwhile.
-        return await self._bot_turn(sender_id, clean, channel, client, handoff is not None, had_ticket)
+            turn = await self._bot_turn(sender_id, clean, channel, client, True, had_ticket)
+            turn.messages[:0] = said
+            return turn
+        return await self._bot_turn(sender_id, clean, channel, client, False, had_ticket)
 
     async def _bot_turn(
         self, sender_id: str, clean: str, channel: str, client: str, opened_before: bool, had_ticket: bool = True

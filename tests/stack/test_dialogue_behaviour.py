@@ -128,8 +128,17 @@ def test_complaint_goes_high_to_the_line_of_the_region_said_in_any_earlier_turn(
 
 @pytest.mark.stack
 def test_asking_for_a_line_hands_over_at_once_and_says_which_line_serves_the_region(residents) -> None:
-    turn = Chat(residents).say("给我接12385")
-    assert turn["handoff"] and turn["handoff"]["queue"] == "12385" and not asks_region(turn), turn
+    unknown = Chat(residents)
+    turn = unknown.say("给我接12385")
+    assert turn["handoff"] and turn["handoff"]["queue"] == "12385", "handed over in the first reply"
+    asked = [i for i, m in enumerate(turn["messages"]) if "哪里" in m["text"]]
+    assert asked and asks_region(turn), "the same reply asks where, to move the ticket to the local line"
+    assert any("转接" in t for t in texts(turn)[: asked[0]]), "the hand-over is said before the question"
+    assert {b["title"] for b in turn["messages"][asked[0]]["buttons"]} == {"绥芬河市", "潞城区"}
+    moved = unknown.say("潞城区")  # typed, not tapped
+    assert moved["handoff"]["queue"] == "12345" and moved["handoff"]["ticket_id"] == turn["handoff"]["ticket_id"]
+    assert any("12345" in t for t in texts(moved)), "the resident is told which line has them now"
+    assert not asks_region(Chat(residents).say("给我转12345")), "a line every region has: nothing to ask"
 
     chat = Chat(residents)
     chat.say("我电话是0355-2345678")  # 长治's area code: a 潞城区 resident
@@ -198,5 +207,7 @@ def test_single_region_deployment_never_asks_the_region(single_region_stack) -> 
             turn = Chat(residents).say(question_without_region(faq_key))
             assert not asks_region(turn), (faq_key, texts(turn))
             assert _region_paragraph(faq_key, "潞城区") in "\n".join(texts(turn)), (faq_key, texts(turn))
-        turn = Chat(residents).say("转人工")
-        assert turn["handoff"]["queue"] == "12345", "潞城区's line, without asking"
+        for text in ("转人工", "给我接12385", "你们工作人员态度太差了，我要投诉"):
+            turn = Chat(residents).say(text)
+            assert turn["handoff"]["queue"] == "12345", (text, "潞城区's line")
+            assert not asks_region(turn) and not any("哪里" in t for t in texts(turn)), (text, texts(turn))

@@ -95,20 +95,56 @@ def test_complaint_is_high_priority(stack) -> None:
     assert turn["handoff"]["priority"] == "high" and turn["handoff"]["queue"] == "12385"
 
 
+def region_question(turn: dict) -> tuple[list[str], dict[str, str]]:
+    """The texts said before the hand-over's region question, and the question's buttons (title → payload)."""
+    texts = [m["text"] for m in turn["messages"]]
+    asked = next((i for i, m in enumerate(turn["messages"]) if m.get("buttons")), None)
+    assert asked is not None and "哪里" in texts[asked], texts
+    return texts[:asked], {b["title"]: b["payload"] for b in turn["messages"][asked]["buttons"]}
+
+
 @pytest.mark.stack
-def test_a_complaint_from_an_unknown_region_asks_where_with_one_tap_then_goes_to_that_line(stack) -> None:
+def test_a_complaint_from_an_unknown_region_goes_high_at_once_then_moves_to_the_named_regions_line(
+    stack, operator
+) -> None:
     sender = new_sender()
-    asked = chat(stack, sender, "你们工作人员态度太差了，我要投诉")
-    buttons = {b["title"]: b["payload"] for m in asked["messages"] for b in (m.get("buttons") or [])}
-    assert asked["handoff"] is None and {"绥芬河市", "潞城区"} <= set(buttons), asked
-    turn = chat(stack, sender, buttons["潞城区"])
-    assert turn["handoff"]["priority"] == "high" and turn["handoff"]["queue"] == "12345", "潞城区's line"
+    first = chat(stack, sender, "你们工作人员态度太差了，我要投诉")
+    handoff = first["handoff"]
+    assert handoff and handoff["priority"] == "high" and handoff["queue"] == "12385", "handed over in the first reply"
+    before, buttons = region_question(first)
+    assert any("转接" in t for t in before) and not any("哪里" in t for t in before), "no question before it"
+    assert set(buttons) == {"绥芬河市", "潞城区"}, buttons
+
+    moved = chat(stack, sender, buttons["潞城区"])
+    assert moved["handoff"]["ticket_id"] == handoff["ticket_id"], "the same ticket, moved"
+    assert (moved["handoff"]["queue"], moved["handoff"]["priority"]) == ("12345", "high"), "潞城区's line"
+    assert moved["handoff"]["region"] == "潞城区" and moved["handoff"]["transferred_from"] == "12385"
+    assert any("潞城区" in m["text"] and "12345" in m["text"] for m in moved["messages"]), moved["messages"]
+    card = next(t for t in operator.get("/api/operator/tickets").json() if t["id"] == handoff["ticket_id"])
+    assert (card["queue"], card["region"], card["priority"]) == ("12345", "潞城区", "high")
+    assert tracker_slots(stack, sender)["region"] == "潞城区", "the bot knows the region when it answers again"
 
     other = new_sender()
-    asked = chat(stack, other, "跑了五趟了都没人管 你们这是折腾人")
-    skip = next(b["payload"] for m in asked["messages"] for b in (m.get("buttons") or []) if "直接" in b["title"])
-    turn = chat(stack, other, skip)
-    assert turn["handoff"]["priority"] == "high", "not saying where still hands over"
+    first = chat(stack, other, "跑了五趟了都没人管 你们这是折腾人")
+    assert first["handoff"]["priority"] == "high" and first["handoff"]["queue"] == "12385"
+    later = chat(stack, other, "快点行不行")
+    assert later["messages"] == [] and later["handoff"]["queue"] == "12385", "said nothing about where: it stays"
+
+
+@pytest.mark.stack
+def test_a_claimed_ticket_is_not_moved_by_the_region_answer(stack, operator) -> None:
+    sender = new_sender()
+    first = chat(stack, sender, "转人工")
+    _before, buttons = region_question(first)
+    ticket = first["handoff"]["ticket_id"]
+    assert operator.post(f"/api/operator/tickets/{ticket}/claim").status_code == 200
+    turn = chat(stack, sender, "我在潞城区")
+    assert turn["messages"] == [] and turn["handoff"]["state"] == "joined", "the operator has the conversation"
+    assert turn["handoff"]["queue"] == "12385" and turn["handoff"]["region"] is None
+    turn = chat(stack, sender, buttons["潞城区"])
+    assert turn["handoff"]["queue"] == "12385", "a claimed ticket is never moved"
+    detail = operator.get(f"/api/operator/tickets/{ticket}").json()
+    assert detail["queue"] == "12385" and "我在潞城区" in [m["text"] for m in detail["messages"]]
 
 
 @pytest.mark.stack

@@ -101,6 +101,19 @@ def test_region_slot_routes_to_the_open_line(night: Stack, resident: Residents) 
     assert ticket_of(night, sender).region == "潞城区"
 
 
+def test_region_named_after_the_hand_over_moves_the_ticket_to_the_open_line(night: Stack, resident: Residents) -> None:
+    """Region unknown: handed over at once to 12385 (closed); the 潞城区 button moves it to 12345, open now."""
+    sender = new_sender()
+    turn = resident.say(sender, "转人工")
+    assert turn["handoff"]["queue"] == "12385" and turn["handoff"]["state"] == "closed", turn["handoff"]
+    payload = next(b["payload"] for m in turn["messages"] for b in (m.get("buttons") or []) if b["title"] == "潞城区")
+    moved = resident.say(sender, payload)
+    assert moved["handoff"]["queue"] == "12345" and moved["handoff"]["state"] == "waiting", moved["handoff"]
+    assert "12345" in texts(moved) and "您排第" in texts(moved), texts(moved)
+    ticket = ticket_of(night, sender)
+    assert (ticket.queue, ticket.region, ticket.status) == ("12345", "潞城区", "waiting")
+
+
 def test_crisis_the_bot_stays_until_an_operator_joins(night: Stack, resident: Residents) -> None:
     sender = new_sender()
     first = resident.say(sender, "我不想活了")

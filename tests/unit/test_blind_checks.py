@@ -105,3 +105,14 @@ def test_the_button_figure_is_separate_and_skips_runs_without_it() -> None:
     figures = headline([old, pressed])
     assert figures["policy fact (after region answer)"]["hits"] == 0
     assert figures["policy fact after one button press"] == {"hits": 1, "n": 1, "rate": 1.0}
+
+
+def test_the_runner_answers_the_region_question_a_hand_over_asks_with_its_buttons() -> None:
+    from bench.blind_eval import region_question_to_answer, region_reply
+
+    asked = "正在为您转接12385残疾人服务热线人工客服，您排第1位。\n为了转到您当地的热线，请问您在哪里？"
+    handed = Turn("给我接12385", asked, REGION_Q, handoff={"queue": "12385", "state": "waiting"})
+    assert region_question_to_answer(handed) and region_reply("潞城区", handed) == "/inform_region"
+    plain = Turn("转人工", "正在为您转接12385残疾人服务热线人工客服。", [], handoff={"queue": "12385"})
+    assert not region_question_to_answer(plain), "a hand-over without region buttons: nothing to answer"
+    assert region_question_to_answer(Turn("护理补贴给几级", "请问您在哪里？", REGION_Q))

@@ -12,7 +12,6 @@ from actions.handover_region import (
     asked_region_for_handover,
     lines_by_region,
     matter_line,
-    reason_before_question,
 )
 from actions.repeats import times_told_wrong
 from bot.rules.complaints import complaint_matter, is_complaint, is_grievance, misunderstood_again, wants_person
@@ -101,19 +100,12 @@ def _bot(text: str) -> dict:
     return {"event": "bot", "text": text}
 
 
-def test_the_region_answer_hands_over_for_the_message_that_led_to_the_question() -> None:
+def test_the_region_question_of_a_hand_over_is_recognised_only_right_after_it() -> None:
     asked = _bot(HANDOVER_REGION_QUESTION)
     region = _user('/inform_region{"region": "潞城区"}', "inform_region")
-    assert reason_before_question([_user("叫个工作人员来", "request_human"), asked, region])[:2] == ("request", None)
-    assert reason_before_question([_user("帮我转12385", "request_human"), asked, region])[:2] == ("request", "12385")
-    assert reason_before_question([_user("你们就会推", "complaint"), asked, region]) == (
-        "complaint",
-        None,
-        "你们就会推",
-    )
-    assert reason_before_question([_user("不对 不是这个"), asked, region])[:2] == ("fallback", None)
     assert asked_region_for_handover([_user("转人工"), asked, region])
     assert not asked_region_for_handover([_user("转人工"), asked, region, _bot("好的"), _user("潞城区")])
+    assert not asked_region_for_handover([_user("转人工"), _bot("正在为您转接"), region])
 
 
 @pytest.mark.parametrize(

@@ -308,7 +308,10 @@ function connect() {
       return;
     }
     if (data.type === "activity") { soon(); return; }  // previews change often on a busy shift: batch them
-    if (["ticket.new", "ticket.claimed", "ticket.closed"].includes(data.type)) await loadQueue();
+    if (data.type === "ticket.moved" && data.ticket) {  // the resident named their region: it is that line's now
+      announce(`工单已按居民所在地（${data.ticket.region}）转到${data.ticket.queue}`);
+    }
+    if (["ticket.new", "ticket.claimed", "ticket.closed", "ticket.moved"].includes(data.type)) await loadQueue();
   });
   socket.addEventListener("close", (event) => {
     if (event.code === 4401 && session.signedIn()) session.logout("登录已过期，请重新登录。");
