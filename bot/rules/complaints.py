@@ -151,6 +151,8 @@ _SOFT_COMPLAINT = re.compile(
         # Turned out because of the disability ("听说俺是盲人 就不租给俺了"), a deposit kept.
         r"(?:知道|听说|看到|发现|一看|见)\S{0,8}(?:是|有)\S{0,6}(?:残疾|残废|盲人|聋|哑|瘸|精神病|智障)\S{0,8}就",
         r"赶(?:我|俺|咱)?(?:们)?(?:出去|出门|走人|出来) 押金\S{0,3}不(?:退|给)",
+        # Harm denied by whoever did it ("问他们还不承认"), and a demand that someone take it up ("这事必须有人管").
+        r"(?:还|也|都|死活|就是)不承认 (?:必须|总得|得|总要|必需)有人(?:管|出来管|负责)",
     )
 )
 _ASKS_WHERE = re.compile(
