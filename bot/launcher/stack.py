@@ -19,6 +19,7 @@ from bot.core.config import PROJECT_ROOT
 from bot.launcher.model import ensure_plan_passages, rasa_environment, rasa_executable
 
 CREDENTIALS = PROJECT_ROOT / "dialogue" / "credentials.yml"  # input channels: rest + the gateway's turn channel
+ACTION_SERVER_IDLE_SECONDS = 120  # how long the action server keeps a connection that has sent nothing yet
 
 
 @dataclass
@@ -110,6 +111,10 @@ class Stack:
         env = rasa_environment(dict(os.environ)) | self.config.extra_env
         env |= {
             "SANIC_HOST": "127.0.0.1",
+            # Sanic closes a connection that sends no request within its keep-alive timeout (5 s), a fresh one too:
+            # when Rasa's event loop is busy (NLU of other turns, a loaded machine) between connecting and writing
+            # the request, the action call failed ("Cannot write to closing transport") and the turn got no reply.
+            "SANIC_KEEP_ALIVE_TIMEOUT": str(ACTION_SERVER_IDLE_SECONDS),
             "INTERNAL_API_TOKEN": self.internal_token,
             "REDIS_KEY_PREFIX": self.config.redis_key_prefix,
             "ACCESSLINE_GATEWAY_URL": self.config.gateway_url or self.url,

@@ -74,11 +74,14 @@ _SELF_HARM = _words(
     r"(?:存折|房本|房产证|存款|银行卡|钥匙|后事)\S{0,30}(?:以后|往后)(?:都|也|再)?用不着了",
     r"(?:后事|身后事)\S{0,2}(?:都)?(?:安排|交代|料理|准备)好了",
     r"(?:谢谢|感谢)你们这些年\S{0,12}(?:再见|永别|最后|用不着|不在了)",
+    # Taking a dependant along ("想抱着他一起走算了", "带着孩子一块儿死了得了"): self-harm, and the child in danger.
+    r"(?:抱着|带着|领着|搂着|拉着|跟|和)\S{0,6}一(?:起|块儿?)(?:走(?:了)?(?:算了|得了|拉倒|了之)|去死|死(?:了)?(?:算了|得了)?"
+    r"|跳|喝药|了结|解脱)",
 )
 # Softer signs of despair: danger unless the same message asks for a service (a policy question).
 _SOFT = re.compile(
     _words(
-        "不想(?:再)?拖累 想不开 撑不下去 撑不住了 熬不下去 没活路 没法活 没什么盼头 没盼头 不想再?麻烦你们",
+        "不想(?:再)?拖累 想不开 撑不下去 撑不住了 熬不下去 熬不动了 没活路 没法活 没什么盼头 没盼头 不想再?麻烦你们",
         r"省得\S{0,6}(?:添麻烦|拖累|受累|遭罪)",
         # A farewell: nobody will have to look after me any more; where the savings are kept.
         r"(?:以后|往后|今后)(?:你们|您们|大伙|家里人)?(?:就|都|也)?(?:不用|用不着|不必|别)(?:再)?(?:照顾|伺候|管|操心|惦记)(?:我|俺)",
@@ -156,9 +159,21 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
         _words(
             r"困在 被困 卡在电梯 (?:电梯|厕所|卫生间)\S{0,14}?(?:困|卡住|卡在|出不来|下不来|关在里面|关里面|人在里面)",
             r"(?:电梯|屋|厕所|卫生间)里\S{0,4}出不来",
+            # in a lift that stopped ("我在电梯里 电梯停了 灯灭了 按钮没用"), not a broken lift in general
+            r"(?:在|困在|关在|坐)电梯里\S{0,12}(?:停了|停住|不动了|卡住|卡了|坏了|灯灭|灯黑|黑了|门开不开|打不开|按钮没用|出不去)",
+            r"电梯\S{0,3}(?:停了|不动了|卡住了|坏了)\S{0,12}(?:在里面|里面有人|关里面|出不去|门开不开|打不开|按钮没用|灯灭)",
             r"(?:塌|压|堵|埋)\S{0,16}(?:出不来|扒不开|拉不出来|救不出来)",
             r"(?:塌|压|埋)\S{0,16}(?:拽不出来|拉不出|抬不出来|弄不出来|扒不出来|搬不动)",
             rf"{_KIN}\S{{0,3}}(?:压在|埋在|砸在)\S{{0,4}}(?:底下|下面|下头|下边|里头|里面)",
+        ),
+    ),
+    (
+        "water",  # a person in the water: 110 and 120, pull out without going in
+        _words(
+            rf"(?:{_KIN}|连人带车|人)\S{{0,12}}(?:翻|掉|落|摔|栽|滑|跌|冲)(?:进|到|在|下|了)?\S{{0,3}}"
+            r"(?:水里|河里|湖里|江里|塘里|池塘|水塘|水坑里|井里|水库|冰窟窿|水沟里)",
+            r"(?:水里|河里|湖里|江里|塘里|井里|水库|冰窟窿)\S{0,14}(?:拉不上来|拉不出来|上不来|救不上来|捞不上来|沉下去|扑腾|没影了)",
+            "溺水 淹着了 快淹死 要淹死了 呛水了",
         ),
     ),
     (
@@ -199,6 +214,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             "着火 失火 起火 火灾 烧起来 冒烟 着了火 火着起来 大火 全是烟 浓烟 烧着了 冒黑烟 着起来了",
             r"火\S{0,2}烟 烟(?:很|太|好|特别)?(?:多|大)\S{0,4}(?:出不去|呛)",
             r"冒火星 (?:电线|插座|电闸|电表)\S{0,6}(?:冒火|打火|着了|冒烟|烧了)",
+            r"(?:电褥子|电热毯|电暖气|电暖器|取暖器|小太阳|被子|褥子|窗帘|沙发|油锅|锅|电动车|电瓶车|电瓶|充电器|插线板|排插|电视|柜子|房子|屋子|厨房|仓房|柴火垛)"
+            r"\S{0,4}(?:着了|着火|烧着|冒烟|起火|冒火|烧起来)",
+            r"(?:糊味|焦味|烧焦|焦糊|糊巴味|烟味)\S{0,24}(?:着了|冒烟|起火|着火|摸不(?:到|着)门|找不(?:到|着)门|出不去|呛得)",
         ),
     ),
     (
@@ -209,18 +227,27 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"(?:炉子|煤炉|火炉|炕|烟筒|烟囱)\S{0,4}(?:憋烟|倒烟|冒烟|漏烟|返烟) 煤烟 煤气中毒 一氧化碳 中了煤气",
             r"(?:头疼|头痛|头晕|恶心|想吐|迷糊)\S{0,20}(?:煤火|煤炉|炉子|火炉|生着火|烧着煤|烧煤|烧炕)",
             r"(?:煤火|煤炉|炉子|火炉|烧煤|烧炕)\S{0,20}(?:头疼|头痛|头晕|恶心|想吐|迷糊|叫不醒)",
+            r"(?:煤气|燃气|一氧化碳|倒烟|憋烟|返烟)\S{0,20}(?:头疼|头痛|头晕|恶心|想吐|迷糊|叫不醒)",
+            r"(?:头疼|头痛|头晕|恶心|想吐|迷糊)\S{0,20}(?:煤气|燃气|倒烟|憋烟|返烟)",
         ),
     ),
     (
         "medical",
         _words(
-            r"被\S{0,4}车\S{0,2}(?:撞|轧|压) 出车祸 车祸 (?:中风|脑梗|脑出血|心梗|心脏病)\S{0,3}(?:了|犯了|发作)",
+            r"被\S{0,4}车\S{0,2}(?:撞|轧|压) 出车祸 车祸",
+            r"(?:中风|脑梗|脑出血|心梗|心脏病)\S{0,3}(?:了|犯了|发作)",
+            # acute stroke signs ("突然口歪眼斜 说不出话", "半边身子不能动"); a few days' dizziness is for a doctor
+            r"口歪眼斜 嘴歪眼斜 口眼歪斜 嘴(?:突然)?歪了",
+            r"(?:突然|一下子)\S{0,6}(?:说不出话|说不了话|说话不清|舌头发?硬)",
+            r"半边(?:身子|身体|脸)\S{0,4}(?:不能动|动不了|没知觉|麻了|不听使唤) 半身\S{0,2}(?:不能动|动不了)",
             "晕倒 昏倒 昏过去 晕过去 不省人事 人事不省 叫不醒 没气了 没呼吸 喘不上气 喘不过气 喘不过来 上不来气",
             "脸都紫了 嘴唇发紫 翻白眼 没意识 没反应了 不会动了 背过气",
             r"(?:叫|喊)\S{0,6}(?:不醒|没反应|不答应|不太答应|不吭声|不大?应声?|没动静) 半天没反应",
             r"(?:倒|躺)(?:了|下|在)\S{0,4}不(?:说话|动|吭声|睁眼|出声) 不会说话了",
             r"胸口?\S{0,2}(?:疼|痛|闷)\S{0,10}(?:冷汗|发麻|喘不|憋) (?:左胳膊|左手|左臂)\S{0,2}(?:发麻|麻了)",
             r"(?:低血糖|打了?\S{0,2}(?:针|胰岛素))\S{0,10}(?:出汗|冷汗|叫不醒|不应|迷糊|昏|哆嗦)",
+            r"(?:胰岛素|降糖药|低血糖)\S{0,18}(?:大汗|冷汗|说胡话|胡言乱语|叫不醒|不认人|迷糊|昏|哆嗦|抽)",
+            r"(?:大汗|冷汗|出汗)\S{0,6}(?:说胡话|胡言乱语|不认人|认不出人|叫不醒)",
             r"流(?:了)?(?:好多|很多|一地|一大摊|不少)血 流血\S{0,3}(?:好多|很多|一地|止不住|不止|不停)",
             r"血\S{0,2}(?:止不住|流个不停|一直流)",
         ),
@@ -248,9 +275,12 @@ _SOUND_WORDS = tuple(w for w in literal_words([pattern for _, pattern in _PATTER
 )
 
 # Sudden physical events: a message that also asks for a benefit speaks of the past ("车祸致残能办残疾证吗").
-_PHYSICAL = frozenset({"fall", "cold", "trapped", "traffic", "seizure", "poisoning", "fire", "gas", "medical"})
+_PHYSICAL = frozenset({"fall", "cold", "trapped", "water", "traffic", "seizure", "poisoning", "fire", "gas", "medical"})
 _ASKS_BENEFIT = re.compile(
-    _words("申请 补贴 补助 救助 报销 赔偿 保险 能办 办证 残疾证 评残 鉴定 致残 以后 后遗症 康复 偏瘫 瘫痪")
+    _words(
+        "申请 补贴 补助 救助 报销 赔偿 保险 能办 办证 残疾证 评残 鉴定 致残 以后 后遗症 康复",
+        r"(?:致|落下|造成|导致|成了|弄成|变成|摔成|撞成)\S{0,2}(?:偏瘫|瘫痪|瘫)",  # the outcome, not "俺瘫痪的爹"
+    )
 )
 _ASKS_COST = re.compile(_words("要钱 收费 免费 花钱 多少钱 报销 给报 能报"))
 # A person missing for a long time, or a question about the 寻亲 service: a policy question.
@@ -267,7 +297,11 @@ _PAST = re.compile(
 _NOW = re.compile(_words("今天 今儿 今早 今晚 现在 刚才 刚刚 这会 眼下 正在 此刻 这次 这回"))
 _NEAR_MISS = re.compile(_words("差点 差一点 险些 幸亏 幸好"))
 _OVER = re.compile(_words("没事了 已经好了 缓过来了 救过来了 脱离危险 抢救过来"))
-_CONDITION = re.compile(_words("要是 如果 万一 假如 假设 假若 若是 倘若 一旦 遇到 碰到 遇上 碰上 预防 防止 避免 以防"))
+_CONDITION = re.compile(
+    _words("要是 如果 万一 假如 假设 假若 若是 倘若 一旦 遇到 碰到 遇上 碰上 预防 防止 避免 以防 怎么防 咋防 如何防")
+)
+# "是不是中风了", "会不会要心梗": asking whether an illness is the cause (a doctor), not saying it struck.
+_WHETHER = re.compile(r"(?:是不是|会不会|是否|怕是|怕|担心|容易)(?:要|快|得了?|有)?$")
 _QUESTION = re.compile(r"怎么|咋|该|吗|呢|[？?]|找谁|谁|哪|有没有|能不能|可以|啥|什么")
 _CLAUSE_END = re.compile(r"[，,。；;！!？?]|的话|就|时候|怎么|咋|该")
 _GENERAL_ASK = re.compile(
@@ -352,6 +386,8 @@ def _not_happening(text: str, sign: Danger) -> bool:
     if sign.kind == "weapon" and _HABIT.search(text, max(0, sign.start - 2), sign.end) and _ASKS_SERVICE.search(text):
         if not _NOW.search(text):
             return True  # "他一犯病就砸东西 …有没有家属培训": how it usually goes, asking for help with care
+    if sign.kind == "medical" and _WHETHER.search(text, max(0, sign.start - 5), sign.start):
+        return True  # "头晕眼花 是不是中风了": a question for a doctor (acute signs are their own patterns)
     if sign.kind == "help" and _ASKS_COST.search(text):
         return True  # "打120要钱吗": a question about the service, nothing is happening
     general = _GENERAL_ASK.search(text) and not _FIRST_PERSON.search(text)

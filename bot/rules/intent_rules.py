@@ -5,6 +5,8 @@ component bot/nlu/rule_intents.py applies it."""
 
 from __future__ import annotations
 
+import re
+
 from bot.rules.complaints import asks_if_human, is_complaint, misunderstood_again, wants_person
 from bot.rules.danger import assess, is_hypothetical
 from bot.rules.out_of_scope import OTHER, out_of_scope_intent
@@ -29,9 +31,25 @@ def rule_intent(text: str | None, predicted: str | None) -> str | None:
     if wants_person(text):
         return REQUEST_HUMAN
     if predicted in ANSWER_INTENTS:
-        return None
+        return _answer_or_outside(text, predicted)
     if misunderstood_again(text):
         return REQUEST_HUMAN  # "又说错了", "还是不对": the bot has failed twice already — a person (not inside a form)
     if asks_if_human(text):
         return OTHER  # "你是真人吗": answered honestly (actions/understand.py), with the way to a person
     return out_of_scope_intent(text)  # the weather, the lottery, another government service: declined
+
+
+# What a status query is about: an application ("申请到哪了", "编号12345678", "审核过了没"). Without any of it,
+# "查一下违章" or "查查快递" is another office's business, whatever the model made of the word 查.
+_ABOUT_AN_APPLICATION = re.compile(r"申请|编号|单号|进度|审核|审批|批了|批下|办得|办到|办好|结果|补贴|补助|残联|\d{4,}")
+
+
+def _answer_or_outside(text: str, predicted: str) -> str | None:
+    """An answer inside a form or to a button keeps its intent ("户口在东邑村" is an address), with two exceptions
+    outside any form's reach: a "status query" that names no application ("我想查一下违章 扣了几分"), and a "region"
+    that is a weather or lottery question naming a place ("潞城这礼拜有没有雨")."""
+    if predicted == "check_status" and not _ABOUT_AN_APPLICATION.search(text):
+        return out_of_scope_intent(text)
+    if predicted == "region" and out_of_scope_intent(text) == OTHER:
+        return OTHER
+    return None

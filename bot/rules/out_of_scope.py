@@ -28,10 +28,29 @@ _WEATHER = re.compile(
     r"(?:天气|气温|多少度|几度|下雨|下雪|刮风|降温|冷不冷|热不热|雾霾|有雨|有雪)"
     r"|(?:天气|气温)\S{0,4}(?:咋样|怎么样|如何|好不好|多少度)"
     r"|(?:今天|明天|后天|今儿|明儿|周末|今晚|明早|这几天|外边|外面)\S{0,8}(?:冷吗|热吗|冷不|下雪不|下雨不|下不下|刮风不|有雨没)"
+    r"|(?:这礼拜|下礼拜|这星期|下星期|礼拜天|明后天|这两天|过两天|这个月|月底)\S{0,8}"
+    r"(?:天气|气温|多少度|几度|下雨|下雪|有雨|有雪|刮风|降温|冷不|热不|冷吗|热吗|升温)"
     r"|(?i:weather|forecast)"
 )
 _LOTTERY = re.compile(
-    r"买彩票|彩票\S{0,4}(?:开奖|号码|中奖)|大乐透|双色球|开奖|中奖号|刮刮乐|中奖率|买啥号|(?i:lottery)"
+    r"买彩票|彩票\S{0,6}(?:开奖|号码|中奖|能中|中吗|中不中)|大乐透|双色球|开奖|中奖|中(?:个|了|一)?大奖|刮刮乐|买啥号|(?i:lottery)"
+)
+# Plainly about something else even when a word of the domain describes the person ("下礼拜降温不 我妈坐轮椅要去
+# 复查", "福利彩票是给残疾人的吧 我买彩票能中吗"): the weather of a given day, winning the lottery — unless the
+# message also asks for a service or a benefit ("明天下雪 残疾人有取暖补贴吗").
+_ASKS_POLICY = re.compile(
+    r"补贴|补助|申请|办理|能领|政策|残疾证|残疾人证|救助|服务|热线|优惠|减免|免费|12385|人工|活动|上班|公益金|资助|"
+    r"送教|老师|上门|上课|学校|公交|班车|社区"
+)
+# Words of a disability itself (not of a general service the domain also covers, such as 医保).
+_DISABILITY_WORDS = re.compile(r"残|轮椅|盲|聋|哑|智力|精神|肢体|瘫|护理|托养|辅具|辅助器具|康复|助听")
+# Other offices' business even though a domain word is in it: moving one's medical-insurance registration.
+_GOVERNMENT_FIRST = re.compile(
+    r"医保关系|(?:医保|社保|养老保险)\S{0,4}(?:转移|转回|转出|转入|转过来|转回来|接续)|异地就医"
+)
+# Politics and family customs: nothing the assistant may judge.
+_OPINION = re.compile(
+    r"总统|总理|首相|特朗普|拜登|普京|选举|国家领导人|国际形势|打仗|彩礼|嫁妆|份子钱|随礼|随多少|礼金|相亲"
 )
 # Markets, tickets and shopping: nothing the assistant knows ("股票明天涨不涨", "火车票咋买", "哪家便宜").
 _MARKET = re.compile(
@@ -46,7 +65,10 @@ _MARKET = re.compile(
 _TASK = re.compile(
     r"翻译(?:成|为|一下)|译成|(?:写|作)(?:一)?(?:篇|首|段)|(?:帮|给)(?:我|俺)(?:写|编)(?:个|一个|篇|首)?(?:作文|文章|诗|论文|"
     r"检讨|演讲稿|小说|故事|歌|请假条|文案|总结)|讲个(?:笑话|故事)|唱(?:个|首|一)歌?|算(?:个|一)?命|看(?:个)?星座|解(?:个)?梦|"
-    r"(?:帮|给)(?:我|俺)算(?:算|一下|一算)\S{0,12}(?:多少|几)|乘以|除以"
+    r"(?:帮|给)(?:我|俺)算(?:算|一下|一算)\S{0,12}(?:多少|几)|乘以|除以|"
+    # "帮我给我闺女写个生日祝福", "写一份入党申请书": someone's own letter, greeting or poem
+    r"(?:帮|给|替)(?:我|俺)\S{0,6}(?:写|编)(?:一)?(?:个|份|封|篇|首|段|张)?\S{0,4}"
+    r"(?:祝福|贺词|贺卡|对联|情书|简历|悼词|请柬|诗|作文|入党申请|入团申请|辞职|检讨|求职信|介绍信)"
 )
 # Health: symptoms and medicines (a doctor; 120 when acute). Danger is read before this, so "喘不上气" is an emergency.
 _MEDICAL = re.compile(
@@ -58,12 +80,18 @@ _MEDICAL = re.compile(
     r"(?:是|得了|算)(?:什么|啥|甚)(?:病|毛病)|(?:风湿|关节炎|高血压|糖尿病|感冒)\S{0,6}(?:咋治|怎么治|吃啥|吃什么)|"
     r"(?:药|药片|膏药|止疼片|止痛片)\S{0,8}(?:管用|顶用|好使|中不中|行不行|减量|补吃|双份|漏吃|副作用|哪个好)|"
     r"(?:漏吃|少吃|多吃|忘吃)了?\S{0,4}(?:药|一顿|一回)|(?:把|能)\S{0,8}治好|治得好|"
-    r"(?:血压高|高血压|糖尿病|血糖高|痛风)\S{0,8}(?:能(?:吃|喝)|可以(?:吃|喝)|吃啥|吃什么|喝啥|忌口)"
+    r"(?:血压高|高血压|糖尿病|血糖高|痛风)\S{0,8}(?:能(?:吃|喝)|可以(?:吃|喝)|吃啥|吃什么|喝啥|忌口)|"
+    # a pain and what to take for it ("疼得睡不着 吃啥止疼"); changing a dose ("药…能不能减量")
+    r"(?:疼|痛|痒|麻|肿|晕|咳嗽|发烧|失眠)\S{0,10}吃(?:什么|啥|甚)|"
+    r"药\S{0,14}(?:减量|加量|减药|停药|加药|换药|少吃点|多吃点)|"
+    r"(?:能不能|可不可以|可以|能|要不要|该不该)(?:自己)?(?:减量|加量|减药|停药|加药|换药)"
 )
 _COST = re.compile(r"报销|能报|费用|花钱|多少钱|给报|免费|补贴|补助|医保|救助")
 _GOVERNMENT = re.compile(
     r"(?:上|落|迁|办|转|销|报)户口|户口\S{0,8}(?:迁|转|怎么办|咋办|丢)|护照|通行证|结婚证|离婚|房产证|不动产证|公积金|营业执照|农机|老年证|准生证|出生证明|违章|车牌"
     r"|新农合|合作医疗\S{0,4}(?:交|缴)|签证|过户|(?:上|读|念)(?:小学|初中|幼儿园)\S{0,8}(?:报名|手续|怎么办|咋办|要啥|要什么)"
+    r"|供暖|供热|暖气\S{0,4}(?:不热|啥时候|什么时候|几号|开始|停)|噪音|扰民|驾照\S{0,4}扣|扣(?:了)?几分"
+    r"|(?:烧烤摊|广场舞|装修|工地|夜市|歌厅|KTV|饭馆|饭店|邻居|楼上|楼下)\S{0,10}(?:吵(?:到|得|死|人|翻天)|闹腾|噪)"
     r"|(?:小学|初中|幼儿园|入学)报名"
     r"|身份证\S{0,4}(?:到期|过期|丢|补|换|办)|社保卡|退休金|养老金\S{0,4}认证|转学|学籍|年检|车管所|宅基地|土地纠纷|"
     r"土地确权|出入境|暖气费|供暖费|水费|电费|燃气费|结婚登记|领证结婚|居住证|个税|退税|健康证|养狗|犬证|征地|退休手续|罚单|罚款"
@@ -105,13 +133,17 @@ def out_of_scope_intent(text: str | None) -> str | None:
         return OTHER  # a task, whatever it is about
     if not re.search(r"[\u4e00-\u9fff]", compact):
         return _english(text)
+    if not _ASKS_POLICY.search(compact) and (_WEATHER.search(compact) or _LOTTERY.search(compact)):
+        return OTHER  # the weather or the lottery, a disability only describing who asks
+    if _GOVERNMENT_FIRST.search(compact) and not _DISABILITY_WORDS.search(compact):
+        return GOVERNMENT
     if _IN_SCOPE.search(_NOT_DOMAIN.sub("", compact)):
         return None
     if _MEDICAL.search(compact) and not _COST.search(compact):
         return MEDICAL
     if _GOVERNMENT.search(compact):
         return GOVERNMENT
-    if _WEATHER.search(compact) or _LOTTERY.search(compact) or _MARKET.search(compact) or _CHAT.search(compact):
+    if _MARKET.search(compact) or _CHAT.search(compact) or _OPINION.search(compact):
         return OTHER
     return None
 

@@ -73,6 +73,9 @@ ENGLISH_TOPICS: dict[str, str] = {
     "real person": "request_human",
     "operator": "request_human",
     "hello": "greet",
+    "how are you": "greet",  # small talk with the assistant: the greeting says what it is and what it does
+    "your name": "greet",
+    "who are you": "greet",
     "thank": "thanks",
     "weather": "out_of_scope",
     "rain": "out_of_scope",
@@ -86,6 +89,10 @@ _DANGER = re.compile(
 )
 _CHILD = re.compile(r"\b(child|children|kid|kids|son|daughter|boy|girl|baby|\d+\s*(year|yr)s?\s*old)\b")
 _AUTISM = re.compile(r"\bautis")
+# Dibao as what the household receives ("I'm on dibao", "we get dibao"), describing who asks about another benefit.
+_ON_DIBAO = re.compile(
+    r"\b(?:on|receive|receiving|get|getting|have|having)\s+dibao\b|\bdibao\s+(?:household|family|recipient)"
+)
 _TAPER = re.compile(r"\b(lose|stop|keep)\b.*\bdibao\b|\bdibao\b.*\b(job|work|salary|income)\b")
 
 
@@ -94,9 +101,10 @@ def _sound(text: str) -> str:
     return _NOT_LETTER.sub("", "".join(lazy_pinyin(text.lower())).replace("ü", "v"))
 
 
-def _trigrams(letters: str) -> Counter[str]:
+def _trigrams(letters: str, n: int = 3) -> Counter[str]:
+    """Letter n-grams (trigrams by default) of the padded letters."""
     padded = f"^{letters}$"
-    return Counter(padded[i : i + 3] for i in range(len(padded) - 2))
+    return Counter(padded[i : i + n] for i in range(len(padded) - n + 1))
 
 
 @dataclass(frozen=True)
@@ -118,14 +126,14 @@ def _examples(path: Path, wanted: tuple[str, ...] | None) -> list[tuple[str, str
     return pairs
 
 
-@lru_cache(maxsize=1)
-def _index(nlu_dir: Path = NLU_DIR) -> _Index:
+@lru_cache(maxsize=4)
+def _index(nlu_dir: Path = NLU_DIR, n: int = 3) -> _Index:
     pairs: list[tuple[str, str]] = []
     for path in sorted((nlu_dir / "faq").glob("*.yml")):
         pairs += [(label, text) for label, text in _examples(path, None) if label.startswith("faq/")]
     pairs += _examples(nlu_dir / "nlu" / "conversation.yml", LABELS)
     pairs += _examples(nlu_dir / "nlu" / "out_of_scope.yml", OOS_LABELS)
-    examples = [(label, _trigrams(_sound(text))) for label, text in pairs]
+    examples = [(label, _trigrams(_sound(text), n)) for label, text in pairs]
     document_frequency: Counter[str] = Counter()
     for _label, grams in examples:
         document_frequency.update(set(grams))
@@ -147,15 +155,31 @@ def _strip_regions(letters: str) -> str:
     return letters
 
 
+# Sounds of the bot's own domain (残疾, 残联, 补贴, 轮椅, 康复, 护理, 托养, 盲人, 聋): with any of them a pinyin
+# message is not taken for a question outside the remit ("can ji ren zheng diu le" is the disability card, not an ID
+# card), as bot/rules/out_of_scope.py keeps Chinese text with a domain word in scope.
+_DOMAIN_SOUNDS = re.compile(r"canji|canlian|butie|buzhu|lunyi|kangfu|huli|tuoyang|mangren|longren|wuzhangai|dibao")
+GRAM_SIZES = (3, 4)  # trigrams and 4-grams each vote; a clear match at one size counts unless the other disagrees
+
+
 def pinyin_label(text: str) -> str | None:
-    """The training label whose example sounds most like a pinyin message, when the match is clear."""
+    """The training label whose example sounds most like a pinyin message, when the match is clear: letter trigrams
+    and 4-grams each name a label or none; one named, or both the same, is taken; two different ones are not."""
     letters = _strip_regions(_sound(text[:MAX_LETTERS]))
     if len(letters) < 4:
         return None
-    index = _index()
-    query = _trigrams(letters)
+    named = {label for n in GRAM_SIZES if (label := _nearest_label(letters, n))}
+    return named.pop() if len(named) == 1 else None
+
+
+def _nearest_label(letters: str, n: int) -> str | None:
+    index = _index(NLU_DIR, n)
+    query = _trigrams(letters, n)
+    in_domain = bool(_DOMAIN_SOUNDS.search(letters))
     best: dict[str, float] = {}
     for label, grams in index.examples:
+        if in_domain and label in OOS_LABELS:
+            continue
         score = _cosine(query, grams, index.idf)
         if score > best.get(label, 0.0):
             best[label] = score
@@ -180,6 +204,8 @@ def english_label(text: str) -> str | None:
         child = _AUTISM.search(lowered) or _CHILD.search(lowered)
         return "faq/child_rehabilitation" if child else "faq/rehabilitation_family_doctor"
     topics = {label for label in found if label.startswith("faq/")}
+    if len(topics) > 1 and _ON_DIBAO.search(lowered):  # "the living allowance … I'm on dibao": the allowance
+        topics.discard("faq/minimum_living_allowance")
     if "faq/home_accessibility_modification" in topics:  # "a ramp for a wheelchair user on dibao": the home
         topics -= {"faq/assistive_devices", "faq/minimum_living_allowance"}  # the device and household describe them
     if len(topics) == 1:

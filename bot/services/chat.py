@@ -148,5 +148,10 @@ class ChatService:
             handoff, person_messages = await self._escalation.after_turn(sender_id)
         if self._recorder is not None:
             self._recorder.record(sender_id, clean, channel, handoff is not None and not opened_before, result.state)
-        return ChatTurn(list(result.messages), handoff.as_dict() if handoff else None, person_messages,
+        replies = list(result.messages)
+        if not replies and not person_messages and (handoff is None or handoff.state == "closed"):
+            # The turn stays with the bot and Rasa said nothing (a custom action failed, its events lost): say so.
+            log.warning("empty bot turn sender=%s: safe fallback sent", sender_id)
+            replies = [BotMessage(text=messages.NO_REPLY)]
+        return ChatTurn(replies, handoff.as_dict() if handoff else None, person_messages,
                         expiry_checked=self._expiry is not None)  # fmt: skip

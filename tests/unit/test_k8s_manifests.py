@@ -57,3 +57,11 @@ def test_rasa_pods_follow_the_live_model_with_one_worker_each() -> None:
     assert rasa["command"][:3] == ["python", "-m", "bot.launcher.rasa_main"]
     endpoints = yaml.safe_load(by_kind("ConfigMap")["rasa-endpoints"]["data"]["endpoints.yml"])
     assert endpoints["lock_store"]["type"] == endpoints["tracker_store"]["type"] == "redis"
+
+
+def test_action_servers_keep_a_quiet_connection_as_long_as_the_launcher_does() -> None:
+    from bot.launcher.stack import ACTION_SERVER_IDLE_SECONDS
+
+    actions = by_kind("Deployment")["actions"]["spec"]["template"]["spec"]["containers"][0]
+    env = {e["name"]: e.get("value") for e in actions["env"]}
+    assert env["SANIC_KEEP_ALIVE_TIMEOUT"] == str(ACTION_SERVER_IDLE_SECONDS)

@@ -75,7 +75,7 @@ def test_a_decline_says_where_to_go(text: str, office: str) -> None:
 
 
 def test_nothing_to_add_for_other_questions() -> None:
-    assert where_to_go("帮我写首诗") is None and where_to_go("") is None and where_to_go(None) is None
+    assert where_to_go("你吃饭了没") is None and where_to_go("") is None and where_to_go(None) is None
 
 
 @pytest.mark.parametrize(
@@ -89,8 +89,8 @@ def test_nothing_to_add_for_other_questions() -> None:
         ("闺女转学要啥手续", GOVERNMENT, "教育局"),
         ("摩托车年检去哪", GOVERNMENT, "车管所"),
         ("宅基地的事找谁", GOVERNMENT, "乡镇政府"),
-        ("帮我写篇作文 题目是我的妈妈", OTHER, "做不了"),
-        ("把“我要申请轮椅”翻译成英语", OTHER, "做不了"),  # a task, whatever it is about
+        ("帮我写篇作文 题目是我的妈妈", OTHER, "不能帮您做"),
+        ("把“我要申请轮椅”翻译成英语", OTHER, "不能帮您做"),  # a task, whatever it is about
         ("基金明天涨不涨", OTHER, "预测不了"),
         ("去北京的高铁票怎么买", OTHER, "12306"),
         ("哪家超市鸡蛋便宜", OTHER, "不能推荐"),
