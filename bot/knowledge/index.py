@@ -103,10 +103,9 @@ class PassageIndex:
         found = [finding(self.search(question, region, limit=HITS_FOR_LEAD), region) for region in regions]
         return [f for f in found if f is not None]
 
-    def nearest(self, question: str, regions: list[str]) -> list[int]:
-        """The index of the best passage of each of `regions`' plans for `question` (regions without a plan left
-        out)."""
-        return [self._position[hits[0].passage] for r in regions if (hits := self.search(question, r, limit=1))]
+    def nearest(self, question: str, region: str, count: int = 1) -> list[int]:
+        """Indices of the `count` best passages of `region`'s plan for `question`, best first (none without a plan)."""
+        return [self._position[hit.passage] for hit in self.search(question, region, limit=count)]
 
     def search(self, question: str, region: str | None = None, limit: int = 3) -> list[Hit]:
         """The best `limit` passages for `question` (of `region`'s plan, or of every plan when None), best first."""

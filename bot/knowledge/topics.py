@@ -1,9 +1,10 @@
 """Which FAQ answers rest on which plan passages. Every FAQ answer names the plan sentences it rests on (`sources`
 → `quote`, docs/knowledge.md); the passages holding one of those quotes are that answer's passages.
 
-This lets the plan confirm the FAQ: when the FAQ model is unsure between a few answers, and the plan passage nearest
-to the question is one that exactly one of those answers quotes, two independent signals (the FAQ model, trained on
-residents' phrasings, and the plan search, on the plan's own words) name the same answer (actions/understand.py)."""
+This lets the plan confirm the FAQ: when the FAQ model is unsure between a few answers, and the two plan passages
+nearest to the question are both quoted by exactly one of those answers, two independent signals (the FAQ model,
+trained on residents' phrasings, and the plan search, on the plan's own words) name the same answer
+(actions/understand.py)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from bot.knowledge.index import PassageIndex
 from bot.knowledge.passages import Passage
 from bot.rules.plans import squash
 
+# Chosen on development items (b2–b6 policy, docs/understanding.md): with the nearest passage alone the settled answer
+# held the fact in 59–74% (too many wrong-topic answers); with the two nearest both quoted by it, in 77–83%.
+NEAREST_PASSAGES = 2
 MIN_QUOTE = 8  # characters: a shorter quote ("阳光家园") names a measure, not a sentence — it would tie many passages
 
 
@@ -53,12 +57,13 @@ def quoted_passages(
     return quoted
 
 
-def confirmed_choice(choices: Sequence[str], best: Iterable[int], quoted: Mapping[str, frozenset[int]]) -> str | None:
-    """The one FAQ key among `choices` whose passages include one of the `best` passages (the nearest passage of each
-    plan asked); None when none does, or when several do (the plan does not tell them apart)."""
-    best = set(best)
-    confirmed = [key for key in choices if best & quoted.get(key, frozenset())]
-    return confirmed[0] if len(confirmed) == 1 else None
+def confirmed_choice(
+    choices: Sequence[str], nearest: Iterable[Sequence[int]], quoted: Mapping[str, frozenset[int]]
+) -> str | None:
+    """The one FAQ key among `choices` that quotes every one of the nearest passages of a plan (`nearest`: for each
+    plan asked, its NEAREST_PASSAGES best passages); None when no choice does, or several do."""
+    confirmed = {key for found in nearest if found for key in choices if set(found) <= quoted.get(key, frozenset())}
+    return next(iter(confirmed)) if len(confirmed) == 1 else None
 
 
 Responses = Mapping[str, Sequence[Mapping[str, Any]]]  # the domain's responses: name → variations
@@ -83,7 +88,9 @@ def settled_choice(
     choices: Sequence[str],
     responses: Responses,
 ) -> str | None:
-    """The one FAQ key among `choices` that quotes the passage of `regions`' plans nearest to `text`, or None."""
+    """The one FAQ key among `choices` that quotes the NEAREST_PASSAGES passages of one of `regions`' plans nearest to
+    `text`, or None."""
     if not choices or not (text or "").strip():
         return None
-    return confirmed_choice(choices, index.nearest(str(text), regions), faq_passages(index, responses))
+    nearest = [index.nearest(str(text), region, NEAREST_PASSAGES) for region in regions]
+    return confirmed_choice(choices, nearest, faq_passages(index, responses))

@@ -57,9 +57,9 @@ def test_off_topic_question_is_not_answered_from_the_plan(stack) -> None:
 @pytest.mark.stack
 def test_the_plan_settles_the_faq_choice_and_the_other_topics_stay_offered(stack) -> None:
     """The FAQ model offers choices for this phrasing (checked first, so a retrained model that reads it otherwise
-    fails here with the reason); the 绥芬河 plan's nearest sentence is the one the doorstep-services answer quotes:
-    that answer is given, and the other choices are still offered under it."""
-    question = "村里有没有人上门看看独居的残疾人"
+    fails here with the reason); the two sentences of the 绥芬河 plan nearest to it are both quoted by the
+    mental-health answer: that answer is given, and the other choices are still offered under it."""
+    question = "精神病人家里人照顾不过来 有没有社区帮着管的"
     parse = httpx.post(
         f"http://127.0.0.1:{stack.config.rasa_port}/model/parse",
         params={"token": stack.token},
@@ -67,9 +67,8 @@ def test_the_plan_settles_the_faq_choice_and_the_other_topics_stay_offered(stack
         timeout=30,
     ).json()
     verdict = judge(parse)
-    assert verdict.kind == "clarify" and "faq/doorstep_services" in verdict.choices, (
-        f"model reads it otherwise: {verdict}"
-    )
+    offered = verdict.kind == "clarify" and "faq/mental_health" in verdict.choices
+    assert offered, f"the model reads it otherwise: {verdict}"
     talk = Conversation(stack.url)
     try:
         talk.expect("我在绥芬河市", "绥芬河")
@@ -77,8 +76,8 @@ def test_the_plan_settles_the_faq_choice_and_the_other_topics_stay_offered(stack
         buttons = talk.buttons()
     finally:
         talk.close()
-    assert "上门办" in answer and "包保联系" in answer, answer
+    assert "随访管理" in answer and "精神卫生福利" in answer, answer
     assert "您是想问" not in answer, answer
-    others = [faq_titles()[c] for c in verdict.choices if c != "faq/doorstep_services"]
+    others = [faq_titles()[c] for c in verdict.choices if c != "faq/mental_health"]
     assert others and all(title in buttons for title in others), buttons
-    assert faq_titles()["faq/doorstep_services"] not in buttons, buttons
+    assert faq_titles()["faq/mental_health"] not in buttons, buttons
