@@ -58,6 +58,12 @@ def label(routing: RoutingTable, queue: str) -> str:
     return "值班人员" if queue == "emergency" else routing.hotline_label(queue)
 
 
+def may_still_move(routing: RoutingTable, queue: str, region: str | None) -> bool:
+    """The resident's region is not known and another served region would have this ticket on another line
+    (12385 → 潞城区's 12345): the line is not named to the resident until they say where they are."""
+    return region is None and any(routing.queue_in_region(queue, r) not in (None, queue) for r in routing.served)
+
+
 def lines_text(routing: RoutingTable, numbers: list[str]) -> str:
     return "或".join(routing.hotline_label(n) for n in numbers)
 
@@ -103,14 +109,16 @@ def describe(
         return base
     base.position = position
     base.wait_minutes = max(1, math.ceil(position * routing.handling_seconds / 60))
+    spoken = "" if may_still_move(routing, queue, region) else name
     base.headline = f"已转到{queue}，排第{position}位" if moved else f"排第{position}位，约{base.wait_minutes}分钟"
-    base.banner = f"{moved}正在转接{name}人工客服：您排第{position}位，大约等{base.wait_minutes}分钟。"
-    base.ack = f"已经转给{name}人工客服，接通后客服会先看到这句话。"
+    base.banner = f"{moved}正在转接{spoken}人工客服：您排第{position}位，大约等{base.wait_minutes}分钟。"
+    base.ack = f"已经转给{spoken}人工客服，接通后客服会先看到这句话。"
     return base
 
 
 def handover_words(routing: RoutingTable, handoff: Handoff) -> list[str]:
-    """What the bot says when the ticket is made (or asked for again)."""
+    """What the bot says when the ticket is made (or asked for again). A waiting ticket whose line may still move
+    with the region is not told by its line (the region question follows)."""
     name = handoff.queue_name
     if handoff.state == "joined":
         return [f"{name}的工作人员已经接入，请直接说您的事。"]
@@ -124,8 +132,9 @@ def handover_words(routing: RoutingTable, handoff: Handoff) -> list[str]:
             "想让工作人员上班后给您回电，请说一个电话号码，这个号码只用于回电。",
             f"{urgent}{URGENT}。这期间您也可以继续问我政策上的问题。",
         ]
+    spoken = "" if may_still_move(routing, handoff.queue, handoff.region) else name
     return [
-        f"正在为您转接{name}人工客服，您排第{handoff.position}位，大约等{handoff.wait_minutes}分钟。",
+        f"正在为您转接{spoken}人工客服，您排第{handoff.position}位，大约等{handoff.wait_minutes}分钟。",
         "您可以直接把要办的事说出来，客服会看到。不想等了，说“取消”就行。",
     ]
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.core.security import FieldCipher
 from bot.escalation import tickets
-from bot.escalation.promises import describe, region_move_words
+from bot.escalation.promises import describe, handover_words, may_still_move, region_move_words
 from bot.escalation.region_move import named_region
 from bot.rules.routing import load_routing
 from bot.storage import migrate
@@ -132,3 +132,19 @@ def test_emergencies_known_regions_and_calls_put_through_stay(sessions, reason, 
         before = ticket.queue
         assert tickets.move_to_region(session, ROUTING, ticket, "潞城区") is None
         assert session.get(Ticket, ticket_id).queue == before
+
+
+def test_a_line_that_may_still_move_is_not_named_until_the_region_is_known() -> None:
+    """A 潞城区 resident must not be told "12385" (their plan names only 12345) before they have said where they are;
+    a line every region shares, or a known region's own line, is named."""
+    unknown = describe(ROUTING, ticket_id="T1", queue="12385", priority="high", status="waiting", region=None,
+                       position=2, now=TUESDAY_MORNING)  # fmt: skip
+    words = " ".join(handover_words(ROUTING, unknown))
+    assert "正在为您转接人工客服" in words and "12385" not in words, words
+    assert "12385" not in unknown.banner and "12385" not in unknown.ack
+    assert may_still_move(ROUTING, "12385", None) and not may_still_move(ROUTING, "12385", "绥芬河市")
+    assert not may_still_move(ROUTING, "12345", None), "every region has 12345 for this matter"
+    assert not may_still_move(ROUTING, "emergency", None)
+    known = describe(ROUTING, ticket_id="T1", queue="12385", priority="high", status="waiting", region="绥芬河市",
+                     position=2, now=TUESDAY_MORNING)  # fmt: skip
+    assert "12385" in " ".join(handover_words(ROUTING, known))
