@@ -276,7 +276,7 @@ def _answer_question(
     if about_this and benefit.faq and (not faq_key or (faq_key in benefit_faqs and faq_key != benefit.faq)):
         faq_key = benefit.faq  # a question about the benefit being applied for ("助听器钱要自己出吗")
     elif unnamed and benefit.faq and not faq_key and _HOW_MUCH.search(incoming.text):
-        faq_key = benefit.faq  # "一年到底给多少钱" while applying: the amount of this benefit (the plans' words on it)
+        faq_key = benefit.faq  # "一年到底给多少钱", "能帮多少人" while applying: this benefit (the plans' words on it)
     if faq_key:
         if needs_region(faq_key) and not slots.get("region"):
             slots["intake_pending_faq"] = faq_key
@@ -299,9 +299,9 @@ _WHAT_PROGRAMME = re.compile(
     r"(?:啥|什么|哪个|哪一个|哪种|别的|其他|其它)(?:项目|工程|计划|政策)|(?:项目|工程|计划)(?:吗|那个|不是|是不是|呢)|"
     r"是不是[\u4e00-\u9fff]{1,10}(?:工程|计划|项目)|这(?:个|项)?(?:是|算|属于)(?:啥|什么|哪个|哪)"
 )
-_HOW_MUCH = re.compile(
-    r"多少钱|给多少|补多少|发多少|领多少|能给多少|一个月多少|一年多少|多少补贴|补贴标准|啥标准|什么标准|几百|几千"
-)
+# How much or how many, asked about the benefit being applied for without naming it ("一年到底给多少钱", "这个一年能
+# 帮多少人"): its answer (the plans' words on amounts and on how many it reaches) rather than "回答不了".
+_HOW_MUCH = re.compile(r"多少|补贴标准|啥标准|什么标准|几百|几千|名额|几个人|几个娃|几个孩子")
 _LEVEL_SAID = re.compile(r"([一二三四1234])级")
 _LEVELS = {"一": 1, "1": 1, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4}
 _CATEGORY_SAID = re.compile("|".join(CATEGORIES.values()))

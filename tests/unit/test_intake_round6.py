@@ -206,3 +206,12 @@ def test_what_this_application_is_comes_from_the_plans(question: str, intent: st
     assert "辅助器具适配是给有需要的残疾人的" in reply and "回答不了" not in reply, reply
     assert "福康工程" in reply  # the 潞城 plan's name for it (the region is not known yet: both plans' notes)
     assert chat.asking == "pi_consent"
+
+
+# -- how many it reaches, asked without naming the benefit -------------------------------------------------------------
+@pytest.mark.parametrize("intent", [None, "out_of_scope"])
+def test_how_many_it_reaches_is_this_benefits_answer(intent: str | None) -> None:
+    chat = started("我哥智力二级 想给他报个托养")
+    reply = chat.say("同意是同意 先问下 你们这一年能收多少人", intent)
+    assert "[FAQ faq/care_services]" in reply and "回答不了" not in reply, reply
+    assert chat.slots["pi_consent"] is True
