@@ -17,6 +17,7 @@ from typing import Any
 
 from actions import intake_texts as texts
 from actions.intake_understand import (
+    STRONG_QUESTION,
     Heard,
     Listener,
     asks_about_cover,
@@ -38,7 +39,7 @@ from bot.rules.benefits import (
 )
 from bot.rules.disability_card import CATEGORIES, validate_disability_card
 from bot.rules.eligibility import FINAL_DECISION, applicant_age, condition_holds
-from bot.rules.field_values import NO_CARD, parse_household, yes_or_no
+from bot.rules.field_values import NO_CARD, parse_household, refuses_last, yes_or_no
 from bot.rules.id_card import validate_id_number
 from bot.rules.places import normalise_address, region_of_id
 from bot.rules.regions import REGIONS
@@ -219,7 +220,7 @@ def _misses(slots: dict[str, Any], key: str, turn: Turn) -> int:
 
 def _help_answer(table: BenefitTable, asked: str | None, text: str) -> HelpAnswer | None:
     """The table's answer to a question about the application itself ("你是机器人吗", "同意是啥意思"), if any."""
-    names_a_benefit = bool(benefit_mentions(text))
+    names_a_benefit = bool(benefit_mentions(text) or _WHAT_PROGRAMME.search(text))  # "这是啥项目": not consent
     for help_answer in table.questions:
         if help_answer.when_asked and (asked not in help_answer.when_asked or names_a_benefit):
             continue  # "这托养是啥样的人都收": a question about the benefit, not about what consenting means
@@ -260,11 +261,22 @@ def _answer_question(
     ):
         turn.say("".join(notes) + FINAL_DECISION)  # "托养是不是有岁数限制": the plans' own words on who it is for
         return True
+    other = _asked_about_other(table, benefit, incoming.text)
+    if other and _ELIGIBILITY.search(incoming.text) and (notes := _plan_notes(other, slots, incoming.text)):
+        turn.say("".join(notes) + FINAL_DECISION)  # "三级的话护理补贴是不是不行" while applying for another one
+        return True
+    if (
+        (about_this or unnamed)
+        and _WHAT_PROGRAMME.search(incoming.text)
+        and (notes := _plan_notes(benefit, slots, what_only=True))
+    ):
+        turn.say("".join(notes) + FINAL_DECISION)  # "你们这是啥项目", "是不是…工程那个": what this application is
+        return True
     benefit_faqs = {b.faq for b in table.benefits.values() if b.faq}
     if about_this and benefit.faq and (not faq_key or (faq_key in benefit_faqs and faq_key != benefit.faq)):
         faq_key = benefit.faq  # a question about the benefit being applied for ("助听器钱要自己出吗")
     elif unnamed and benefit.faq and not faq_key and _HOW_MUCH.search(incoming.text):
-        faq_key = benefit.faq  # "一年到底给多少钱" while applying: the amount of this benefit (the plans' words on it)
+        faq_key = benefit.faq  # "一年到底给多少钱", "能帮多少人" while applying: this benefit (the plans' words on it)
     if faq_key:
         if needs_region(faq_key) and not slots.get("region"):
             slots["intake_pending_faq"] = faq_key
@@ -279,11 +291,17 @@ def _answer_question(
 _ELIGIBILITY = re.compile(
     r"岁数|年龄|年纪|多大|几岁|够格|够不够|符合|资格|条件|谁能|什么人|哪些人|限制|几级|要求|才能|才可以|是不是得|"
     r"得是|必须|能不能(?:领|办|申请|去|享受)|(?:能|可以)(?:领|办|申请|去)(?:吗|不)|给谁|哪种人|"
-    r"啥样的?人|什么样的?人|哪样的?人|啥人|收不收|都收|收啥|收什么"
+    r"啥样的?人|什么样的?人|哪样的?人|啥人|收不收|都收|收啥|收什么|"
+    r"不行|不能办|不能领|办不了|领不了|够不上|够得上|轮不到|排不上|能排上|算不算|算不上"
 )
-_HOW_MUCH = re.compile(
-    r"多少钱|给多少|补多少|发多少|领多少|能给多少|一个月多少|一年多少|多少补贴|补贴标准|啥标准|什么标准|几百|几千"
+# "你们这个是啥项目", "是不是…工程那个", "还是别的项目": what the application being filled is (the plans' programmes).
+_WHAT_PROGRAMME = re.compile(
+    r"(?:啥|什么|哪个|哪一个|哪种|别的|其他|其它)(?:项目|工程|计划|政策)|(?:项目|工程|计划)(?:吗|那个|不是|是不是|呢)|"
+    r"是不是[\u4e00-\u9fff]{1,10}(?:工程|计划|项目)|这(?:个|项)?(?:是|算|属于)(?:啥|什么|哪个|哪)"
 )
+# How much or how many, asked about the benefit being applied for without naming it ("一年到底给多少钱", "这个一年能
+# 帮多少人"): its answer (the plans' words on amounts and on how many it reaches) rather than "回答不了".
+_HOW_MUCH = re.compile(r"多少|补贴标准|啥标准|什么标准|几百|几千|名额|几个人|几个娃|几个孩子")
 _LEVEL_SAID = re.compile(r"([一二三四1234])级")
 _LEVELS = {"一": 1, "1": 1, "二": 2, "2": 2, "三": 3, "3": 3, "四": 4, "4": 4}
 _CATEGORY_SAID = re.compile("|".join(CATEGORIES.values()))
@@ -294,11 +312,24 @@ def _names_other_benefit(table: BenefitTable, key: str, text: str) -> bool:
     return any(m[2] != key and not m[3] for m in benefit_mentions(text))
 
 
-def _plan_notes(benefit: BenefitSpec, slots: dict[str, Any], question: str = "") -> list[str]:
+def _asked_about_other(table: BenefitTable, benefit: BenefitSpec | None, text: str) -> BenefitSpec | None:
+    """The one benefit, not the one applied for, that the question clauses of a message name ("同意 三级的话护理补贴
+    是不是不行 那就申请生活补贴": 护理补贴 is asked about; the clause naming 生活补贴 asks nothing)."""
+    clauses = [c for c in re.split(r"[\s，,。！!；;]+", text) if STRONG_QUESTION.search(c)]
+    named = {m[2] for clause in clauses for m in benefit_mentions(clause) if not m[3]}
+    if benefit is None or len(named) != 1 or benefit.key in named:
+        return None
+    return table.benefit(named.pop())
+
+
+def _plan_notes(
+    benefit: BenefitSpec, slots: dict[str, Any], question: str = "", *, what_only: bool = False
+) -> list[str]:
     """The benefit's pre-check notes (no placeholders) on who it is for, for what is known: the region (unknown:
     each region's note, named), the applicant's age (the child's birth date or the ID number), the level and
     category ("三级精神的能领吗") and the household ("是低保边缘户 能办不") asked about, or on the card and in the
-    form. A rule naming a fact not known is left out."""
+    form. A rule naming a fact not known is left out; `what_only`: only the notes on what the benefit is (those
+    that depend on nothing but the region)."""
     card = validate_disability_card(slots.get("card_number") or "")
     levels = {_LEVELS[w] for w in _LEVEL_SAID.findall(question)}
     categories = set(_CATEGORY_SAID.findall(question))
@@ -316,6 +347,8 @@ def _plan_notes(benefit: BenefitSpec, slots: dict[str, Any], question: str = "")
             keys = set(rule.when)
             if not rule.note or "{" in rule.note or not keys <= {"region", "age", "level", "category", "household"}:
                 continue
+            if what_only and not keys <= {"region"}:
+                continue
             if "region" in keys and rule.when["region"] != region:
                 continue
             if any(facts[k] is None and rule.when[k] != "unknown" for k in keys - {"region"}):
@@ -331,8 +364,9 @@ def _plan_notes(benefit: BenefitSpec, slots: dict[str, Any], question: str = "")
 
 def _asks_a_question(incoming: Incoming, heard: Heard, requested: str) -> bool:
     """A policy question the NLU understood, in a message that answered nothing, is a question even without 吗/？."""
-    if requested == "pi_consent" and heard.facts.get("pi_consent") is False and not heard.question:
-        return False  # "身份证啥的俺不想说 不同意 俺上残联去办": a refusal, whatever the NLU made of the rest
+    if requested == "pi_consent" and heard.facts.get("pi_consent") is False:
+        if not heard.question or refuses_last(incoming.text):
+            return False  # "身份证啥的俺不想说 不同意 …", "还要存身份证？不同意": a refusal, its reason first
     if heard.question or incoming.intent not in ("faq", "check_status", "out_of_scope") or incoming.confidence < 0.5:
         return heard.question
     answered = requested in heard.facts and requested not in ("pi_consent", "confirmed")

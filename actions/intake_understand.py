@@ -249,9 +249,20 @@ def only_asks_about_staff(text: str, intent: str | None) -> bool:
 _PERSON_WANTED = re.compile(r"人工|真人|活人|客服|转接|转到|转给|接个人|找个人|叫个人|来个人|跟人说|和人说|热线")
 
 
+# "俺不办", "我不申请" said as a clause of its own (no 了): not applying. Inside a clause it is something else
+# ("不办不行吗", "不办证能申请吗", "能不能不办").
+_NOT_APPLYING = re.compile(
+    r"(?:我|俺|咱|我们|俺们|那|那就|那我|那俺)?(?:就|先|也|还是|暂时)?(?:不办|不申请|不申|不弄|不整|不填|不报)"
+    r"(?:了|啦|咧|咯|吧|啊|呀)?"
+)
+
+
 def is_cancel(text: str) -> bool:
-    """ "算了不办了", "取消" … (a question about cancelling is not a cancellation)."""
-    return bool(CANCEL.search(text)) and not re.search(r"怎么取消|能取消吗|可以取消吗", text)
+    """ "算了不办了", "取消", a clause "俺不办" … (a question about cancelling is not a cancellation)."""
+    if re.search(r"怎么取消|能取消吗|可以取消吗", text):
+        return False
+    clauses = [c for c in re.split(r"[\s，,。！!；;…]+", text.strip()) if c]
+    return bool(CANCEL.search(text)) or any(_NOT_APPLYING.fullmatch(c) for c in clauses)
 
 
 def ends_in_cancel(text: str) -> bool:
@@ -309,7 +320,7 @@ class Listener:
         heard = Heard()
         words = compact(text)  # "我 妈妈 腿 不好" → "我妈妈腿不好" (numbers keep their spaces: they separate groups)
         self._raw = text
-        heard.cancel = is_cancel(words)
+        heard.cancel = is_cancel(words) or is_cancel(text)  # the spaces said end a clause ("俺不办 俺就问问")
         heard.handover = wants_handover(words)
         self._benefit(words, heard)
         benefit = heard.switch_to or heard.facts.get("benefit")

@@ -19,7 +19,7 @@ from bot.rules.id_card import validate_id_number
 from bot.rules.kinship import relation_answer
 from bot.rules.names import is_name, spelled_name
 from bot.rules.phone import validate_phone
-from bot.rules.places import find_town, has_detail, normalise_address, region_in, tidy_numbers
+from bot.rules.places import find_town, gazetteer, has_detail, normalise_address, region_in, tidy_numbers
 from bot.rules.regions import canonical_region
 from bot.rules.spoken_numbers import digits_from_speech
 
@@ -86,7 +86,7 @@ def yes_or_no(text: str) -> bool | None:
 # A refusal said as a clause of its own, anywhere in the message ("身份证啥的俺不想说 不同意 俺上残联去办"): never
 # part of a question ("不同意会咋样" goes on after it) and never taken back by what follows.
 _REFUSAL_CLAUSE = re.compile(
-    r"(?:^|[\s，,。！!；;…])(?:那|那就|那我|那俺|我|俺)?(?:不同意|不愿意|拒绝)(?:了|的|啊|吧)?(?=$|[\s，,。！!；;…])"
+    r"(?:^|[\s，,。！!；;…?？])(?:那|那就|那我|那俺|我|俺)?(?:不同意|不愿意|拒绝)(?:了|的|啊|吧)?(?=$|[\s，,。！!；;…])"
 )
 # Not wanting to give the details here, with or without going in person instead: no consent to record them.
 _WONT_GIVE_DETAILS = re.compile(
@@ -94,10 +94,23 @@ _WONT_GIVE_DETAILS = re.compile(
 )
 
 
+def refuses_last(text: str) -> bool:
+    """A refusal clause that nothing after it asks about ("存这些干啥？不同意 我去镇上办"): the answer, whatever was
+    asked before it (the question is its reason); "不同意 会咋样？" still asks."""
+    clean = text.strip(_TRIM)
+    refusals = list(_REFUSAL_CLAUSE.finditer(clean))
+    return bool(refusals) and not looks_like_question(clean[refusals[-1].end() :])
+
+
 def parse_consent(text: str) -> Parsed:
+    """Consent: a refusal clause anywhere; a yes said first, before a question in the same message ("同意 那要多久？":
+    both — the question is answered and consent is kept)."""
     clean = text.strip(_TRIM)
     refused = _REFUSAL_CLAUSE.search(clean) or (_WONT_GIVE_DETAILS.search(clean) and not looks_like_question(clean))
     answer = False if refused else yes_or_no(text)
+    if answer is None and looks_like_question(clean):
+        first = re.split(r"[\s，,。！!；;]+", clean, maxsplit=1)[0]
+        answer = True if first != clean and yes_or_no(first) is True else None
     return Parsed(answer, None if answer is not None else "请说“同意”或“不同意”。")
 
 
@@ -127,10 +140,17 @@ def _name_in(piece: str) -> str | None:
     return candidate if is_name(candidate, known_surname=False) else None
 
 
+_REMARK = re.compile(r"[(（][^()（）]*[)）]?")
+
+
 def read_name(text: str) -> str | None:
     """The name in an answer to a name question: "王秀英", "嗯 我叫何翠萍", "大名叫王拴柱 拴马的拴 柱子的柱" (the name,
     then how it is written), "王建军 俺哥说…" (the name first), or spelled out ("木子李 长短的长 顺利的顺")."""
     raw = text.strip(_TRIM)
+    if _REMARK.search(raw):  # "张丽华（简体的）", "(我叫)刘芳": the name outside a remark in brackets, else inside
+        outside = read_name(_REMARK.sub(" ", raw)) if _REMARK.sub("", raw).strip(_TRIM) else None
+        inside = [name for remark in _REMARK.findall(raw) if (name := read_name(remark.strip("()（）")))]
+        return outside or (inside[0] if len(set(inside)) == 1 else None)
     whole = _name_in(re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", raw))
     if whole:
         return whole
@@ -207,6 +227,23 @@ def _town_last(clean: str) -> str | None:
     return found[0] + before if has_detail(found[0] + before) else None
 
 
+def _restated(clean: str) -> str | None:
+    """ "搬到店上村了 店上镇店上村南街9号": the whole address said again from its town, after a story that reached no
+    house, is the address (the last town named in full — with 镇, 乡 or 街道 — that starts one reaching a house)."""
+    starts = [
+        (at, len(spelling))
+        for spelling in gazetteer().towns
+        if spelling.endswith(("镇", "乡", "街道"))
+        for at in [m.start() for m in re.finditer(re.escape(spelling), clean)]
+        if at > 0
+    ]
+    if not starts:
+        return None
+    at, size = max(starts)
+    tail, head = clean[at:], clean[:at]
+    return tail if house_level(tail[size:]) and has_detail(tail) and not house_level(head) else None
+
+
 _HOUSE_LEVEL = re.compile(r"\d|号|组|队|单元|室|栋|幢|层|楼|排|户|巷|胡同|门牌|[一二三四五六七八九十]+(?:组|队|号)")
 _NO_HOUSE_NUMBER = re.compile(r"没有?(?:门牌|号)|没门牌|就这些|就这个地址|就是这个|就住村里|村里没号")
 
@@ -275,7 +312,7 @@ def parse_place(text: str, slots: dict[str, Any]) -> Parsed:
     )
     if leads:
         clean = clean[leads[-1].end() :]
-    clean = _town_last(clean) or clean
+    clean = _restated(clean) or _town_last(clean) or clean
     found_town = find_town(clean)
     if found_town and found_town[2] > 0 and found_town[1]:
         clean = clean[found_town[2] :]

@@ -124,15 +124,37 @@ def tidy_numbers(address: str) -> str:
     return _TRAILING_DIGITS.sub(lambda m: _numeral_value(m.group(1)) or m.group(1), address)
 
 
+# After a town's short name, a place named after the town ("店上村", "微子社区"): the village's name, not the town.
+_NAMED_AFTER_TOWN = re.compile(r"^(?:村|屯|庄|社区|小区|街(?!道)|路|大街|新村)")
+# What may follow a town's name said last ("…27号 史回的", "…3号 店上那边"): nothing more of the address.
+_TOWN_TAIL = r"(?:镇|乡|街道)?(?:上|里|那边|这边|那块|那儿|那里|附近)?(?:的|了|呢|啊|吧|哈)*"
+
+
+def _without_town_said_last(address: str, town: str) -> str:
+    """ "东村27号史回的" with the town 史回镇 known: the town said last, by its name without 镇/乡/街道, is dropped
+    (the stored address starts with the town)."""
+    stem = re.sub(r"(?:街道|镇|乡)$", "", town)
+    if len(stem) < 2:
+        return address
+    match = re.search(re.escape(stem) + _TOWN_TAIL + "$", address)
+    return address[: match.start()] if match and has_detail(address[: match.start()]) else address
+
+
 def normalise_address(text: str, town: str | None) -> str:
-    """The stored address: without the region names in front, starting with the town, numbers as written."""
+    """The stored address: without the region names in front, starting with the town, numbers as written. A village
+    named after its town ("店上村…") keeps its name behind the town ("店上镇店上村…"); a town said last by its short
+    name ("东村27号 史回的") is not repeated at the end."""
     address = tidy_numbers(strip_region_prefix(re.sub(r"\s+", "", text.strip(" ，,。.!！"))))
     found = find_town(address)
     if found and found[2] == 0:
-        address = found[0] + address[found[3] :]  # canonical spelling of the town
-    elif town and not address.startswith(town):
-        address = town + address
-    return address
+        town, rest = found[0], address[found[3] :]  # the canonical spelling of the town
+        if _NAMED_AFTER_TOWN.match(rest) and not re.search(r"(?:街道|镇|乡)$", address[: found[3]]):
+            rest = address  # "店上村南街9号": the village 店上村 in 店上镇
+    elif town:
+        rest = address.removeprefix(town)
+    else:
+        return address
+    return town + _without_town_said_last(rest, town)
 
 
 def region_in(text: str) -> str | None:
