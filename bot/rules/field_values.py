@@ -294,12 +294,24 @@ def drop_repeated_number(text: str) -> str:
     return text[: match.start(3)]
 
 
+_AFTER_HOUSE = re.compile(r"(\d+(?:号|室))\s+(?![号楼院单元室栋幢层户])([^\d]+)$")
+
+
+def _after_the_house(text: str) -> str:
+    """ "…三组6号 村委会往北那家", "…5号 视力一级": what is said after the house number and a pause, with no number
+    and no town in it, is a remark, not part of the address (a town said last, "3号 店上的", stays)."""
+    found = _AFTER_HOUSE.search(text)
+    return text[: found.end(1)] if found and not find_town(found.group(2)) else text
+
+
 def parse_place(text: str, slots: dict[str, Any]) -> Parsed:
     """An address: also gives the town and the region when they are in it. It starts at the town named, or after
     the last "住在 / 搬到 / 地址是" (what comes before is the story); a town said last ("南马村3号，店上的") is moved
     to the front; it ends before a remark in brackets, words in Latin letters or the next clause (unless the first
     clause is the town alone: "成家川街道，成家川村新村路4号")."""
-    clean = re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", drop_repeated_number(text.strip(_TRIM)))
+    clean = re.sub(
+        r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", _after_the_house(drop_repeated_number(text.strip(_TRIM)))
+    )
     if _ASKING.search(clean) or (looks_like_question(clean) and not find_town(clean)) or re.search(r"不是|错了", clean):
         return Parsed(None, "请说一下详细地址，比如哪个村、哪个小区、门牌号。")
     part = slots.get("address_part")
