@@ -7,12 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.knowledge import index as knowledge
 from bot.knowledge.index import PassageIndex
 from bot.knowledge.passages import Passage
 from bot.knowledge.topics import confirmed_choice, quoted_passages, quotes_of, settled_choice
-from bot.rules.plans import Plans
-from tests.unit.test_knowledge import PLAN, RAW, char_vectors, char_vectors_one
+from tests.unit.test_knowledge import char_vectors, char_vectors_one, seeds  # noqa: F401 (fixture)
 
 A = Passage("a.txt", "绥芬河市", "s1", "为就业年龄段智力、精神残疾人提供日间照料和托养服务。", 0)
 B = Passage("a.txt", "绥芬河市", "s2", "逐步推广社区辅助器具租赁、回收、维修等服务;", 50)
@@ -46,11 +44,8 @@ def test_the_plan_settles_a_choice_only_when_exactly_one_choice_quotes_both_near
 
 
 @pytest.fixture()
-def index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PassageIndex:
-    seeds = tmp_path / "seeds"
-    seeds.mkdir()
-    (seeds / "plan.txt").write_text(RAW, "utf-8")
-    monkeypatch.setattr(knowledge, "load_plans", lambda: Plans({"plan.txt": PLAN}))
+def index(seeds: Path, tmp_path: Path) -> PassageIndex:  # noqa: F811 (the imported fixture)
+    """The test plan of test_knowledge (its `seeds` fixture), indexed with the stand-in encoder."""
     return PassageIndex.build(seeds, tmp_path / "cache", char_vectors, char_vectors_one)
 
 
