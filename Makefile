@@ -28,7 +28,7 @@ eval-heldout: envs  ## secondary: `rasa test nlu` on the held-out split tests/nl
 	@$(GW) -m bench.nlu_eval
 
 bench: envs  ## latency and throughput -> docs/benchmarks.md
-	@$(GW) -m bench.chat_latency && $(GW) -m bench.gateway_cpu --write && $(GW) -m bench.intake_latency && $(GW) -m bench.voice_bench && $(GW) -m bench.login_timing \
+	@$(GW) -m bench.chat_latency && $(GW) -m bench.gateway_cpu --repeat 5 --write && $(GW) -m bench.intake_latency && $(GW) -m bench.voice_bench && $(GW) -m bench.login_timing \
 		&& $(GW) -m bench.sip_bench && .venv-rasa/bin/python -m bench.e5_cost && $(GW) -m bench.cluster_bench
 
 intake: envs  ## regenerate the Rasa form files from config/benefits.yml (the table of benefits and fields)
