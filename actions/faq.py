@@ -15,6 +15,7 @@ from actions.parse import selected_faq
 from actions.plan_answers import ALSO_TOPICS, better_than_answer, say_plan_answer
 from actions.region import conversation_region, region_in_message
 from actions.repeats import RESTATEMENTS_BEFORE_HANDOVER, times_asked_in_a_row
+from actions.safety_net import numbers_first
 from actions.understand import chosen_faq, confirmed_by_plan, reply_unsure, topic_buttons
 from bot.rules.routing import load_routing
 from bot.rules.understanding import judge, wants_to_apply_now
@@ -60,6 +61,7 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        await numbers_first(dispatcher, tracker)  # sounds like danger the rules let through: the numbers first
         latin = await answer_latin(dispatcher, tracker, domain)
         if latin is not None:
             return latin  # pinyin, English or only digits: matched by sound or words, or asked in Chinese

@@ -17,6 +17,7 @@ from actions.latin import answer_latin
 from actions.plan_answers import confirm_in_plan, find_in_plan, say_plan_answer
 from actions.region import conversation_region
 from actions.repeats import TOLD_WRONG_BEFORE_HANDOVER, times_told_wrong
+from actions.safety_net import numbers_first
 from bot.rules.complaints import asks_if_human, is_complaint, is_grievance
 from bot.rules.danger import is_danger
 from bot.rules.out_of_scope import where_to_go
@@ -129,6 +130,7 @@ class ActionOutOfScope(Action):
         return "action_out_of_scope"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        await numbers_first(dispatcher, tracker)  # sounds like danger the rules let through: the numbers first
         latin = await answer_latin(dispatcher, tracker, domain)
         if latin is not None:
             return latin
