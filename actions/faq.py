@@ -61,13 +61,13 @@ class ActionAnswerFaq(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        text = (tracker.latest_message or {}).get("text")
+        if wants_to_apply_now(text):  # "能领不" is a question: the answer, not the form
+            return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
         await numbers_first(dispatcher, tracker)  # sounds like danger the rules let through: the numbers first
         latin = await answer_latin(dispatcher, tracker, domain)
         if latin is not None:
             return latin  # pinyin, English or only digits: matched by sound or words, or asked in Chinese
-        text = (tracker.latest_message or {}).get("text")
-        if wants_to_apply_now(text):  # "能领不" is a question: the answer, not the form
-            return [FollowupAction("action_start_application")]  # a request to apply, however phrased (issue 14)
         chosen = chosen_faq(tracker)  # a "您是想问…" button
         judged = intent in ("faq", "nlu_fallback")  # nlu_fallback: action_unsure found the plan settles it
         verdict = await confirmed_by_plan(judge(tracker.latest_message or {}), tracker, domain) if judged else None

@@ -20,6 +20,7 @@ from actions.intake_dialogue import hidden_slots, refused
 from actions.intake_form import render
 from actions.intake_submit import application_record
 from actions.readback import group_digits
+from actions.safety_net import numbers_first
 from bot.rules.benefits import FORM_NAME, STATUS_NAMES, format_reference, load_table
 from bot.rules.disability_card import validate_disability_card
 from bot.rules.eligibility import precheck_for
@@ -43,7 +44,8 @@ class ActionStartApplication(Action):
     def name(self) -> str:
         return "action_start_application"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
+        await numbers_first(dispatcher, tracker)  # read as "I want to apply", yet sounds like danger: numbers first
         events: list[dict] = []
         if not tracker.get_slot("application_token"):
             events.append(SlotSet("application_token", uuid.uuid4().hex))
