@@ -3,7 +3,8 @@
 The gateway's danger rules (bot/rules/danger.py) hand real emergencies over before Rasa sees them. What reaches the
 actions has passed them; when it nevertheless sounds close to danger (bot/nlu/danger_similarity.py, e5 similarity
 to the sentences of config/danger_exemplars.yml), the reply starts with the numbers to call — 12356 too when it
-sounds like self-harm — and then answers as usual. Never a hand-over by itself: a false alarm costs one sentence."""
+sounds like self-harm, and as the last clause otherwise (harm to others and to oneself are told in
+similar words) — and then answers as usual. Never a hand-over by itself: a false alarm costs one sentence."""
 
 from __future__ import annotations
 
@@ -18,7 +19,11 @@ from bot.nlu.danger_similarity import Nearness, shared
 from bot.rules.danger import is_hypothetical
 
 logger = logging.getLogger(__name__)
-NUMBERS = "如果现在有危险，请马上打电话：有人受伤或病重打120，有人伤害您打110，着火打119。"
+NUMBERS = (
+    "如果现在有危险，请马上打电话：有人受伤或病重打120，有人伤害您打110，着火打119；"
+    "有人想不开，打12356心理援助热线。"
+)
+TO_A_PERSON = {"title": "马上找人工客服", "payload": "/request_human"}  # one tap to a person
 SELF_HARM_NUMBERS = "如果您现在很难受、想伤害自己，请马上打12356心理援助热线，有危险打120或110。您不是一个人。"
 
 
@@ -43,7 +48,7 @@ async def numbers_first(dispatcher: CollectingDispatcher, tracker: Tracker) -> b
     if line is None:
         return False
     logger.info("safety net: numbers given (danger %.3f, ordinary %.3f)", nearness.danger, nearness.ordinary)
-    dispatcher.utter_message(text=line)
+    dispatcher.utter_message(text=line, buttons=[TO_A_PERSON])
     return True
 
 
