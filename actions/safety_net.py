@@ -20,8 +20,7 @@ from bot.rules.danger import is_hypothetical
 
 logger = logging.getLogger(__name__)
 NUMBERS = (
-    "如果现在有危险，请马上打电话：有人受伤或病重打120，有人伤害您打110，着火打119；"
-    "有人想不开，打12356心理援助热线。"
+    "如果现在有危险，请马上打电话：有人受伤或病重打120，有人伤害您打110，着火打119；有人想不开，打12356心理援助热线。"
 )
 TO_A_PERSON = {"title": "马上找人工客服", "payload": "/request_human"}  # one tap to a person
 SELF_HARM_NUMBERS = "如果您现在很难受、想伤害自己，请马上打12356心理援助热线，有危险打120或110。您不是一个人。"
