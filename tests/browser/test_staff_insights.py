@@ -13,6 +13,7 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from bot.cli import create_user
+from bot.insights.recorder import FLUSH_SECONDS
 from tests.browser.axe import describe, violations
 from tests.browser.driver import chromium, screenshot
 from tests.conftest import new_sender
@@ -31,15 +32,22 @@ PERSONAL = ["王小明", "13912345678", "1391", "5678", "230103199001011234", "2
 
 
 def _wait_for_group(http: httpx.Client, headers: dict, word: str) -> dict:
+    """The group once its count has settled: outcomes are written in batches after the replies (FLUSH_SECONDS), so a
+    count seen early may still grow by the last turns' batch."""
     deadline = time.monotonic() + 30
+    settled_for = 2 * FLUSH_SECONDS + 0.5
+    last, since = None, time.monotonic()
     while time.monotonic() < deadline:
         groups = http.get("/api/staff/insights/summary", headers=headers).json()["groups"]
         found = next((g for g in groups if word in g["keywords"]), None)
+        count = found["count"] if found else None
+        if count != last:
+            last, since = count, time.monotonic()
         # Most of KEPT: one of them may get a clarifying question (topics to pick) instead, which is not "unanswered".
-        if found and found["count"] >= len(KEPT) - 1:
+        elif found and count >= len(KEPT) - 1 and time.monotonic() - since >= settled_for:
             return found
         time.sleep(0.5)
-    raise AssertionError(f"no group for {word!r} was recorded: {groups}")
+    raise AssertionError(f"no settled group for {word!r} was recorded: {groups}")
 
 
 @pytest.mark.stack
