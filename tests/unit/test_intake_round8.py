@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from actions.intake_dialogue import Incoming, step
-from bot.dialogue.client import BotMessage, TurnResult
+from bot.dialogue.client import BotMessage, RasaClient, TurnResult
 from bot.rules.benefits import load_table
 from bot.rules.field_values import end_at_house, parse_place
 from bot.services.applications import InvalidApplication, Submission, checked_values
@@ -210,3 +211,19 @@ def test_the_gateway_sends_the_text_as_written_when_it_differs(typed: str, sent:
     rasa = RecordingRasa()
     asyncio.run(ChatService(rasa, NoTickets(), max_chars=500).handle("resident-1", typed))
     assert rasa.sent == [sent]
+
+
+def test_the_rasa_client_sends_the_written_text_in_the_metadata() -> None:
+    client = RasaClient("http://127.0.0.1:1", "http://127.0.0.1:2")
+    bodies: list[dict[str, Any]] = []
+
+    async def post(content: bytes) -> tuple[int, bytes]:
+        bodies.append(json.loads(content))
+        return 200, json.dumps({"messages": [{"text": "好的"}], "state": {}}).encode()
+
+    client._post_turn = post  # type: ignore[method-assign]
+    asyncio.run(client.turn("resident-1", "我爸叫黄国强", channel="web", written="我爸叫黃國強"))
+    asyncio.run(client.turn("resident-1", "我爸叫黄国强", channel="web"))
+    assert bodies[0]["message"] == "我爸叫黄国强"
+    assert bodies[0]["metadata"] == {"channel": "web", "written": "我爸叫黃國強"}
+    assert bodies[1]["metadata"] == {"channel": "web"}
