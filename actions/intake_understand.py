@@ -110,7 +110,7 @@ _ERROR_CUE = (
     r"(?:说)?(?:还是(?:写|填|用|留|记)|改回|写成|填成|记成|应该写|要写|得写|错了|错[。，,\s]|不对|说岔了|说差了|念错了|报错了|"
     r"写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的|"
     r"错了?(?:一|两|几)(?:个|位)(?:数字|数)?|"
-    # "电话最后一位不是三 是八", "尾号是八 不是三": the wrong digits and the right ones, after the field's name
+    # "电话最后一位不是七 是一", "尾号是一 不是七": the wrong digits and the right ones, after the field's name
     rf"不是(?=\s*{_DIGIT_WORD}{{1,11}}\s*[，,、\s]*(?:而|应该|可)?是\s*{_DIGIT_WORD})|"
     rf"是(?=\s*{_DIGIT_WORD}{{1,11}}\s*[，,、\s]*(?:而|可|并)?不是\s*{_DIGIT_WORD}))"
 )
@@ -660,7 +660,7 @@ class Listener:
 
     def _passing_span(self, words: str, start: int) -> str:
         """An address said in passing, from `start` of the compacted message to the end of its clause, as said: with
-        its pauses, so that a remark after the house number and a pause ("…二组5号 视力一级") can be told apart."""
+        its pauses, so that a remark after the house number and a pause ("…后巷7号 耳朵一级") can be told apart."""
         rest = words[start:]
         stop = _CLAUSE_END.search(rest)
         return self._as_said(words, start, start + (stop.start() if stop else len(rest)))

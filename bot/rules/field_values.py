@@ -307,9 +307,9 @@ _ADDRESS_NUMBER = re.compile(
 
 
 def end_at_house(text: str) -> str:
-    """ "…三组六号 就是村委会往北那家", "…5号 视力一级 眼睛全看不见", "…三单元二零幺 就是那个门口有树的": what is said
-    after the house (its number, or a room number) and a pause, when it names no address number and no town, is a
-    remark, not part of the address. A town said last ("3号 店上的") and a part of the house ("8号 3单元") stay."""
+    """ "…二组十一号 就是卫生所对过那家", "…7号 耳朵一级 啥也听不见", "…三单元二零幺 挨着超市那栋": what is said after
+    the house (its number, or a room number) and a pause, when it names no address number and no town, is a remark,
+    not part of the address. A town said last ("3号 店上的") and a part of the house ("8号 3单元") stay."""
     for gap in re.finditer(r"\s+", text):
         head, tail = text[: gap.start()], text[gap.end() :]
         if _HOUSE_END.search(head) and tail and not _ADDRESS_NUMBER.search(tail) and not find_town(tail):
