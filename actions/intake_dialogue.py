@@ -43,6 +43,7 @@ from bot.rules.field_values import NO_CARD, parse_household, refuses_last, yes_o
 from bot.rules.id_card import validate_id_number
 from bot.rules.places import normalise_address, region_of_id
 from bot.rules.regions import REGIONS
+from bot.text.normalize import as_written
 
 __all__ = ["FORM_NAME", "Incoming", "Turn", "form_slots", "hidden_slots", "refused", "step"]
 
@@ -66,6 +67,7 @@ class Incoming:
     intent: str | None = None
     confidence: float = 0.0
     faq_key: str | None = None  # the FAQ answer chosen, only when the NLU understood a policy question
+    written: str | None = None  # the message as written, when it differs from `text` (traditional characters)
 
 
 @dataclass
@@ -148,6 +150,17 @@ def _settle(table: BenefitTable, slots: dict[str, Any]) -> None:
             slots["child_birth_date"] = check.birth_date.isoformat()
         if not slots.get("region") and region_of_id(check.value):
             slots["region"], slots["region_from_id"] = region_of_id(check.value), True
+
+
+def _name_keys(table: BenefitTable) -> tuple[str, ...]:
+    return (*(key for key, spec in table.fields.items() if spec.kind in NAME_KINDS), "speaker_name")
+
+
+def _as_written(table: BenefitTable, heard: Heard, incoming: Incoming) -> None:
+    """Names heard in the simplified text, stored as the resident wrote them ("金寶山", not "金宝山")."""
+    for key in _name_keys(table):
+        if isinstance(heard.facts.get(key), str):
+            heard.facts[key] = as_written(heard.facts[key], incoming.text, incoming.written)
 
 
 def _apply(table: BenefitTable, slots: dict[str, Any], heard: Heard, turn: Turn) -> list[str]:
@@ -409,6 +422,7 @@ def step(
         return turn
     listener = Listener(table, slots, lambda state: needed_fields(table, state))
     heard = listener.hear(incoming.text, requested)
+    _as_written(table, heard, incoming)
     if requested and heard.handover and not heard.cancel:
         turn.say(texts.HANDING_OVER)
         turn.outcome = "handover"  # "你们来个人帮俺填吧": a person takes over (actions/intake_form.py)
@@ -480,7 +494,7 @@ def step(
             misses = _misses(slots, requested, turn)
             loose = loose_name(incoming.text) if table.fields[requested].kind in NAME_KINDS and misses >= 2 else None
             if loose:  # the second time: the one name in the message, however it was put ("我 名字 唐秀娟")
-                slots[requested] = loose
+                slots[requested] = as_written(loose, incoming.text, incoming.written)
                 learned.append(requested)
                 problem = None
             elif misses >= MAX_MISSES_BEFORE_HANDOVER:

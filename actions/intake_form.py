@@ -25,11 +25,14 @@ def incoming_message(tracker: Tracker) -> Incoming:
     message = tracker.latest_message or {}
     intent = message.get("intent") or {}
     faq_key = selected_faq(tracker) if intent.get("name") == "faq" and faq_understood(tracker) else None
+    metadata = message.get("metadata") if isinstance(message.get("metadata"), dict) else {}
+    written = metadata.get("written")  # the gateway's text as written (bot/services/chat.py), when it differs
     return Incoming(
         text=(message.get("text") or "")[:1000],
         intent=intent.get("name"),
         confidence=float(intent.get("confidence") or 0.0),
         faq_key=faq_key,
+        written=written[:1000] if isinstance(written, str) else None,
     )
 
 

@@ -105,16 +105,20 @@ _CLAUSE_END = re.compile(
     r"(?<=[楼栋幢号])(?:[一二三四五六七八九十两]|\d)+(?:楼|层)(?![\d零〇一二三四五六七八九幺])|"  # "5号楼 一楼 门口…"
     r"(?:我|俺|他|她|咱|人家)(?:叫|是|的|们|家|今年|也|就|想|要|给|帮|现在|那|有|没|坐|腿|耳|眼)"
 )
+_DIGIT_WORD = r"[\d零〇洞一幺两二三四五六七拐八九]"
 _ERROR_CUE = (
     r"(?:说)?(?:还是(?:写|填|用|留|记)|改回|写成|填成|记成|应该写|要写|得写|错了|错[。，,\s]|不对|说岔了|说差了|念错了|报错了|"
     r"写错了|记错了|说错了|有误|搞错了|弄错了|改一下|要改|改成|改为|换成|应该是|是错的|"
-    r"错了?(?:一|两|几)(?:个|位)(?:数字|数)?)"
+    r"错了?(?:一|两|几)(?:个|位)(?:数字|数)?|"
+    # "电话最后一位不是七 是一", "尾号是一 不是七": the wrong digits and the right ones, after the field's name
+    rf"不是(?=\s*{_DIGIT_WORD}{{1,11}}\s*[，,、\s]*(?:而|应该|可)?是\s*{_DIGIT_WORD})|"
+    rf"是(?=\s*{_DIGIT_WORD}{{1,11}}\s*[，,、\s]*(?:而|可|并)?不是\s*{_DIGIT_WORD}))"
 )
 # "电话刚才说错了", "残疾证最后一位错了", "身份证第三位不对", "门牌号有一个数错了"
 _FILLER = (
     r"(?:刚才|刚刚|之前|前头|前面|上面|那个|我|俺|也|给你|跟你|有|的|上的|上|里的|等级|级别|类别|"
     r"(?:最后|末尾|开头|中间|后面|前面|头|尾)?(?:的)?(?:一|两|二|三|四|几|\d)(?:位|个数字|个数|个)|"
-    r"(?:倒数)?第[一二三四五六七八九十\d]{1,3}(?:位|个数字|个数|个)|最后|末尾|开头|中间)*"
+    r"(?:倒数)?第[一二三四五六七八九十\d]{1,3}(?:位|个数字|个数|个)|最后|末尾|尾号|尾数|开头|中间)*"
 )
 NUMBER_KINDS = ("phone", "id_number", "disability_card")
 _PHONES = ("phone", "proxy_phone")
@@ -166,6 +170,7 @@ class Correction:
     key: str
     value: str | None
     said: str
+    value_at: int = -1  # where the value starts in the text
 
 
 def correction(text: str, table: BenefitTable, benefit_fields: tuple[str, ...]) -> Correction | None:
@@ -179,14 +184,25 @@ def correction(text: str, table: BenefitTable, benefit_fields: tuple[str, ...]) 
     if not found:
         return None
     _, _, key, end, word_end = min(found)
-    match = _NEW_VALUE.match(text[end:].lstrip(" 。.，,"))
+    rest = text[end:].lstrip(" 。.，,")
+    match = _NEW_VALUE.match(rest)
     value = match.group(1).strip(" 。.!！，,") if match else ""
-    return Correction(key, value or None, text[word_end:])
+    at = len(text) - len(rest) + match.start(1) if match and value else -1
+    return Correction(key, value or None, text[word_end:], at)
+
+
+_HAN_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
 def compact(text: str) -> str:
     """The text without spaces between Chinese characters (written sign-language order, dictation pauses)."""
-    return re.sub(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", text)
+    return _HAN_GAP.sub("", text)
+
+
+def _kept_positions(text: str) -> list[int]:
+    """For each character of compact(text), where it stands in `text`."""
+    dropped = {at for gap in _HAN_GAP.finditer(text) for at in range(gap.start(), gap.end())}
+    return [at for at in range(len(text)) if at not in dropped]
 
 
 def wants_handover(text: str) -> bool:
@@ -340,6 +356,8 @@ class Listener:
             self._bare_number(text, heard)  # "13945670028": a whole number said again at the read-back
         if fixed is not None:
             key, value = fixed.key, fixed.value
+            if value and fixed.value_at >= 0 and self.table.fields[key].kind == "address":
+                value = self._as_said(words, fixed.value_at, len(words)).strip(" 。.!！，,")  # with its pauses
             heard.corrected.add(key)
             current = self.slots.get(key)
             swapped = self._checked(key, swap_in(current, fixed.said), heard) if isinstance(current, str) else None
@@ -623,20 +641,14 @@ class Listener:
         if requested != "address" and self._missing("address", heard):
             said = None
             for match in _ADDRESS_LEAD.finditer(text):  # the last one wins: "原来住…，现在住…"
-                rest = text[match.end() :]
-                stop = _CLAUSE_END.search(rest)
-                span = rest[: stop.start()] if stop else rest
-                parsed = parse_place(span, {**self.slots, **heard.facts})
+                parsed = parse_place(self._passing_span(text, match.end()), {**self.slots, **heard.facts})
                 said = parsed if parsed.value is not None else said
             if said is not None:
                 self._passing_address(said, heard)
             else:
                 found = find_town(text)
                 if found and found[1]:
-                    rest = text[found[2] :]
-                    stop = _CLAUSE_END.search(rest)
-                    span = rest[: stop.start()] if stop else rest
-                    parsed = parse_place(span, {**self.slots, **heard.facts})
+                    parsed = parse_place(self._passing_span(text, found[2]), {**self.slots, **heard.facts})
                     if parsed.value is not None:
                         self._passing_address(parsed, heard)
         if self._missing("town", heard) and (found := find_town(text)) and found[1]:
@@ -645,6 +657,20 @@ class Listener:
             region = detect_region(text) or (found[1] if (found := find_town(text)) else None)
             if region:
                 heard.facts["region"] = region
+
+    def _passing_span(self, words: str, start: int) -> str:
+        """An address said in passing, from `start` of the compacted message to the end of its clause, as said: with
+        its pauses, so that a remark after the house number and a pause ("…后巷7号 耳朵一级") can be told apart."""
+        rest = words[start:]
+        stop = _CLAUSE_END.search(rest)
+        return self._as_said(words, start, start + (stop.start() if stop else len(rest)))
+
+    def _as_said(self, words: str, start: int, end: int) -> str:
+        """words[start:end] (the compacted message) as the resident said it, with its pauses."""
+        kept = _kept_positions(self._raw)
+        if end <= start or len(kept) != len(words):
+            return words[start:end]
+        return self._raw[kept[start] : kept[end - 1] + 1]
 
     def _passing_address(self, parsed: Parsed, heard: Heard) -> None:
         """An address said in passing: kept only when it reaches a house; "住店上镇东邑村" is kept as the village

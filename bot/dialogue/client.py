@@ -84,16 +84,23 @@ class RasaClient:
         return (await self.turn(sender_id, text, channel, client_tag)).messages
 
     async def turn(
-        self, sender_id: str, text: str, channel: str | None = None, client_tag: str | None = None
+        self,
+        sender_id: str,
+        text: str,
+        channel: str | None = None,
+        client_tag: str | None = None,
+        written: str | None = None,
     ) -> TurnResult:
         """Send one user message through Rasa's turn webhook (its REST webhook when Rasa lacks the turn channel);
         return the bot's messages and how the message was understood, in one request.
 
         `channel` (web / wechat / voice) rides along as the message's `input_channel` and `metadata.channel`,
         both read by Rasa's REST input, so actions see where the resident wrote from (not "rest"). `client_tag`
-        (bot/services/client_tags.py) rides along as `metadata.client` for the actions to pass back."""
+        (bot/services/client_tags.py) rides along as `metadata.client` for the actions to pass back; `written` (the
+        message as the resident wrote it, when it differs from `text`: traditional characters) as `metadata.written`."""
         body: dict[str, Any] = {"sender": sender_id, "message": text}
-        metadata = {key: value for key, value in (("channel", channel), ("client", client_tag)) if value}
+        pairs = (("channel", channel), ("client", client_tag), ("written", written))
+        metadata = {key: value for key, value in pairs if value}
         if channel:
             body["input_channel"] = channel
         if metadata:

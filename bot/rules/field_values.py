@@ -294,14 +294,27 @@ def drop_repeated_number(text: str) -> str:
     return text[: match.start(3)]
 
 
-_AFTER_HOUSE = re.compile(r"(\d+(?:号|室))\s+(?![号楼院单元室栋幢层户])([^\d]+)$")
+_SPOKEN = r"[零〇一二两三四五六七八九十百幺洞拐]"
+# Where a house ends: its number ("6号", "六号", "201室", "3户"), or a room number after the unit or the floor
+# ("三单元二零幺", "2单元301", "5楼502").
+_HOUSE_END = re.compile(
+    rf"(?:(?:\d+|{_SPOKEN}+)(?:号|室|户)|(?:单元|号楼|楼|层|栋|幢)(?:\d+|[零〇一二两三四五六七八九幺洞拐]{{2,4}}))$"
+)
+# A remark says no number of the address: no digits, no numeral with an address unit, no spoken room number.
+_ADDRESS_NUMBER = re.compile(
+    rf"\d|{_SPOKEN}+(?:号|室|户|组|队|单元|栋|幢|层|楼|排)|[零〇一二两三四五六七八九幺洞拐]{{3,}}|^[号楼院单元室栋幢层户]"
+)
 
 
-def _after_the_house(text: str) -> str:
-    """ "…三组6号 村委会往北那家", "…5号 视力一级": what is said after the house number and a pause, with no number
-    and no town in it, is a remark, not part of the address (a town said last, "3号 店上的", stays)."""
-    found = _AFTER_HOUSE.search(text)
-    return text[: found.end(1)] if found and not find_town(found.group(2)) else text
+def end_at_house(text: str) -> str:
+    """ "…二组十一号 就是卫生所对过那家", "…7号 耳朵一级 啥也听不见", "…三单元二零幺 挨着超市那栋": what is said after
+    the house (its number, or a room number) and a pause, when it names no address number and no town, is a remark,
+    not part of the address. A town said last ("3号 店上的") and a part of the house ("8号 3单元") stay."""
+    for gap in re.finditer(r"\s+", text):
+        head, tail = text[: gap.start()], text[gap.end() :]
+        if _HOUSE_END.search(head) and tail and not _ADDRESS_NUMBER.search(tail) and not find_town(tail):
+            return head
+    return text
 
 
 def parse_place(text: str, slots: dict[str, Any]) -> Parsed:
@@ -310,7 +323,7 @@ def parse_place(text: str, slots: dict[str, Any]) -> Parsed:
     to the front; it ends before a remark in brackets, words in Latin letters or the next clause (unless the first
     clause is the town alone: "成家川街道，成家川村新村路4号")."""
     clean = re.sub(
-        r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", _after_the_house(drop_repeated_number(text.strip(_TRIM)))
+        r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])", "", end_at_house(drop_repeated_number(text.strip(_TRIM)))
     )
     if _ASKING.search(clean) or (looks_like_question(clean) and not find_town(clean)) or re.search(r"不是|错了", clean):
         return Parsed(None, "请说一下详细地址，比如哪个村、哪个小区、门牌号。")

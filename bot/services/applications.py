@@ -23,6 +23,7 @@ from bot.rules.names import is_name
 from bot.rules.phone import validate_phone
 from bot.services.application_schema import Submission
 from bot.storage.models import Application, AuditEntry, StatusChange
+from bot.text.normalize import simplified
 
 __all__ = ["InvalidApplication", "Submission", "TransitionNotAllowed", "submit", "full_view", "masked_view"]
 CARD_FACTS = ("disability_category", "disability_level")
@@ -47,7 +48,8 @@ def sender_hash(sender_id: str) -> str:
 def _check(spec: FieldSpec, value: Any, values: dict[str, Any]) -> Any:
     """The stored form of one value, or InvalidApplication (never store an invalid ID, phone or non-name)."""
     if spec.kind == "name":
-        if not is_name(value, known_surname=False):  # the form's own test of a name answered outright
+        # the form's own test of a name answered outright, on its simplified form (a name is stored as written)
+        if not isinstance(value, str) or not is_name(simplified(value), known_surname=False):
             raise InvalidApplication(spec.key, f"{spec.label}的名字不对，请再核对。")
         return value.strip()
     if spec.kind == "id_number":

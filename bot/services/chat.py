@@ -19,7 +19,7 @@ from bot.services import messages
 from bot.services.client_tags import ClientTags, channel_client
 from bot.services.conversations import ConversationKeys
 from bot.services.ticket_checks import TicketChecks
-from bot.text.normalize import normalize_text
+from bot.text.normalize import as_typed, simplified
 
 log = logging.getLogger(__name__)
 CANCEL_HANDOFF = re.compile(r"^(取消|不等了|不用了|取消转人工|不找人工了|算了)[。!！]?$")
@@ -75,7 +75,8 @@ class ChatService:
         self.turns += 1
         if len(text) > 4 * self._max_chars:  # bound the CPU work: normalisation only shortens by dropping spacing
             raise TextTooLong(self._max_chars)
-        clean = normalize_text(text)
+        written = as_typed(text)  # kept as written for the values stored as written (a name in traditional characters)
+        clean = simplified(written)
         if not clean:
             return ChatTurn([BotMessage(text=messages.ASK_AGAIN)])
         if len(clean) > self._max_chars:
@@ -85,12 +86,15 @@ class ChatService:
         log.debug("turn sender=%s chars=%d", sender_id, len(clean))  # never the text: names and addresses stay out
         if mask_sensitive(clean) != clean and self._expiry is not None:
             await self._expiry.mark(sender_id)  # an ID or phone number is in the tracker from now on
-        turn = await self._turn(sender_id, clean, channel, client or channel_client(channel, sender_id))
+        as_written = written if written != clean else None
+        turn = await self._turn(sender_id, clean, channel, client or channel_client(channel, sender_id), as_written)
         if self._expiry is not None and not turn.expiry_checked:
             await self._expiry.after_turn(sender_id)
         return turn
 
-    async def _turn(self, sender_id: str, clean: str, channel: str, client: str) -> ChatTurn:
+    async def _turn(
+        self, sender_id: str, clean: str, channel: str, client: str, written: str | None = None
+    ) -> ChatTurn:
         danger = assess(clean)  # bot/rules/danger.py: the rules never depend on the model or on Rasa being up
         had_ticket = self._tickets is None or await self._tickets.any_ticket(sender_id)
         handoff = await self._escalation.handoff_for(sender_id) if had_ticket else None
@@ -125,20 +129,28 @@ class ChatService:
             if handoff.state != "closed":  # a person is there, or will be soon: the message is theirs
                 return ChatTurn(said, handoff.as_dict(), await self._escalation.take_unseen(sender_id))
             # Nobody on duty: the message is kept for the person, and the bot keeps answering meanwhile.
-            turn = await self._bot_turn(sender_id, clean, channel, client, True, had_ticket)
+            turn = await self._bot_turn(sender_id, clean, channel, client, True, had_ticket, written)
             turn.messages[:0] = said
             return turn
-        return await self._bot_turn(sender_id, clean, channel, client, False, had_ticket)
+        return await self._bot_turn(sender_id, clean, channel, client, False, had_ticket, written)
 
     async def _bot_turn(
-        self, sender_id: str, clean: str, channel: str, client: str, opened_before: bool, had_ticket: bool = True
+        self,
+        sender_id: str,
+        clean: str,
+        channel: str,
+        client: str,
+        opened_before: bool,
+        had_ticket: bool = True,
+        written: str | None = None,
     ) -> ChatTurn:
         """One Rasa request; the insights row is recorded from what it returned (no second tracker request). The
         ticket (if this turn escalated) and unseen operator messages are read only when the conversation has one:
         it had one before the turn, or the tracker-expiry round trip after it says one was opened meanwhile (or
         cannot say: then the tickets table is asked)."""
         tag = self._tags.sign(sender_id, client) if self._tags is not None else None
-        result = await self._dialogue.turn(sender_id, clean, channel=channel, client_tag=tag)
+        extra = {"written": written} if written else {}  # the text as written, when it differs (metadata.written)
+        result = await self._dialogue.turn(sender_id, clean, channel=channel, client_tag=tag, **extra)
         opened = await self._expiry.after_turn(sender_id) if self._expiry is not None else None
         handoff, person_messages = None, []
         has_one = had_ticket or self._tickets is None or opened

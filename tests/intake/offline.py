@@ -14,7 +14,7 @@ from actions.intake_submit import application_record
 from bot.rules.benefits import BenefitTable, load_table
 from bot.rules.intent_rules import rule_intent
 from bot.services.applications import InvalidApplication, Submission, checked_values
-from bot.text.normalize import normalize_text
+from bot.text.normalize import as_typed, simplified
 from tests.intake.checks import compare, invalid_values
 from tests.intake.metrics import ROOT
 from tests.intake.resident import Resident
@@ -46,7 +46,9 @@ def run_offline(script: Script, schema: FormSchema, verbose: bool = False) -> Sc
         result.turns += 1
         result.transcript.append(("resident", text))
         intent = rule_intent(text, None) or ("apply" if not active else None)  # the NLU's rules, not its model
-        turn = step(slots, Incoming(normalize_text(text), intent, 0.9), table=table)
+        written = as_typed(text)  # what the gateway sends: the simplified text, and the written one when it differs
+        clean = simplified(written)
+        turn = step(slots, Incoming(clean, intent, 0.9, written=written if written != clean else None), table=table)
         reply = "\n".join(m.get("text") or f"[faq {m.get('faq')}]" for m in turn.messages)
         result.transcript.append(("bot", reply))
         resident.record_reply(reply, turn.requested)
