@@ -57,6 +57,15 @@ def _last_topic(tracker: Tracker) -> str | None:
 FALLBACK_CALLERS = frozenset({"action_unsure", "action_answer_faq", "action_fallback", "action_out_of_scope"})
 
 
+def missed_which_benefit(tracker: Tracker) -> bool:
+    """The application form handed over because "您想申请哪一项？" was missed (no benefit chosen yet), not because the
+    resident asked for a helper."""
+    misses = tracker.get_slot("intake_misses") or {}
+    text = (tracker.latest_message or {}).get("text")
+    benefit_missed = isinstance(misses, dict) and bool(misses.get("benefit"))
+    return benefit_missed and not tracker.get_slot("benefit") and not wants_person(text, in_form=True)
+
+
 def calling_action(tracker: Tracker) -> str | None:
     """The action that ran just before this one: action_listen when the resident's message triggered it, another
     action's name when that action asked for it (a FollowupAction)."""
@@ -177,6 +186,9 @@ class ActionEscalate(Action):
         )
         if reason == "request" and misunderstood_again(text) and not wants_person(text):
             reason = "fallback"  # "你到底懂不懂", "又说错了": a repeated misunderstanding, high priority
+        form_missed = followed and reason == "request" and missed_which_benefit(tracker)
+        if form_missed:
+            reason = "fallback"  # the form could not tell which benefit: as any repeated misunderstanding
         if reason == "danger":
             found = assess(text)  # None: the model alone saw the danger — every number, and the crisis line
             first, *rest = first_replies(found.kind if found else None)
@@ -195,7 +207,8 @@ class ActionEscalate(Action):
         matter = (complaint_matter(text) or "disability") if reason == "complaint" and not line else None
         # Everyone is handed over at once (issue 12: "给我接12385" never gets a question first), to the line of the
         # region when known, else the default line; a region that decides the line is asked in the same reply.
-        ask_region = not followed or caller in FALLBACK_CALLERS  # not after a form's own hand-over
+        # not after a form's own hand-over, unless it never learnt which benefit (nor, so, the region)
+        ask_region = not followed or caller in FALLBACK_CALLERS or form_missed
         line = line or matter_line(load_routing(), conversation_region(tracker), reason, text)
         return await self._hand_over(dispatcher, tracker, reason, line, ask_region, matter)
 

@@ -66,6 +66,14 @@ _COMPLAINT = re.compile(
         r"answered|answers|replied|helped|cares)|no\sone\s(?:ever\s)?(?:called|answered|replied|helped))",
     )
 )
+# Work or a device that failed soon ("装的扶手 没俩月就掉了", "给的轮椅是坏的"), a fitter who never came back, a
+# benefit drawn by someone else, nobody acting whoever was asked ("找谁也不管"): a complaint and a grievance.
+_FAILED_SERVICE = _words(
+    r"(?:修|装|改|做|配|弄|买|发|给)\S{0,8}(?:没|不到)(?:[一二两俩三仨几]|半)\S{0,2}(?:天|周|星期|礼拜|个月|月|年)"
+    r"(?:就|又)(?:坏|裂|漏|塌|掉|松|不能用|不好使|不转)",
+    r"(?:给|发|配)(?:我|俺|咱)?(?:的|家的)\S{0,6}是坏的 冒领",
+    r"(?:找|叫|喊|催)\S{0,8}(?:也|都)(?:不来|没来|不上门|没人来) 找谁(?:也|都)(?:不|没人?)(?:管|理|修|办|来)",
+)
 # A grievance about what already happened (an application waiting, a benefit not paid, how someone was treated): the
 # resident wants it looked into, not a new application, even when a benefit is named ("申请护理补贴三个月了没消息").
 _GRIEVANCE = re.compile(
@@ -84,6 +92,7 @@ _GRIEVANCE = re.compile(
         # waited since applying ("申请仨月了"), nothing paid ("一分钱没见着"), drawn by someone else
         r"(?:申请|交|报|办|等)(?:了)?\S{0,2}(?:[一二两俩三仨四五六七八九十几半]|好几)\S{0,2}(?:天|月|年)了",
         r"一分(?:钱)?(?:也|都)?没(?:见|给|发|到|拿) 冒领 冒名",
+        _FAILED_SERVICE,
     )
 )
 
@@ -100,6 +109,8 @@ _AGAIN_WRONG = re.compile(
         r"(?:你|您)(?:到底|究竟|倒是)?(?:懂不懂|明白不明白|听(?:得)?懂(?:没|了没)) "
         r"(?:你|您)(?:咋|怎么|是不是)?(?:还|就|又|老|总|一直)?(?:是)?听不(?:懂|明白)(?:吗|么|呀|啊|呢|嘛|[？?])",
         r"说了(?:半天|这么半天|好半天|一大堆) (?:你|您)?(?:咋|怎么|为啥|干嘛)(?:老|总|一直)(?:是)?(?:问|让我)",
+        # "你不懂我", "你根本听不明白俺": told plainly that the bot does not understand them
+        r"(?:你|您)(?:根本|压根|就是|还是|咋|怎么|老|总)?(?:不懂|不明白|听不懂|听不明白|没听懂|没明白)(?:我|俺)",
     )
 )
 
@@ -134,10 +145,8 @@ def misunderstood_again(text: str | None) -> bool:
 
 
 def is_grievance(text: str | None) -> bool:
-    """True when an angry message is about something that already happened (not a wish to apply now): a grievance
-    word, or any story the soft-complaint rules read (tries that came to nothing, work done badly, turned away)."""
-    said = re.sub(r"\s+", "", text or "")
-    return bool(said) and bool(_GRIEVANCE.search(said) or _SOFT_COMPLAINT.search(said))
+    """True when an angry message is about something that already happened (not a wish to apply now)."""
+    return bool(text) and bool(_GRIEVANCE.search(re.sub(r"\s+", "", text or "")))
 
 
 # Softer signs: a complaint unless the message asks where to go with it (the petitions / hotline answer fits then).
@@ -153,11 +162,7 @@ _SOFT_COMPLAINT = re.compile(
         rf"{_ME}要反映 反映反映",
         rf"(?:别人|别的|人家|隔壁|邻居)\S{{0,10}}(?:都|就|倒)?(?:发|给|有|办|批|评)(?:了|上了)\S{{0,10}}{_ME}\S{{0,10}}(?:没|不)",
         r"(?:修|装|改|做|配|弄)(?:完|好)\S{0,10}(?:就|又)(?:坏|裂|漏|塌|掉|不能用)",
-        # Work or a device that failed soon ("装的扶手 没俩月就掉了", "给的轮椅是坏的"); a fitter who never came back.
-        r"(?:修|装|改|做|配|弄|买|发|给)\S{0,8}(?:没|不到)(?:[一二两俩三仨几]|半)\S{0,2}(?:天|周|星期|礼拜|个月|月|年)"
-        r"(?:就|又)(?:坏|裂|漏|塌|掉|松|不能用|不好使|不转)",
-        r"(?:给|发|配)(?:我|俺|咱)?(?:的|家的)\S{0,6}是坏的 冒领",
-        r"(?:找|叫|喊|催)\S{0,8}(?:也|都)(?:不来|没来|不上门|没人来)",
+        _FAILED_SERVICE,
         # Work paid for and useless ("坡道修得太陡 轮椅根本上不去 钱都白花了"); a concession refused ("不给减").
         r"(?:钱|补贴|改造费)\S{0,2}(?:都|全|算是)?白花了 (?:修|装|改|做|配)得\S{0,3}(?:太陡|太窄|太高|没法用|不能用)",
         r"(?<!给)不给(?:减|免|优惠|打折) (?:还|又|就)(?:骂|吼|凶|训)(?:我|俺|人|孩子|娃)",

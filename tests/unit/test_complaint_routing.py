@@ -88,7 +88,8 @@ def test_a_wish_to_apply_or_a_question_where_is_no_grievance(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["你到底懂不懂啊", "你是不是听不懂啊", "说了半天了还是这个", "你咋老问这个", "你咋老听不懂呢"]
+    "text",
+    ["你到底懂不懂啊", "你是不是听不懂啊", "说了半天了还是这个", "你咋老问这个", "你咋老听不懂呢", "你 根本 不懂 俺"],
 )
 def test_said_to_the_bot_after_a_miss_is_misunderstood_again(text: str) -> None:
     assert misunderstood_again(text)
