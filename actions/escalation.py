@@ -4,7 +4,6 @@ server already holds) and tell the resident what will really happen."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -25,17 +24,21 @@ from actions.region import conversation_region
 from actions.repeats import TOLD_WRONG_BEFORE_HANDOVER, handover_topic, times_told_wrong
 from bot.escalation.transcript import MAX_LINES, filled_slots, transcript_from_events
 from bot.rules.benefits import wants_to_apply
-from bot.rules.complaints import asked_line, complaint_matter, is_grievance, wants_person
+from bot.rules.complaints import (
+    HURT_ADVICE,
+    asked_line,
+    complaint_matter,
+    is_grievance,
+    misunderstood_again,
+    tells_of_harm,
+    wants_person,
+)
 from bot.rules.danger import assess
 from bot.rules.danger_replies import first_replies
 from bot.rules.latin import DIGITS_REPLY, LATIN_REPLY, SYMBOLS_REPLY, is_latin_only, only_digits, only_symbols
 from bot.rules.out_of_scope import out_of_scope_intent
 from bot.rules.routing import load_routing
 from bot.rules.understanding import OOS_INTENTS, wants_to_apply_now
-
-# A complaint that tells of someone hurt ("托养中心的人打了孩子 胳膊都青了 要讨个说法"): say where to go for that too.
-HURT = re.compile(r"打了|打伤|打得|虐待|家暴|动手|推倒|受伤|伤着")
-HURT_ADVICE = "有人动手打人、伤了人，可以打110报警；受了伤请先去医院看看，留好病历。"
 
 
 def _last_topic(tracker: Tracker) -> str | None:
@@ -52,6 +55,15 @@ def _last_topic(tracker: Tracker) -> str | None:
 # Actions that hand a misunderstanding over through `escalate` (or a follow-up of action_escalate): their hand-over
 # asks the region too, like a complaint or a request. An application form's hand-over never asks (its own flow).
 FALLBACK_CALLERS = frozenset({"action_unsure", "action_answer_faq", "action_fallback", "action_out_of_scope"})
+
+
+def missed_which_benefit(tracker: Tracker) -> bool:
+    """The application form handed over because "您想申请哪一项？" was missed (no benefit chosen yet), not because the
+    resident asked for a helper."""
+    misses = tracker.get_slot("intake_misses") or {}
+    text = (tracker.latest_message or {}).get("text")
+    benefit_missed = isinstance(misses, dict) and bool(misses.get("benefit"))
+    return benefit_missed and not tracker.get_slot("benefit") and not wants_person(text, in_form=True)
 
 
 def calling_action(tracker: Tracker) -> str | None:
@@ -147,6 +159,13 @@ async def escalate(
     return [SlotSet("region", payload["region"])] if payload["region"] != tracker.get_slot("region") else []
 
 
+async def escalate_misunderstanding(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+    """Missed again and again: a person on the region's disability line (the bot could not tell what it was about),
+    high priority; region unknown, the same reply asks where (the ticket then moves to that region's line)."""
+    line = matter_line(load_routing(), conversation_region(tracker), "fallback", None)
+    return await escalate(dispatcher, tracker, "fallback", line)
+
+
 class ActionEscalate(Action):
     """转人工 / complaint / danger → a ticket for the right queue; the bot steps aside."""
 
@@ -165,6 +184,11 @@ class ActionEscalate(Action):
         reason = REASON_OF_INTENT.get(intent or "") or (
             "fallback" if followed and caller in FALLBACK_CALLERS and not wants_person(text) else "request"
         )
+        if reason == "request" and misunderstood_again(text) and not wants_person(text):
+            reason = "fallback"  # "你到底懂不懂", "又说错了": a repeated misunderstanding, high priority
+        form_missed = followed and reason == "request" and missed_which_benefit(tracker)
+        if form_missed:
+            reason = "fallback"  # the form could not tell which benefit: as any repeated misunderstanding
         if reason == "danger":
             found = assess(text)  # None: the model alone saw the danger — every number, and the crisis line
             first, *rest = first_replies(found.kind if found else None)
@@ -177,13 +201,14 @@ class ActionEscalate(Action):
             return [FollowupAction("action_start_application")]  # "到底能不能申请护理补贴！": let them apply (issue 14)
         if reason == "complaint" and not str(text or "").startswith("/"):
             dispatcher.utter_message(text="对不起，给您添麻烦了。我马上请人工客服来处理。")
-            if HURT.search(text or ""):
+            if tells_of_harm(text):
                 dispatcher.utter_message(text=HURT_ADVICE)  # abuse told as a complaint: the police and a doctor too
         line = asked_line(text)
-        matter = complaint_matter(text) if reason == "complaint" and not line else None  # 供热公司 → 12345 …
+        matter = (complaint_matter(text) or "disability") if reason == "complaint" and not line else None
         # Everyone is handed over at once (issue 12: "给我接12385" never gets a question first), to the line of the
         # region when known, else the default line; a region that decides the line is asked in the same reply.
-        ask_region = not followed or caller in FALLBACK_CALLERS  # not after a form's own hand-over
+        # not after a form's own hand-over, unless it never learnt which benefit (nor, so, the region)
+        ask_region = not followed or caller in FALLBACK_CALLERS or form_missed
         line = line or matter_line(load_routing(), conversation_region(tracker), reason, text)
         return await self._hand_over(dispatcher, tracker, reason, line, ask_region, matter)
 
@@ -235,7 +260,7 @@ async def answer_not_understood(dispatcher: CollectingDispatcher, tracker: Track
         or times_told_wrong(tracker.events) >= TOLD_WRONG_BEFORE_HANDOVER
     ):
         dispatcher.utter_message(text="对不起，我还是没听懂。我请人工客服来帮您。")
-        return await escalate(dispatcher, tracker, "fallback")
+        return await escalate_misunderstanding(dispatcher, tracker)
     if is_latin_only(text) or only_digits(text) or only_symbols(text):  # pinyin, English, a number, only emoji
         reply = DIGITS_REPLY if only_digits(text) else SYMBOLS_REPLY if only_symbols(text) else LATIN_REPLY
         dispatcher.utter_message(text=reply, buttons=[{"title": "人工客服", "payload": "/request_human"}])

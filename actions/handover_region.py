@@ -26,10 +26,15 @@ def lines_by_region(routing: RoutingTable, line: str | None, topic: str | None, 
 
 
 def matter_line(routing: RoutingTable, region: str | None, reason: str, text: str | None) -> str | None:
-    """The line a complaint's own words give (complaints.complaint_matter) for `region`, else None (the topic
-    decides)."""
-    matter = complaint_matter(text) if reason == "complaint" else None
-    return routing.hotline(region, matter) if matter else None
+    """The line of a complaint for `region`: the one its own words give (complaints.complaint_matter: a general
+    government office or service → the general line), else the region's disability line — never the topic the model
+    guessed for an angry message. A misunderstanding handed over (`fallback`: the bot could not tell what it was
+    about) goes to the region's disability line too. Other reasons: None (the topic decides)."""
+    if reason == "complaint":
+        return routing.hotline(region, complaint_matter(text) or "disability")
+    if reason == "fallback":
+        return routing.hotline(region, "disability")
+    return None
 
 
 def asked_region_for_handover(events: list[dict[str, Any]]) -> bool:

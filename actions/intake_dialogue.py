@@ -482,12 +482,10 @@ def step(
         told_wrong = says_not_understood(incoming.text)  # "不是那个", "你咋老听不懂呢"
         if told_wrong or not heard.question:
             misses = _misses(slots, "benefit", turn)
-            if told_wrong or misses >= MAX_MISSES_BEFORE_HANDOVER - 1:
+            if told_wrong or misses >= MAX_MISSES_BEFORE_HELP:  # missed twice: a person (issue 12)
                 turn.say(texts.HANDOVER_AFTER_MISSES)
                 turn.outcome = "handover"  # no loop on "您想申请哪一项？": a person helps
                 return turn
-            if misses >= MAX_MISSES_BEFORE_HELP:
-                lead.append(texts.OFFER_PERSON)
     elif requested and not requested_filled and requested != "benefit" and not heard.switch_to:
         problem = heard.problems.get(requested)
         if not learned or problem:

@@ -11,7 +11,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.escalation import answer_not_understood, escalate
+from actions.escalation import answer_not_understood, escalate_misunderstanding
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.latin import answer_latin
 from actions.plan_answers import confirm_in_plan, find_in_plan, say_plan_answer
@@ -78,7 +78,7 @@ async def reply_unsure(
         or times_told_wrong(tracker.events) >= TOLD_WRONG_BEFORE_HANDOVER
     ):
         dispatcher.utter_message(text="对不起，我还是没弄明白。我请人工客服来帮您。")
-        return await escalate(dispatcher, tracker, "fallback")
+        return await escalate_misunderstanding(dispatcher, tracker)
     buttons = topic_buttons(verdict.choices)
     if await answer_from_plan(dispatcher, tracker, verdict, buttons):
         return []

@@ -19,7 +19,8 @@ from bot.rules.routing import RoutingTable
 from bot.storage.models import AuditEntry, Ticket, TicketMessage
 
 OPEN_STATUSES = ("waiting", "assigned")
-PRIORITY_OF_REASON = {"danger": "emergency", "complaint": "high"}
+# fallback: the bot missed again and again (issue 12: a repeated misunderstanding is handed over with high priority)
+PRIORITY_OF_REASON = {"danger": "emergency", "complaint": "high", "fallback": "high"}
 PRIORITY_RANK = {"emergency": 0, "high": 1, "normal": 2}
 _ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: easy to read aloud
 

@@ -45,6 +45,8 @@ _COMPLAINT = re.compile(
         r"说好(?:的|了)\S{0,20}(?:结果|可是|却|又说|到现在|一直|也没|还没|没给|不给|不发|没发)",
         r"(?:那|这)?当初\S{0,6}(?:干啥|干嘛|做甚|干什么|图啥) 白(?:等|跑|登记)了",
         r"(?:是不是|有人)\S{0,3}贪(?:了|污) 贪污 克扣 私吞 挪用 优亲厚友 走后门",
+        # A benefit drawn in the resident's name by someone else ("补贴被人冒领了").
+        r"被(?:人|别人|他|她|谁|村里|人家)?\S{0,3}冒领 冒名(?:顶替|领)",
         r"把\S{0,8}给(?:了)?(?:他|她)(?:家|们家)?(?:的)?亲戚",
         r"(?:收|交)了钱\S{0,4}(?:不给|不管|没人|就不)",
         r"(?:这|那)是人干的事 人干的事(?:吗|儿吗) (?:这么|这样|来回)折腾 折腾(?:人|我|俺) 瞎折腾 当皮球",
@@ -64,6 +66,14 @@ _COMPLAINT = re.compile(
         r"answered|answers|replied|helped|cares)|no\sone\s(?:ever\s)?(?:called|answered|replied|helped))",
     )
 )
+# Work or a device that failed soon ("装的扶手 没俩月就掉了", "给的轮椅是坏的"), a fitter who never came back, a
+# benefit drawn by someone else, nobody acting whoever was asked ("找谁也不管"): a complaint and a grievance.
+_FAILED_SERVICE = _words(
+    r"(?:修|装|改|做|配|弄|买|发|给)\S{0,8}(?:没|不到)(?:[一二两俩三仨几]|半)\S{0,2}(?:天|周|星期|礼拜|个月|月|年)"
+    r"(?:就|又)(?:坏|裂|漏|塌|掉|松|不能用|不好使|不转)",
+    r"(?:给|发|配)(?:我|俺|咱)?(?:的|家的)\S{0,6}是坏的 冒领",
+    r"(?:找|叫|喊|催)\S{0,8}(?:也|都)(?:不来|没来|不上门|没人来) 找谁(?:也|都)(?:不|没人?)(?:管|理|修|办|来)",
+)
 # A grievance about what already happened (an application waiting, a benefit not paid, how someone was treated): the
 # resident wants it looked into, not a new application, even when a benefit is named ("申请护理补贴三个月了没消息").
 _GRIEVANCE = re.compile(
@@ -79,6 +89,10 @@ _GRIEVANCE = re.compile(
         # someone hurt in another's care and the harm denied ("把闺女胳膊弄青了 问他们还不承认"), a demand to act
         r"(?:弄|掐|拧|揪)(?:青|伤|破|肿|紫)了? (?:还|也|都|死活|就是)不承认",
         r"(?:必须|总得|得|总要|必需)有人(?:管|出来管|负责)",
+        # waited since applying ("申请仨月了"), nothing paid ("一分钱没见着"), drawn by someone else
+        r"(?:申请|交|报|办|等)(?:了)?\S{0,2}(?:[一二两俩三仨四五六七八九十几半]|好几)\S{0,2}(?:天|月|年)了",
+        r"一分(?:钱)?(?:也|都)?没(?:见|给|发|到|拿) 冒领 冒名",
+        _FAILED_SERVICE,
     )
 )
 
@@ -91,6 +105,12 @@ _AGAIN_WRONG = re.compile(
         rf"老(?:是)?(?:整|弄|说|搞)(?:岔|错|偏) (?:说|讲|问)了{_COUNT}(?:遍|回|次) (?:你|您)又跟(?:我|俺)说 答非所问",
         r"第[二三四五六七八九几]\S{0,1}(?:次|回|遍)\S{0,4}(?:答错|说错|弄错|搞错|整岔|错了|不对)",
         "牛头不对马嘴 驴唇不对马嘴",
+        # Said to the bot after it missed: "你听不懂吗", "你到底懂不懂", "说了半天", "你咋老问".
+        r"(?:你|您)(?:到底|究竟|倒是)?(?:懂不懂|明白不明白|听(?:得)?懂(?:没|了没)) "
+        r"(?:你|您)(?:咋|怎么|是不是)?(?:还|就|又|老|总|一直)?(?:是)?听不(?:懂|明白)(?:吗|么|呀|啊|呢|嘛|[？?])",
+        r"说了(?:半天|这么半天|好半天|一大堆) (?:你|您)?(?:咋|怎么|为啥|干嘛)(?:老|总|一直)(?:是)?(?:问|让我)",
+        # "你不懂我", "你根本听不明白俺": told plainly that the bot does not understand them
+        r"(?:你|您)(?:根本|压根|就是|还是|咋|怎么|老|总)?(?:不懂|不明白|听不懂|听不明白|没听懂|没明白)(?:我|俺)",
     )
 )
 
@@ -100,7 +120,10 @@ _AGAIN_WRONG = re.compile(
 # disability is named ("物业说暖气的事不归残联管"); being refused or insulted for a disability is a disability matter
 # whatever the place ("售票员骂我瘸子"). Neither: the topic last understood decides, as for any hand-over.
 _GENERAL_MATTER = re.compile(
-    r"供暖|供热|暖气|热力|取暖|房东|房租|押金|租房|物业|城管|自来水|停水|停电|燃气公司|煤气公司|拆迁|征地|户口|派出所"
+    r"供暖|供热|暖气|热力|取暖|房东|房租|押金|租房|物业|城管|自来水|停水|停电|燃气公司|煤气公司|拆迁|征地|户口|派出所|"
+    # the street and the city's own offices: a blind path built over, a pavement blocked, the social-security office
+    r"盲道\S{0,6}(?:占|堵|挡|停|摆)|(?:占|堵|挡)\S{0,4}盲道|商铺|店铺|摊位|占道|路灯|井盖|市政|环卫|"
+    r"社保局|人社局|医保局|税务|公积金|车管所|交警|政务大厅|政务服务中心"
 )
 _DISABILITY_MATTER = re.compile(
     r"歧视|瞎子|聋子|瘸子|哑巴|傻子|残废|装残疾|导盲犬|看不起残疾|(?:不让|不准|不许|不给)(?:我|俺|孩子|娃)?(?:上车|进门|进去|上学|入学|随班就读)|"
@@ -123,7 +146,7 @@ def misunderstood_again(text: str | None) -> bool:
 
 def is_grievance(text: str | None) -> bool:
     """True when an angry message is about something that already happened (not a wish to apply now)."""
-    return bool(text) and bool(_GRIEVANCE.search(re.sub(r"\s+", "", text)))
+    return bool(text) and bool(_GRIEVANCE.search(re.sub(r"\s+", "", text or "")))
 
 
 # Softer signs: a complaint unless the message asks where to go with it (the petitions / hotline answer fits then).
@@ -139,6 +162,7 @@ _SOFT_COMPLAINT = re.compile(
         rf"{_ME}要反映 反映反映",
         rf"(?:别人|别的|人家|隔壁|邻居)\S{{0,10}}(?:都|就|倒)?(?:发|给|有|办|批|评)(?:了|上了)\S{{0,10}}{_ME}\S{{0,10}}(?:没|不)",
         r"(?:修|装|改|做|配|弄)(?:完|好)\S{0,10}(?:就|又)(?:坏|裂|漏|塌|掉|不能用)",
+        _FAILED_SERVICE,
         # Work paid for and useless ("坡道修得太陡 轮椅根本上不去 钱都白花了"); a concession refused ("不给减").
         r"(?:钱|补贴|改造费)\S{0,2}(?:都|全|算是)?白花了 (?:修|装|改|做|配)得\S{0,3}(?:太陡|太窄|太高|没法用|不能用)",
         r"(?<!给)不给(?:减|免|优惠|打折) (?:还|又|就)(?:骂|吼|凶|训)(?:我|俺|人|孩子|娃)",
@@ -159,7 +183,7 @@ _SOFT_COMPLAINT = re.compile(
     )
 )
 _ASKS_WHERE = re.compile(
-    r"怎么上访|怎么信访|如何|去哪|找谁|哪里|哪个部门|怎么反映|能不能|能进|有没有|咋办|怎么办|能不|能申请|咋整|渠道|途径|"
+    r"怎么上访|怎么信访|如何|去哪|找谁(?![也都])|哪里|哪个部门|怎么反映|能不能|能进|有没有|咋办|怎么办|能不|能申请|咋整|渠道|途径|"
     r"是不是|会不会|万一|要是|如果|假如|能\S{0,3}吗|(?:能|可以|行|中)\S{0,3}不(?:[？?。]|$)|对不对|合法|违法|合理|有什么规定"
 )
 # A question put as a condition ("要是…有没有人管"): asked in general, not a complaint.
@@ -265,3 +289,16 @@ def asked_line(text: str | None) -> str | None:
     """The hotline the resident asked to be put through to (12385 / 12345), if they named one."""
     found = _LINE.search(text or "") if wants_person(text) else None
     return found.group(0) if found else None
+
+
+# A complaint that tells of someone hurt ("托养中心的人打了孩子 胳膊都青了 要讨个说法"): say where to go for that too.
+# "打了好几次电话" is a call, not a blow.
+HURT = re.compile(
+    r"打了(?![^，。,.！!？?]{0,6}(?:电话|没人接|没接|不接|占线|热线))|打伤|打得|虐待|家暴|动手|推倒|受伤|伤着"
+)
+HURT_ADVICE = "有人动手打人、伤了人，可以打110报警；受了伤请先去医院看看，留好病历。"
+
+
+def tells_of_harm(text: str | None) -> bool:
+    """True when a complaint tells of someone hit or hurt (the police and a doctor are named too)."""
+    return bool(HURT.search(text or ""))

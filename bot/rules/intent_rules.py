@@ -30,10 +30,10 @@ def rule_intent(text: str | None, predicted: str | None) -> str | None:
         return COMPLAINT
     if wants_person(text):
         return REQUEST_HUMAN
+    if misunderstood_again(text) and predicted != "inform":
+        return REQUEST_HUMAN  # "又说错了", "你到底懂不懂": it failed twice already — a person (not a form answer)
     if predicted in ANSWER_INTENTS:
         return _answer_or_outside(text, predicted)
-    if misunderstood_again(text):
-        return REQUEST_HUMAN  # "又说错了", "还是不对": the bot has failed twice already — a person (not inside a form)
     if asks_if_human(text):
         return OTHER  # "你是真人吗": answered honestly (actions/understand.py), with the way to a person
     return out_of_scope_intent(text)  # the weather, the lottery, another government service: declined

@@ -38,6 +38,39 @@ def test_a_complaint_told_as_a_story_goes_high_to_the_regions_line(chat, earlier
     assert turn["handoff"] and turn["handoff"]["priority"] == "high" and turn["handoff"]["queue"] == queue, turn
 
 
+# The complaint's own words name the line (a city office or service → 12345); else the region's disability line, even
+# when the topic the model guesses is a general one (低保).
+LINES = [
+    ("我是绥芬河的", "供热公司说残疾人的取暖费减免取消了 这不是糊弄人吗 我要投诉", "12345"),
+    ("我在绥芬河市", "小区门口的盲道让摊位占了好几年 打了好几次电话也没人管", "12345"),
+    ("我在绥芬河市", "网格员把俺的低保材料压了三个月不往上报 俺要投诉他", "12385"),
+    ("我是绥芬河的", "轮椅发下来没俩月就坏了 找谁也不管", "12385"),
+    ("俺在潞城区", "社保局的人推来推去 我要投诉", "12345"),
+    ("俺在潞城区", "村里把俺的补贴扣了一半 俺要告他们", "12345"),
+]
+
+
+@pytest.mark.stack
+@pytest.mark.parametrize(("earlier", "complaint", "queue"), LINES)
+def test_a_complaint_goes_high_to_the_line_its_words_name_else_the_disability_line(
+    chat, earlier, complaint, queue
+) -> None:
+    sender = new_sender()
+    _say(chat, sender, earlier)
+    turn = _say(chat, sender, complaint)
+    assert turn["handoff"] and (turn["handoff"]["priority"], turn["handoff"]["queue"]) == ("high", queue), turn
+    assert "110" not in _text(turn), "phoning again and again is no blow"
+
+
+@pytest.mark.stack
+def test_you_do_not_understand_me_goes_high_to_the_regions_disability_line(chat) -> None:
+    sender = new_sender()
+    _say(chat, sender, "我在绥芬河市")
+    turns = [_say(chat, sender, text) for text in ("那个 给钱的", "就那个呀", "说了半天了 你到底懂不懂")]
+    handoff = next((t["handoff"] for t in turns if t["handoff"]), None)
+    assert handoff and (handoff["priority"], handoff["queue"]) == ("high", "12385"), [_text(t) for t in turns]
+
+
 @pytest.mark.stack
 def test_abuse_told_as_a_complaint_names_the_police_and_a_doctor(chat) -> None:
     sender = new_sender()

@@ -60,4 +60,4 @@ def test_two_misunderstandings_in_a_row_hand_over_to_a_person(stack, chat) -> No
     assert first["handoff"] is None
     second = chat(sender, second_text).json()
     assert "人工客服" in second["messages"][0]["text"]
-    assert second["handoff"] is not None and second["handoff"]["priority"] == "normal"
+    assert second["handoff"] is not None and second["handoff"]["priority"] == "high", "missed twice: high (issue 12)"
