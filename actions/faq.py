@@ -12,7 +12,7 @@ from actions.answers import apply_button_for, both_regions, choose_variation, ne
 from actions.escalation import escalate
 from actions.latin import answer_latin
 from actions.parse import selected_faq
-from actions.plan_answers import ALSO_TOPICS, better_than_answer, say_plan_answer
+from actions.plan_answers import ALSO_TOPICS, answer_quotes, better_than_answer, say_plan_answer
 from actions.region import conversation_region, region_in_message
 from actions.repeats import RESTATEMENTS_BEFORE_HANDOVER, times_asked_in_a_row
 from actions.safety_net import numbers_first
@@ -96,11 +96,16 @@ class ActionAnswerFaq(Action):
                 return events
 
         events = answer_topic(dispatcher, domain, faq_key, region, events)
+        findings: list[Any] = []
         if verdict and verdict.kind == "answer" and not chosen and not _asked_region(events):
             variations = (domain.get("responses") or {}).get(f"utter_{faq_key}") or []
             findings = await better_than_answer(tracker.latest_message or {}, variations, region)
             if findings:  # a weak answer, and the plan says something more to the point elsewhere
                 say_plan_answer(dispatcher, findings, str(text), region)
+        if faq_key and not findings and not _asked_region(events):  # the plan's own sentence on it, cited
+            said = "\n".join(str(m.get("text") or "") for m in dispatcher.messages)
+            for line in await answer_quotes(faq_key, question_asked(tracker), region, domain, said):
+                dispatcher.utter_message(text=line)
         if verdict and verdict.choices and not _asked_region(events):  # settled by the plan: the others offered
             dispatcher.utter_message(text=ALSO_TOPICS, buttons=topic_buttons(verdict.choices))
         return events
@@ -112,6 +117,23 @@ class ActionUnsure(ActionAnswerFaq):
 
     def name(self) -> str:
         return "action_unsure"
+
+
+def question_asked(tracker: Tracker) -> str | None:
+    """The resident's question this answer is for: the latest message in their own words (a pressed button or the
+    answer to the region question is not; the question before it is)."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") != "user":
+            continue
+        text = str(event.get("text") or "")
+        parse = event.get("parse_data") or {}
+        if text.startswith("/") or ((parse.get("intent") or {}).get("name")) in _NOT_QUESTIONS:
+            continue
+        return text
+    return None
+
+
+_NOT_QUESTIONS = frozenset({"inform_region", "affirm", "deny", "choose_faq"})
 
 
 def _asked_region(events: list[dict[str, Any]]) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.knowledge.answer_quotes import plan_quotes
 from bot.knowledge.index import Finding, PassageIndex
 from bot.knowledge.reply import clause_for, hotline_line, plan_block
 from bot.knowledge.topics import settled_choice
@@ -93,6 +94,26 @@ def confirmed_key(
         return None
     regions = [region] if region else list(load_routing().served)
     return settled_choice(index, text, regions, choices, domain.get("responses") or {})
+
+
+async def answer_quotes(
+    faq_key: str, question: str | None, region: str | None, domain: dict[str, Any], said: str = ""
+) -> list[str]:
+    """The plan's own sentence(s) behind the FAQ answer `faq_key` nearest to `question`: the resident's plan, or each
+    served plan while the region is unknown (bot/knowledge/answer_quotes.py). Off the event loop; empty without the
+    index or a question."""
+    if not (question or "").strip():
+        return []
+    regions = [region] if region else list(load_routing().served)
+    responses = domain.get("responses") or {}
+
+    def work() -> list[str]:
+        index = plan_index()
+        if index is None:
+            return []
+        return plan_quotes(index, responses, faq_key, str(question), regions, load_plans(), said)
+
+    return await asyncio.get_running_loop().run_in_executor(None, work)
 
 
 def plan_messages(findings: list[Finding], question: str, region: str | None) -> list[str]:
