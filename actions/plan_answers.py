@@ -23,7 +23,7 @@ from bot.rules.understanding import SURE_CONFIDENCE, SURE_MARGIN, selected_answe
 logger = logging.getLogger(__name__)
 WAIT_SECONDS = 3.0  # a turn waits at most this long for the index (well inside the gateway's Rasa timeout); the
 # launcher embeds the plans before the action server starts (bot/launcher/model.ensure_plan_passages)
-ALSO_TOPICS = "也可以点下面的题目，看看有没有您要问的。"
+ALSO_TOPICS = "您要问的也许在下面的题目里，可以点一下。"  # no "没有" or "不能": not read as a no
 
 _index: PassageIndex | None = None
 _loaded = threading.Event()
