@@ -110,7 +110,9 @@ class ActionAnswerFaq(Action):
             findings = await better_than_answer(tracker.latest_message or {}, variations, region)
             if findings:  # a weak answer, and the plan says something more to the point elsewhere
                 say_plan_answer(dispatcher, findings, str(text), region)
-        if faq_key and not findings and not _asked_region(events):  # the plan's own sentence on it, cited
+        if faq_key and not findings and not _asked_region(events) and not _about_the_lines(domain, faq_key):
+            # the plan's own sentence on it, cited (not under the answer about the lines: the plan's aims for the
+            # lines, "7×24小时", would read as today's service)
             said = "\n".join(str(m.get("text") or "") for m in dispatcher.messages)
             for line in await answer_quotes(faq_key, question_asked(tracker), region, domain, said):
                 dispatcher.utter_message(text=line)
@@ -154,6 +156,12 @@ class ActionDeny(Action):
         if not offer_other_topics(dispatcher, tracker):
             dispatcher.utter_message(response="utter_anything_else")
         return []
+
+
+def _about_the_lines(domain: dict[str, Any], faq_key: str) -> bool:
+    """The answer about the hotlines themselves (it names each line: {hotline} and {general_hotline})."""
+    variations = (domain.get("responses") or {}).get(f"utter_{faq_key}") or []
+    return any("{hotline}" in str(v.get("text")) and "{general_hotline}" in str(v.get("text")) for v in variations)
 
 
 def question_asked(tracker: Tracker) -> str | None:
