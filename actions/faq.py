@@ -9,16 +9,22 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import apply_button_for, both_regions, choose_variation, needs_region, split_messages
+from actions.doubts import ASK_AGAIN, doubted_alternatives
 from actions.escalation import escalate
 from actions.latin import answer_latin
 from actions.parse import selected_faq
-from actions.plan_answers import ALSO_TOPICS, better_than_answer, say_plan_answer
+from actions.plan_answers import ALSO_TOPICS, answer_quotes, better_than_answer, say_plan_answer
 from actions.region import conversation_region, region_in_message
-from actions.repeats import RESTATEMENTS_BEFORE_HANDOVER, times_asked_in_a_row
+from actions.repeats import (
+    RESTATEMENTS_BEFORE_HANDOVER,
+    TOLD_WRONG_BEFORE_HANDOVER,
+    times_asked_in_a_row,
+    times_told_wrong,
+)
 from actions.safety_net import numbers_first
 from actions.understand import chosen_faq, confirmed_by_plan, reply_unsure, topic_buttons
 from bot.rules.routing import load_routing
-from bot.rules.understanding import judge, wants_to_apply_now
+from bot.rules.understanding import faq_titles, judge, wants_to_apply_now
 
 RESTATED = "这个问题我好像没能帮您说清楚。我请人工客服来帮您。"
 DIFFERS = "这件事{regions}的规定不一样。"
@@ -68,6 +74,8 @@ class ActionAnswerFaq(Action):
         latin = await answer_latin(dispatcher, tracker, domain)
         if latin is not None:
             return latin  # pinyin, English or only digits: matched by sound or words, or asked in Chinese
+        if offer_other_topics(dispatcher, tracker):
+            return []  # "不对吧" after an answer: the question's other likely topics, not the same answer again
         chosen = chosen_faq(tracker)  # a "您是想问…" button
         judged = intent in ("faq", "nlu_fallback")  # nlu_fallback: action_unsure found the plan settles it
         verdict = await confirmed_by_plan(judge(tracker.latest_message or {}), tracker, domain) if judged else None
@@ -96,11 +104,18 @@ class ActionAnswerFaq(Action):
                 return events
 
         events = answer_topic(dispatcher, domain, faq_key, region, events)
+        findings: list[Any] = []
         if verdict and verdict.kind == "answer" and not chosen and not _asked_region(events):
             variations = (domain.get("responses") or {}).get(f"utter_{faq_key}") or []
             findings = await better_than_answer(tracker.latest_message or {}, variations, region)
             if findings:  # a weak answer, and the plan says something more to the point elsewhere
                 say_plan_answer(dispatcher, findings, str(text), region)
+        if faq_key and not findings and not _asked_region(events) and not _about_the_lines(domain, faq_key):
+            # the plan's own sentence on it, cited (not under the answer about the lines: the plan's aims for the
+            # lines, "7×24小时", would read as today's service)
+            said = "\n".join(str(m.get("text") or "") for m in dispatcher.messages)
+            for line in await answer_quotes(faq_key, question_asked(tracker), region, domain, said):
+                dispatcher.utter_message(text=line)
         if verdict and verdict.choices and not _asked_region(events):  # settled by the plan: the others offered
             dispatcher.utter_message(text=ALSO_TOPICS, buttons=topic_buttons(verdict.choices))
         return events
@@ -112,6 +127,58 @@ class ActionUnsure(ActionAnswerFaq):
 
     def name(self) -> str:
         return "action_unsure"
+
+
+def offer_other_topics(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """The resident only doubts the last answer ("不对吧", "不是这个"): offer the other likely topics of the question it
+    answered (actions/doubts.py) — unless told wrong twice already (then the usual hand-over). False: not a doubt."""
+    if times_told_wrong(tracker.events) >= TOLD_WRONG_BEFORE_HANDOVER:
+        return False
+    others = doubted_alternatives(tracker.events or [], set(faq_titles()))
+    if others:
+        dispatcher.utter_message(text=ASK_AGAIN, buttons=topic_buttons(others))
+    return bool(others)
+
+
+class ActionDeny(Action):
+    """ "不对" / "不是" outside a question: after an answer, the resident doubts it — offer the other likely topics of
+    that question; told wrong twice — a person; else ask what else they want to know."""
+
+    def name(self) -> str:
+        return "action_deny"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if times_told_wrong(tracker.events) >= TOLD_WRONG_BEFORE_HANDOVER:
+            dispatcher.utter_message(text=RESTATED)
+            return await escalate(dispatcher, tracker, "fallback")
+        if not offer_other_topics(dispatcher, tracker):
+            dispatcher.utter_message(response="utter_anything_else")
+        return []
+
+
+def _about_the_lines(domain: dict[str, Any], faq_key: str) -> bool:
+    """The answer about the hotlines themselves (it names each line: {hotline} and {general_hotline})."""
+    variations = (domain.get("responses") or {}).get(f"utter_{faq_key}") or []
+    return any("{hotline}" in str(v.get("text")) and "{general_hotline}" in str(v.get("text")) for v in variations)
+
+
+def question_asked(tracker: Tracker) -> str | None:
+    """The resident's question this answer is for: the latest message in their own words (a pressed button or the
+    answer to the region question is not; the question before it is)."""
+    for event in reversed(tracker.events or []):
+        if event.get("event") != "user":
+            continue
+        text = str(event.get("text") or "")
+        parse = event.get("parse_data") or {}
+        if text.startswith("/") or ((parse.get("intent") or {}).get("name")) in _NOT_QUESTIONS:
+            continue
+        return text
+    return None
+
+
+_NOT_QUESTIONS = frozenset({"inform_region", "affirm", "deny", "choose_faq"})
 
 
 def _asked_region(events: list[dict[str, Any]]) -> bool:

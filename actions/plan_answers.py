@@ -12,6 +12,7 @@ from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.knowledge.answer_quotes import plan_quotes
 from bot.knowledge.index import Finding, PassageIndex
 from bot.knowledge.reply import clause_for, hotline_line, plan_block
 from bot.knowledge.topics import settled_choice
@@ -22,7 +23,7 @@ from bot.rules.understanding import SURE_CONFIDENCE, SURE_MARGIN, selected_answe
 logger = logging.getLogger(__name__)
 WAIT_SECONDS = 3.0  # a turn waits at most this long for the index (well inside the gateway's Rasa timeout); the
 # launcher embeds the plans before the action server starts (bot/launcher/model.ensure_plan_passages)
-ALSO_TOPICS = "也可以点下面的题目，看看有没有您要问的。"
+ALSO_TOPICS = "您要问的也许在下面的题目里，可以点一下。"  # no "没有" or "不能": not read as a no
 
 _index: PassageIndex | None = None
 _loaded = threading.Event()
@@ -93,6 +94,26 @@ def confirmed_key(
         return None
     regions = [region] if region else list(load_routing().served)
     return settled_choice(index, text, regions, choices, domain.get("responses") or {})
+
+
+async def answer_quotes(
+    faq_key: str, question: str | None, region: str | None, domain: dict[str, Any], said: str = ""
+) -> list[str]:
+    """The plan's own sentence(s) behind the FAQ answer `faq_key` nearest to `question`: the resident's plan, or each
+    served plan while the region is unknown (bot/knowledge/answer_quotes.py). Off the event loop; empty without the
+    index or a question."""
+    if not (question or "").strip():
+        return []
+    regions = [region] if region else list(load_routing().served)
+    responses = domain.get("responses") or {}
+
+    def work() -> list[str]:
+        index = plan_index()
+        if index is None:
+            return []
+        return plan_quotes(index, responses, faq_key, str(question), regions, load_plans(), said)
+
+    return await asyncio.get_running_loop().run_in_executor(None, work)
 
 
 def plan_messages(findings: list[Finding], question: str, region: str | None) -> list[str]:

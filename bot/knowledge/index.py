@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,8 +109,14 @@ class PassageIndex:
 
     def search(self, question: str, region: str | None = None, limit: int = 3) -> list[Hit]:
         """The best `limit` passages for `question` (of `region`'s plan, or of every plan when None), best first."""
+        allowed = [i for i, p in enumerate(self.passages) if region is None or p.region == region]
+        return self.rank(question, allowed, limit)
+
+    def rank(self, question: str, among: Iterable[int], limit: int = 3) -> list[Hit]:
+        """The best `limit` of the passages at positions `among` for `question`, best first."""
         question = " ".join((question or "")[:MAX_QUERY_CHARS].split())
-        if not question or not self.passages:
+        among = list(among)
+        if not question or not self.passages or not among:
             return []
         cleaned = without_places(question)
         query_words = words(cleaned)
@@ -119,8 +125,7 @@ class PassageIndex:
         top = self.bm25.best_possible(query_words)
         lexical = raw / top if top > 0 else np.zeros_like(raw)
         combined = dense + LEXICAL_WEIGHT * lexical
-        allowed = [i for i, p in enumerate(self.passages) if region is None or p.region == region]
-        order = sorted(allowed, key=lambda i: -combined[i])[:limit]
+        order = sorted(among, key=lambda i: -combined[i])[:limit]
         return [Hit(self.passages[i], float(combined[i]), float(dense[i]), float(lexical[i])) for i in order]
 
 

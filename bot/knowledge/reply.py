@@ -14,7 +14,7 @@ _CLAUSE = re.compile(r"[^，,；;：:]*[，,；;：:]|[^，,；;：:]+$")
 LEAD_IN = "{title}里是这样写的："
 WHERE = "这句话在规划的{section}。"
 DIRECTION = "规划写的是“{word}”，这是要推动的方向，不是每个地方现在都能办。"
-HOTLINE = "想了解详细情况、问能不能办，请打{hotline}。"
+HOTLINE = "想了解详细情况、问本地怎么办理，请打{hotline}。"
 
 
 def clause_for(text: str, question: str, limit: int = MAX_SHOWN) -> str:

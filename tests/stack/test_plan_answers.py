@@ -81,3 +81,32 @@ def test_the_plan_settles_the_faq_choice_and_the_other_topics_stay_offered(stack
     others = [faq_titles()[c] for c in verdict.choices if c != "faq/mental_health"]
     assert others and all(title in buttons for title in others), buttons
     assert faq_titles()["faq/mental_health"] not in buttons, buttons
+
+
+@pytest.mark.stack
+def test_an_faq_answer_is_followed_by_the_plans_own_sentence_on_it(stack) -> None:
+    """The 潞城 answer about 托养 is followed by the 潞城 plan's sentence it rests on, verbatim, with its place; never
+    the other plan's."""
+    talk = Conversation(stack.url)
+    try:
+        answer = talk.say("我在潞城，重度残疾人托养服务谁能去")
+    finally:
+        talk.close()
+    assert "潞城的规划" in answer and "写着：“" in answer, answer
+    assert "第三部分（一）第3条" in answer, answer
+    assert "绥芬河的规划" not in answer, answer
+
+
+@pytest.mark.stack
+def test_a_doubted_answer_gets_the_questions_other_topics(stack) -> None:
+    """“不对吧” after an answer: the other likely topics of that question are offered, not the same answer again."""
+    talk = Conversation(stack.url)
+    try:
+        first = talk.say("我在绥芬河，护理补贴谁能领")
+        doubted = talk.say("不对吧")
+        buttons = talk.buttons()
+    finally:
+        talk.close()
+    assert "护理补贴" in first, first
+    assert "可能我理解错了" in doubted, doubted
+    assert buttons and faq_titles()["faq/severe_care_subsidy"] not in buttons, buttons
