@@ -21,26 +21,13 @@ def _text(turn: dict) -> str:
     return "\n".join(m["text"] for m in turn["messages"])
 
 
-STORIES = [
+# A complaint, plain or told as a story, goes high to the line its own words name (a city office or service → 12345);
+# else to the region's disability line, even when the topic the model guesses is a general one (低保).
+COMPLAINTS = [
     ("我在潞城区住", "跑了四趟乡里没人管 回回让俺等着", "12345"),
     ("我是绥芬河的", "说好的开春给俺家装扶手 结果到现在也没人来", "12385"),
     ("俺在潞城", "隔壁都发了取暖补贴 俺家一样的情况就是没发", "12345"),
     ("我在绥芬河市", "窗口那人冲俺翻白眼 说俺是来要饭的 俺要告她", "12385"),
-]
-
-
-@pytest.mark.stack
-@pytest.mark.parametrize(("earlier", "story", "queue"), STORIES)
-def test_a_complaint_told_as_a_story_goes_high_to_the_regions_line(chat, earlier, story, queue) -> None:
-    sender = new_sender()
-    _say(chat, sender, earlier)
-    turn = _say(chat, sender, story)
-    assert turn["handoff"] and turn["handoff"]["priority"] == "high" and turn["handoff"]["queue"] == queue, turn
-
-
-# The complaint's own words name the line (a city office or service → 12345); else the region's disability line, even
-# when the topic the model guesses is a general one (低保).
-LINES = [
     ("我是绥芬河的", "供热公司说残疾人的取暖费减免取消了 这不是糊弄人吗 我要投诉", "12345"),
     ("我在绥芬河市", "小区门口的盲道让摊位占了好几年 打了好几次电话也没人管", "12345"),
     ("我在绥芬河市", "网格员把俺的低保材料压了三个月不往上报 俺要投诉他", "12385"),
@@ -51,7 +38,7 @@ LINES = [
 
 
 @pytest.mark.stack
-@pytest.mark.parametrize(("earlier", "complaint", "queue"), LINES)
+@pytest.mark.parametrize(("earlier", "complaint", "queue"), COMPLAINTS)
 def test_a_complaint_goes_high_to_the_line_its_words_name_else_the_disability_line(
     chat, earlier, complaint, queue
 ) -> None:
@@ -59,7 +46,7 @@ def test_a_complaint_goes_high_to_the_line_its_words_name_else_the_disability_li
     _say(chat, sender, earlier)
     turn = _say(chat, sender, complaint)
     assert turn["handoff"] and (turn["handoff"]["priority"], turn["handoff"]["queue"]) == ("high", queue), turn
-    assert "110" not in _text(turn), "phoning again and again is no blow"
+    assert "110" not in _text(turn), "a complaint, even of phoning again and again, is no blow"
 
 
 @pytest.mark.stack
