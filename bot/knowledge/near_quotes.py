@@ -9,8 +9,8 @@ item's fact in about 4 of 10 of them: the resident reads it without the bot clai
 
 After an FAQ answer, when the plan's sentence nearest to the question is not one the answer rests on (another
 section than its quotes'): that sentence too, "also", under the answer and its own plan sentence. The answer's topic
-and the plan disagree; rather than choose, the resident gets both. On b6 and b7 this added the item's fact to 16 answers
-that lacked it and took it from none (docs/understanding.md "Round 9").
+and the plan disagree; rather than choose, the resident gets both. On b6 and b7 (live) this added the item's fact to 12
+answers that lacked it and took it from none (docs/understanding.md "Round 9").
 
 Pure (no Rasa): the index, the question and the plans come in, the messages go out."""
 
