@@ -13,7 +13,7 @@ from actions.doubts import ASK_AGAIN, doubted_alternatives
 from actions.escalation import escalate
 from actions.latin import answer_latin
 from actions.parse import selected_faq
-from actions.plan_answers import ALSO_TOPICS, answer_quotes, better_than_answer, say_plan_answer
+from actions.plan_answers import ALSO_TOPICS, answer_quotes, better_than_answer, beyond_the_answer, say_plan_answer
 from actions.region import conversation_region, region_in_message
 from actions.repeats import (
     RESTATEMENTS_BEFORE_HANDOVER,
@@ -116,6 +116,10 @@ class ActionAnswerFaq(Action):
             said = "\n".join(str(m.get("text") or "") for m in dispatcher.messages)
             for line in await answer_quotes(faq_key, question_asked(tracker), region, domain, said):
                 dispatcher.utter_message(text=line)
+            if not chosen:  # the plan's nearest sentence is elsewhere: it too (the resident chose no topic)
+                said = "\n".join(str(m.get("text") or "") for m in dispatcher.messages)
+                for line in await beyond_the_answer(faq_key, question_asked(tracker), region, domain, said):
+                    dispatcher.utter_message(text=line)
         if verdict and verdict.choices and not _asked_region(events):  # settled by the plan: the others offered
             dispatcher.utter_message(text=ALSO_TOPICS, buttons=topic_buttons(verdict.choices))
         return events

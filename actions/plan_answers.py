@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.knowledge.answer_quotes import plan_quotes
 from bot.knowledge.index import Finding, PassageIndex
+from bot.knowledge.near_quotes import beyond_answer, near_quotes
 from bot.knowledge.reply import clause_for, hotline_line, plan_block
 from bot.knowledge.topics import settled_choice
 from bot.rules.plans import load_plans
@@ -112,6 +113,41 @@ async def answer_quotes(
         if index is None:
             return []
         return plan_quotes(index, responses, faq_key, str(question), regions, load_plans(), said)
+
+    return await asyncio.get_running_loop().run_in_executor(None, work)
+
+
+async def beyond_the_answer(
+    faq_key: str, question: str | None, region: str | None, domain: dict[str, Any], said: str = ""
+) -> list[str]:
+    """After the FAQ answer `faq_key`: the plan's sentence nearest to `question` when it is not one the answer rests on
+    (bot/knowledge/near_quotes.beyond_answer) — the plan and the FAQ's topic disagree, the resident gets both. Off the
+    event loop; empty without the index or a question."""
+    if not (question or "").strip():
+        return []
+    regions = [region] if region else list(load_routing().served)
+    responses = domain.get("responses") or {}
+
+    def work() -> list[str]:
+        index = plan_index()
+        if index is None:
+            return []
+        return beyond_answer(index, responses, faq_key, str(question), regions, load_plans(), said)
+
+    return await asyncio.get_running_loop().run_in_executor(None, work)
+
+
+async def nearest_in_plan(text: str | None, region: str | None) -> list[str]:
+    """Beside a clarifying question: the plan's sentence nearest to `text` "for reference" (the resident's plan, each
+    served plan while the region is unknown; bot/knowledge/near_quotes.py). Off the event loop; empty without the
+    index or when nothing is near."""
+    if not (text or "").strip():
+        return []
+    regions = [region] if region else list(load_routing().served)
+
+    def work() -> list[str]:
+        index = plan_index()
+        return near_quotes(index, str(text), regions, load_plans()) if index is not None else []
 
     return await asyncio.get_running_loop().run_in_executor(None, work)
 

@@ -14,7 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.escalation import answer_not_understood, escalate_misunderstanding
 from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.latin import answer_latin
-from actions.plan_answers import confirm_in_plan, find_in_plan, say_plan_answer
+from actions.plan_answers import confirm_in_plan, find_in_plan, nearest_in_plan, say_plan_answer
 from actions.region import conversation_region
 from actions.repeats import TOLD_WRONG_BEFORE_HANDOVER, times_told_wrong
 from actions.safety_net import numbers_first
@@ -83,6 +83,8 @@ async def reply_unsure(
     if await answer_from_plan(dispatcher, tracker, verdict, buttons):
         return []
     if verdict.kind == "clarify":
+        for line in await near_sentence(tracker):  # the plan's nearest sentence, for reference, above the question
+            dispatcher.utter_message(text=line)
         dispatcher.utter_message(response="utter_clarify", buttons=buttons)
         return []
     return await answer_not_understood(dispatcher, tracker)
@@ -102,6 +104,15 @@ async def answer_from_plan(
     if findings:
         say_plan_answer(dispatcher, findings, str(text), region, buttons)
     return bool(findings)
+
+
+async def near_sentence(tracker: Tracker) -> list[str]:
+    """Above "您是想问…？": the plan's sentence nearest to the question, for reference (actions/plan_answers.py). Never
+    for a complaint or a danger the rules see (their own paths come first; this is a second guard)."""
+    text = (tracker.latest_message or {}).get("text")
+    if is_complaint(text) or is_grievance(text) or is_danger(text):
+        return []
+    return await nearest_in_plan(text, conversation_region(tracker))
 
 
 async def confirmed_by_plan(verdict: Verdict, tracker: Tracker, domain: dict[str, Any]) -> Verdict:

@@ -107,6 +107,10 @@ class PassageIndex:
         """Indices of the `count` best passages of `region`'s plan for `question`, best first (none without a plan)."""
         return [self._position[hit.passage] for hit in self.search(question, region, limit=count)]
 
+    def position(self, passage: Passage) -> int:
+        """Index of `passage` in `passages`."""
+        return self._position[passage]
+
     def search(self, question: str, region: str | None = None, limit: int = 3) -> list[Hit]:
         """The best `limit` passages for `question` (of `region`'s plan, or of every plan when None), best first."""
         allowed = [i for i, p in enumerate(self.passages) if region is None or p.region == region]

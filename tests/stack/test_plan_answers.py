@@ -110,3 +110,30 @@ def test_a_doubted_answer_gets_the_questions_other_topics(stack) -> None:
     assert "护理补贴" in first, first
     assert "可能我理解错了" in doubted, doubted
     assert buttons and faq_titles()["faq/severe_care_subsidy"] not in buttons, buttons
+
+
+@pytest.mark.stack
+def test_a_clarifying_question_shows_the_plans_nearest_sentence_for_reference(stack) -> None:
+    """The FAQ model offers choices for this phrasing (checked first, so a retrained model that reads it otherwise
+    fails here with the reason) and no plan passage is confident: the 绥芬河 plan's nearest sentence is shown "for
+    reference" above the question, verbatim with its place, and the topic buttons stay."""
+    question = "绥芬河残疾人体育锻炼的地方收不收钱"
+    parse = httpx.post(
+        f"http://127.0.0.1:{stack.config.rasa_port}/model/parse",
+        params={"token": stack.token},
+        json={"text": question},
+        timeout=30,
+    ).json()
+    verdict = judge(parse)
+    assert verdict.kind == "clarify", f"the model reads it otherwise: {verdict}"
+    talk = Conversation(stack.url)
+    try:
+        answer = talk.say(question)
+        buttons = talk.buttons()
+    finally:
+        talk.close()
+    assert "最接近的是这一句，供您参考" in answer and "绥芬河的规划（征求意见稿）" in answer, answer
+    assert "康复体育健身" in answer and "潞城的规划" not in answer, answer
+    assert "您是想问" in answer and LEAD_IN not in answer, answer  # still a question, not a plan answer
+    titles = [faq_titles()[c] for c in verdict.choices]
+    assert titles and all(title in buttons for title in titles), buttons
