@@ -9,6 +9,7 @@ from typing import Any
 import httpcore
 import httpx
 
+from bot.dialogue.asyncio_stream import AsyncioBackend
 from bot.dialogue.one_write import OneWriteBackend
 
 
@@ -64,11 +65,13 @@ class RasaClient:
         self._token = token
         limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
         # The client (tracker, events, status, model admin) keeps httpx's full stack; the turn, one fixed JSON POST
-        # per chat turn, goes through httpcore's connection pool directly, sent in one write (bot/dialogue/one_write).
+        # per chat turn, goes through httpcore's connection pool directly, sent in one write (bot/dialogue/one_write)
+        # over plain asyncio connections (bot/dialogue/asyncio_stream; a Rasa on https keeps httpcore's own backend).
         self._http = httpx.AsyncClient(timeout=timeout, limits=limits)
+        backend = OneWriteBackend(AsyncioBackend() if self._rasa_url.startswith("http://") else None)
         self._turn_pool = httpcore.AsyncConnectionPool(
             max_connections=limits.max_connections, max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry, network_backend=OneWriteBackend(),
+            keepalive_expiry=limits.keepalive_expiry, network_backend=backend,
         )  # fmt: skip
         self._turn_extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
         self._webhook = TURN_WEBHOOK
