@@ -10,7 +10,10 @@ The markers are only trusted while `<prefix>:has-ticket:ready` exists: it holds 
 the database is known to have its marker, written by `sync` (each gateway, at start and every SYNC_SECONDS: every
 conversation with a ticket when the key is missing — the one-time backfill, and again after Redis lost its data — else
 the tickets created since that time less a margin). Without it, or without Redis, the tickets table is asked as
-before. A marker whose write failed (Redis away at that moment) is written by the next `sync`."""
+before. A marker whose write failed (Redis away at that moment while the ready key survived, or a ticket stored by a
+gateway of an older version during an upgrade) is written by the next `sync`: until then, at most SYNC_SECONDS once
+Redis answers again, that one conversation's turns can miss its ticket. The markers have no expiry, so Redis must not
+evict such keys (maxmemory-policy noeviction or a volatile-* policy)."""
 
 from __future__ import annotations
 
@@ -26,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.storage.models import Ticket
 
 log = logging.getLogger(__name__)
-SYNC_SECONDS = 10.0
+SYNC_SECONDS = 2.0  # how long a marker whose write failed can be missing once Redis answers again
 MARGIN = timedelta(seconds=60)  # a ticket committed a little after the time it was created at is still caught
 BATCH = 500
 # KEYS: the ready key, the backfill token key; ARGV: the new ready time, this backfill's token ('' for an incremental
