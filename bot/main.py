@@ -33,6 +33,7 @@ from bot.escalation.delivery import TicketStreams
 from bot.escalation.fanout import ConsoleFanout
 from bot.escalation.hub import Hub
 from bot.escalation.service import EscalationService
+from bot.escalation.ticket_markers import TicketMarkers, keep_synced
 from bot.escalation.worker import delivery_loop, fanout_loop, message_loader
 from bot.insights.recorder import TurnRecorder
 from bot.rules.routing import RoutingTable
@@ -108,9 +109,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.redis, list(app.state.routing.queue_names),
             fanout.origin if fanout else f"gateway-{os.getpid()}", settings.redis_key_prefix,
         )  # fmt: skip
+        app.state.ticket_markers = TicketMarkers(app.state.redis, settings.redis_key_prefix, app.state.sessions)
         app.state.escalation = EscalationService(
             app.state.sessions, app.state.cipher, app.state.routing, streams, app.state.dialogue, app.state.hub,
-            expiry=protection.tracker_expiry,
+            expiry=protection.tracker_expiry, markers=app.state.ticket_markers,
         )  # fmt: skip
         app.state.hub.set_message_loader(message_loader(app.state.escalation))
         app.state.tts, app.state.stt = make_engines(settings)
@@ -119,7 +121,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.chat_service = ChatService(
             app.state.dialogue, app.state.escalation, settings.max_text_chars, recorder=app.state.turn_recorder,
             tags=protection.client_tags, expiry=protection.tracker_expiry, conversations=protection.conversations,
-            tickets=TicketChecks(app.state.engine),
+            tickets=TicketChecks(app.state.engine, app.state.ticket_markers),
         )  # fmt: skip
         app.state.wechat = build_wechat(app.state, settings)
         app.state.training = TrainingRunner(
@@ -134,6 +136,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         stop_delivery = asyncio.Event()
         delivery = asyncio.create_task(delivery_loop(app.state.escalation, stop_delivery))
         relay = asyncio.create_task(fanout_loop(app.state.hub, stop_delivery))
+        marking = asyncio.create_task(keep_synced(app.state.ticket_markers, stop_delivery))  # backfill, then catch up
         announcer = None
         if app.state.training.broadcast is not None:  # the registry's live model, kept announced to Rasa replicas
             announcer = asyncio.create_task(keep_announced(app.state.training.broadcast, app.state.sessions,
@@ -156,6 +159,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await app.state.turn_recorder.close()
         await delivery
         await relay
+        await marking
         if announcer is not None:
             await announcer
         await chores

@@ -8,9 +8,9 @@ the tracker could) and, after each turn, cuts the tracker's expiry down to `trac
 conversation is forgotten that long after its last message instead of after a week. Without Redis, Rasa keeps
 conversations in its own memory and nothing here applies.
 
-The same after-turn script also answers whether a ticket was opened for the conversation during the turn (a short-lived
-hint the escalation service sets when it stores one, on whichever gateway the action server reached), so the chat
-service reads the tickets table after a turn only when it has to — in the same round trip.
+The same after-turn script also answers whether the conversation has a ticket now (its marker, which the escalation
+service sets when it stores one, on whichever gateway the action server reached: bot/escalation/ticket_markers.py),
+so the chat service learns that the turn opened one in the same round trip, without reading the tickets table.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ redis.call('SET', KEYS[1], 1, 'EX', ARGV[1])
 redis.call('EXPIRE', KEYS[2], ARGV[2])
 return 1
 """
-# KEYS: the marker, the tracker, the new-ticket hint. Answers 1 when the hint is there (a ticket was opened).
+# KEYS: the marker, the tracker, the conversation's ticket marker. Answers 1 when the ticket marker is there.
 AFTER_TURN_SCRIPT = """
 local opened = redis.call('EXISTS', KEYS[3])
 if redis.call('EXISTS', KEYS[1]) == 1 then
@@ -36,7 +36,6 @@ if redis.call('EXISTS', KEYS[1]) == 1 then
 end
 return opened
 """
-NEW_TICKET_SECONDS = 600  # the hint outlives the turn that opened the ticket (Rasa's timeout is 15 s)
 
 
 def rasa_tracker_key(key_prefix: str, sender_id: str) -> str:
@@ -69,9 +68,6 @@ class TrackerExpiry:
     def _marker(self, sender_id: str) -> str:
         return f"{self._gateway_prefix}:personal:{_hashed(sender_id)}"
 
-    def _new_ticket(self, sender_id: str) -> str:
-        return f"{self._gateway_prefix}:new-ticket:{_hashed(sender_id)}"
-
     async def mark(self, sender_id: str) -> None:
         """This conversation held personal data: shorten its tracker's life now and after every later turn."""
         if self._redis is None:
@@ -81,30 +77,21 @@ class TrackerExpiry:
         except Exception as exc:  # noqa: BLE001 - Redis down: the tracker keeps Rasa's own expiry
             log.warning("tracker expiry not shortened: %s", type(exc).__name__)
 
-    async def after_turn(self, sender_id: str) -> bool | None:
+    async def after_turn(self, sender_id: str, ticket_marker: str | None = None) -> bool | None:
         """Rasa just saved the tracker (and reset its expiry): cut it down again if the conversation is marked.
 
-        Answers whether a ticket was opened for the conversation lately (`ticket_opened`): True or False, or None when
-        Redis could not say (none configured, or down) — the caller then asks the database."""
+        Answers whether `ticket_marker` (the conversation's ticket marker key) exists: True or False, or None when
+        Redis could not say (none configured, no key given, or Redis down) — the caller then asks the database."""
         if self._redis is None:
             return None
         try:  # the marker, too, lives on as long as the conversation goes on
             marker_and_tracker = self._keys_args(sender_id)
-            marker_and_tracker["keys"].append(self._new_ticket(sender_id))
-            return bool(await self._after_turn(**marker_and_tracker))
+            marker_and_tracker["keys"].append(ticket_marker or self._marker(sender_id))
+            opened = bool(await self._after_turn(**marker_and_tracker))
+            return opened if ticket_marker else None
         except Exception as exc:  # noqa: BLE001
             log.warning("tracker expiry not checked: %s", type(exc).__name__)
             return None
-
-    async def ticket_opened(self, sender_id: str) -> None:
-        """A ticket was just stored for this conversation: the turn that opened it must read it (`after_turn`)."""
-        if self._redis is None:
-            return
-        try:
-            await self._redis.set(self._new_ticket(sender_id), 1, ex=NEW_TICKET_SECONDS)
-        except Exception as exc:  # noqa: BLE001 - Redis down: the turn's after_turn then most likely fails too (and reads
-            # the database); if not, the check before the conversation's next turn finds the ticket
-            log.warning("new-ticket hint not set: %s", type(exc).__name__)
 
 
 def _hashed(sender_id: str) -> str:

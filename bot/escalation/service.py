@@ -18,6 +18,7 @@ from bot.escalation import clock, tickets
 from bot.escalation.delivery import TicketStreams
 from bot.escalation.hub import Hub
 from bot.escalation.promises import Handoff, describe, handover_words
+from bot.escalation.ticket_markers import TicketMarkers
 from bot.escalation.transcript import filled_slots, public_summary, transcript_from_events
 from bot.rules.masking import mask_sensitive
 from bot.rules.phone import validate_phone
@@ -41,6 +42,7 @@ class EscalationService:
         dialogue: RasaClient,
         hub: Hub,
         expiry: TrackerExpiry | None = None,
+        markers: TicketMarkers | None = None,
     ) -> None:
         self.sessions = sessions
         self.cipher = cipher
@@ -49,6 +51,7 @@ class EscalationService:
         self.dialogue = dialogue
         self.hub = hub
         self.expiry = expiry  # a hand-over holds personal data: its conversation is kept in Redis for less time
+        self.markers = markers  # "this conversation has a ticket", read by every gateway's chat turns
 
     # -- residents ---------------------------------------------------------------------------------------------
 
@@ -78,8 +81,8 @@ class EscalationService:
         created, ticket_id = await asyncio.to_thread(
             self._store, sender_id, reason, channel, topic, region, contact_phone, callback, summary, lines, line
         )
-        if self.expiry is not None:  # before the action server hears back: the turn's end reads the ticket
-            await self.expiry.ticket_opened(sender_id)
+        if self.markers is not None:  # before the action server hears back: the turn's end reads the ticket
+            await self.markers.opened(sender_id)
         if created:
             await self._announce_new(ticket_id)
         return await asyncio.to_thread(self._reply, ticket_id)

@@ -66,12 +66,17 @@ class ChatService:
         self._tickets = tickets  # one indexed lookup before and after a turn; the ticket is read only if there is one
         self.turns = 0  # every channel's turns (web, WeChat, voice, phone), counted here once (metrics)
 
-    async def handle(self, sender_id: str, text: str, channel: str = "web", client: str | None = None) -> ChatTurn:
+    async def handle(
+        self, sender_id: str, text: str, channel: str = "web", client: str | None = None,
+        has_ticket: bool | None = None,
+    ) -> ChatTurn:  # fmt: skip
         """Run one turn. Raises TextTooLong, or DialogueUnavailable when Rasa cannot answer.
 
         `client` is who sent it, for a turn that came over HTTP from a web client (its address; the route has
         checked the conversation key). Channels that authenticate their residents themselves (WeChat, the
-        telephone gateway) pass nothing: the conversation is then theirs and no web client can take it over."""
+        telephone gateway) pass nothing: the conversation is then theirs and no web client can take it over.
+        `has_ticket`: whether the conversation has a ticket, when the caller read its marker along with another round
+        trip (`ticket_keys`; None: asked here)."""
         self.turns += 1
         if len(text) > 4 * self._max_chars:  # bound the CPU work: normalisation only shortens by dropping spacing
             raise TextTooLong(self._max_chars)
@@ -87,16 +92,25 @@ class ChatService:
         if mask_sensitive(clean) != clean and self._expiry is not None:
             await self._expiry.mark(sender_id)  # an ID or phone number is in the tracker from now on
         as_written = written if written != clean else None
-        turn = await self._turn(sender_id, clean, channel, client or channel_client(channel, sender_id), as_written)
+        client = client or channel_client(channel, sender_id)
+        turn = await self._turn(sender_id, clean, channel, client, as_written, has_ticket)
         if self._expiry is not None and not turn.expiry_checked:
             await self._expiry.after_turn(sender_id)
         return turn
 
+    def ticket_keys(self, sender_id: str) -> list[str]:
+        """The Redis keys that say whether the conversation has a ticket, for a caller that reads them in a round trip
+        it makes anyway (the rate limits); what they say (bot/escalation/ticket_markers.answer) goes to `handle`.
+        Empty without Redis."""
+        markers = self._tickets.markers if self._tickets is not None else None
+        return markers.keys(sender_id) if markers is not None else []
+
     async def _turn(
-        self, sender_id: str, clean: str, channel: str, client: str, written: str | None = None
-    ) -> ChatTurn:
+        self, sender_id: str, clean: str, channel: str, client: str, written: str | None = None,
+        has_ticket: bool | None = None,
+    ) -> ChatTurn:  # fmt: skip
         danger = assess(clean)  # bot/rules/danger.py: the rules never depend on the model or on Rasa being up
-        had_ticket = self._tickets is None or await self._tickets.any_ticket(sender_id)
+        had_ticket = self._tickets is None or await self._tickets.any_ticket(sender_id, has_ticket)
         handoff = await self._escalation.handoff_for(sender_id) if had_ticket else None
         if danger is not None and handoff is None:
             replies = first_replies(danger.kind)
@@ -146,12 +160,13 @@ class ChatService:
     ) -> ChatTurn:
         """One Rasa request; the insights row is recorded from what it returned (no second tracker request). The
         ticket (if this turn escalated) and unseen operator messages are read only when the conversation has one:
-        it had one before the turn, or the tracker-expiry round trip after it says one was opened meanwhile (or
-        cannot say: then the tickets table is asked)."""
+        it had one before the turn, or the tracker-expiry round trip after it finds the conversation's ticket marker
+        (or cannot say: then the tickets table is asked)."""
         tag = self._tags.sign(sender_id, client) if self._tags is not None else None
         extra = {"written": written} if written else {}  # the text as written, when it differs (metadata.written)
         result = await self._dialogue.turn(sender_id, clean, channel=channel, client_tag=tag, **extra)
-        opened = await self._expiry.after_turn(sender_id) if self._expiry is not None else None
+        marker = self._tickets.marker(sender_id) if self._tickets is not None else None
+        opened = await self._expiry.after_turn(sender_id, marker) if self._expiry is not None else None
         handoff, person_messages = None, []
         has_one = had_ticket or self._tickets is None or opened
         if not has_one and opened is None:

@@ -96,6 +96,7 @@ def test_a_chat_turn_costs_one_rasa_request_and_two_redis_round_trips(gateway, r
     client, tallies = gateway
     keys: dict[str, str] = {}
     turn(client, "warm", "你好", keys)  # loads the scripts into Redis (EVALSHA falls back to SCRIPT LOAD once)
+    client.portal.call(client.app_state.ticket_markers.sync)  # done at start anyway; here surely before the turns
     rasa_before, stub_before = client.app_state.dialogue.requests, httpx.get(f"{rasa}/count").json()["turns"]
     turns = [("c1", "潞城区重度残疾人护理补贴谁能领"), ("c1", "要带什么材料"), ("c2", "你好"), ("c1", "谢谢")]
     tallies.clear()
@@ -103,11 +104,11 @@ def test_a_chat_turn_costs_one_rasa_request_and_two_redis_round_trips(gateway, r
         assert turn(client, sender, text, keys).json()["messages"]
     assert client.app_state.dialogue.requests - rasa_before == len(turns)
     assert httpx.get(f"{rasa}/count").json()["turns"] - stub_before == len(turns)
-    # Rate limits (address and conversation) in one script call, the tracker-expiry check in another.
+    # Rate limits (address and conversation) and the ticket marker in one script call, the tracker-expiry check (and
+    # the ticket marker again: did the turn open one?) in another.
     assert [t["redis"] for t in tallies] == [2] * len(turns), tallies
-    # No ticket: one indexed lookup before the turn (is a person holding it?); whether the turn escalated is answered
-    # by the tracker-expiry round trip after it (the new-ticket hint), not by a second lookup.
-    assert [t["ticket statements"] for t in tallies] == [1] * len(turns)
+    # No ticket: the markers answer before and after the turn; the tickets table is not asked.
+    assert [t["ticket statements"] for t in tallies] == [0] * len(turns)
 
 
 def escalating_during_the_turn(client: TestClient, monkeypatch) -> None:
@@ -130,6 +131,54 @@ def test_a_ticket_opened_during_the_turn_is_in_its_reply(gateway, monkeypatch) -
     escalating_during_the_turn(client, monkeypatch)
     reply = turn(client, "e1", "我要找人工", keys).json()
     assert reply["handoff"] is not None and reply["handoff"]["ticket_id"]  # read after the turn: the hint said so
+
+
+def test_a_ticket_opened_on_another_gateway_sends_the_next_turn_to_the_operator(gateway, rasa, database_url, tmp_path,
+                                                                              redis_prefix) -> None:  # fmt: skip
+    client, _tallies = gateway
+    keys: dict[str, str] = {}
+    turn(client, "x1", "你好", keys)
+    client.portal.call(client.app_state.ticket_markers.sync)
+    settings = make_settings(database_url, tmp_path, REDIS_URL, redis_prefix).model_copy(
+        update={"rasa_url": rasa, "action_server_url": rasa}
+    )
+    with TestClient(create_app(settings)) as other:  # a second gateway on the same Redis and database
+        opened = other.portal.call(lambda: other.app.state.escalation.escalate(sender_id="x1", reason="request",
+                                                                               channel="web"))  # fmt: skip
+    stub_before = httpx.get(f"{rasa}/count").json()["turns"]
+    reply = turn(client, "x1", "我还在等", keys).json()
+    assert reply["handoff"]["ticket_id"] == opened["handoff"]["ticket_id"]  # relayed to the operator, not to Rasa
+    assert httpx.get(f"{rasa}/count").json()["turns"] == stub_before
+
+
+def test_a_ticket_from_before_the_markers_still_reaches_the_operator(gateway, rasa) -> None:
+    """Tickets stored before the markers existed: the database answers until the backfill, then the marker does."""
+    client, tallies = gateway
+    state = client.app_state
+    keys: dict[str, str] = {}
+    turn(client, "b1", "你好", keys)
+    markers, state.escalation.markers = state.escalation.markers, None  # stored as an older gateway did: no marker
+    client.portal.call(lambda: state.escalation.escalate(sender_id="b1", reason="request", channel="web"))
+    state.escalation.markers = markers
+    redis_keys = markers.keys("b1")
+    client.portal.call(state.redis.delete, redis_keys[0])  # the markers as before the first backfill
+    tallies.clear()
+    assert turn(client, "b1", "还在吗", keys).json()["handoff"]["ticket_id"]  # from the database
+    client.portal.call(markers.sync)  # the backfill
+    assert client.portal.call(markers.read, "b1") is True
+    assert turn(client, "b1", "还在吗", keys).json()["handoff"]["ticket_id"]  # from the marker
+
+
+def test_without_redis_a_conversation_with_a_ticket_goes_to_the_operator(rasa, database_url, tmp_path) -> None:
+    settings = make_settings(database_url, tmp_path).model_copy(update={"rasa_url": rasa, "action_server_url": rasa})
+    with TestClient(create_app(settings)) as client:
+        keys: dict[str, str] = {}
+        assert turn(client, "n2", "你好", keys).json()["handoff"] is None
+        client.portal.call(lambda: client.app.state.escalation.escalate(sender_id="n2", reason="request",
+                                                                        channel="web"))  # fmt: skip
+        stub_before = httpx.get(f"{rasa}/count").json()["turns"]
+        assert turn(client, "n2", "我还在等", keys).json()["handoff"]["ticket_id"]
+        assert httpx.get(f"{rasa}/count").json()["turns"] == stub_before
 
 
 def test_without_redis_a_ticket_opened_during_the_turn_is_found_in_the_database(

@@ -12,6 +12,7 @@ from bot.api.conversation_access import KEY_HEADER_DOC, ConversationRefused, adm
 from bot.api.deps import client_address
 from bot.api.schemas import Button, ChatRequest, ChatResponse, ErrorResponse, Message
 from bot.dialogue.client import DialogueUnavailable
+from bot.escalation.ticket_markers import answer
 from bot.services import messages
 from bot.services.chat import ChatTurn, TextTooLong
 from bot.services.client_tags import web_client
@@ -38,14 +39,18 @@ async def chat(
     x_conversation_key: str | None = Header(default=None, max_length=256, description=KEY_HEADER_DOC),
 ) -> ChatResponse | JSONResponse:
     """Send the resident's text to the assistant (or to the operator holding the conversation)."""
-    await limit(request, "chat", body.sender_id)
+    service = request.app.state.chat_service
+    markers = service.ticket_keys(body.sender_id)  # read with the rate limits: one round trip for both
+    found = await limit(request, "chat", body.sender_id, markers)
     try:
         issued = await admit(request, body.sender_id, x_conversation_key)
     except ConversationRefused:
         return refused()
-    service = request.app.state.chat_service
+    has_ticket = answer(*found) if found else None
     try:
-        turn = await service.handle(body.sender_id, body.text, client=web_client(client_address(request)))
+        turn = await service.handle(
+            body.sender_id, body.text, client=web_client(client_address(request)), has_ticket=has_ticket
+        )
     except TextTooLong as exc:
         return hand_over_key(JSONResponse(status_code=413, content={"detail": str(exc)}), issued)
     except DialogueUnavailable as exc:
