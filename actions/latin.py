@@ -14,6 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.region import conversation_region
 from bot.rules.danger_replies import first_replies
+from bot.rules.injection import INJECTION_REPLY, is_injection
 from bot.rules.latin import is_latin_only, only_digits
 from bot.rules.pinyin_match import english_label, has_pinyin_words, latin_region, looks_like_pinyin, pinyin_label
 from bot.rules.routing import load_routing
@@ -28,6 +29,11 @@ def hotline_numbers() -> set[str]:
     return {str(number) for table in load_routing().regions.values() for number in table.values()}
 
 
+def has_english_words(text: str) -> bool:
+    """True for a message in characters with an English word in it ("我 deaf 想要 hearing aid")."""
+    return bool(re.search(r"[\u4e00-\u9fff]", text)) and bool(re.search(r"[A-Za-z]{3,}", text))
+
+
 def latin_label(text: str) -> str | None:
     """What a Latin-letter message asks for: pinyin by sound, English by topic words."""
     return pinyin_label(text) if looks_like_pinyin(text) else english_label(text)
@@ -40,16 +46,23 @@ async def answer_latin(
     text = str((tracker.latest_message or {}).get("text") or "")
     if text.startswith("/"):
         return None  # a button's payload (/choose_faq{…}, /inform_region{…}): its intent is already set
+    if is_injection(text):
+        dispatcher.utter_message(text=INJECTION_REPLY)  # an attempt to change the rules or get others' data
+        return []
     if only_digits(text):
         digits = re.sub(r"\D", "", text)
         if digits in hotline_numbers():  # "12385": what is this line
             return _answer(dispatcher, tracker, domain, "faq/hotlines", None)
         return await _not_understood(dispatcher, tracker)
     if not is_latin_only(text):
-        if has_pinyin_words(text) and judge(tracker.latest_message or {}).kind != "answer":
+        if judge(tracker.latest_message or {}).kind == "answer":
+            return None
+        if has_pinyin_words(text):
             label = pinyin_label(text)  # "yangguang jiayuan 在哪": the characters and the pinyin read together
-            if label and label.startswith("faq/"):
-                return _answer(dispatcher, tracker, domain, label, latin_region(text))
+        else:
+            label = english_label(text) if has_english_words(text) else None  # "我 deaf 想要 hearing aid"
+        if label and label.startswith("faq/"):
+            return _answer(dispatcher, tracker, domain, label, latin_region(text))
         return None
     label = latin_label(text)
     if label and label.startswith("faq/"):
