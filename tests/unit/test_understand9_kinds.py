@@ -239,3 +239,65 @@ def test_round9_asking_who_made_the_assistant_is_answered_honestly() -> None:
 
 def test_round9_an_application_letter_for_a_benefit_is_not_a_writing_task() -> None:
     assert out_of_scope_intent("帮我写个申请书 申请护理补贴") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("我姥爷糊涂了 中午出门遛弯 天黑了还没回来", "missing"),
+        ("娃是孤独症 从家里跑出去了 找了三个钟头", "missing"),
+        ("他抡着啤酒瓶子追我", "weapon"),
+        ("我婆婆把我推倒 胳膊划了个大口子", "violence"),
+        ("我从炕上摔下来了 电话够不着", "fall"),
+        ("我的后事都想好了", "self_harm"),
+        ("要是我死了 家里人是不是就省心了", "self_harm"),
+    ],
+)
+def test_round9_second_set_dangers(text: str, kind: str) -> None:
+    found = assess(text)
+    assert found is not None and found.kind == kind, (text, found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["街上有个流浪的傻小子 找不到家 谁管", "要是我死了 我那傻儿子谁管", "我儿子智障 以前走丢过 有没有定位手环"],
+)
+def test_round9_second_set_not_emergencies(text: str) -> None:
+    assert assess(text) is None, (text, assess(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "办事的冲我瞪眼 大吼大叫",
+        "我去了四回了 每次都说缺材料",
+        "为啥人家都批了 俺家就没批",
+        "低保给俺弄没了 也不说为啥",
+        "这个评残结果我不服",
+        "让我送点礼才给盖章",
+        "跑了大半年 证还没办下来",
+    ],
+)
+def test_round9_second_set_complaints(text: str) -> None:
+    assert is_complaint(text), text
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("社保卡丢了去哪挂失", GOVERNMENT),
+        ("养老保险断缴了能补缴吗", GOVERNMENT),
+        ("高铁票怎么改签", OTHER),
+        ("最近猪肉菜价涨了没", OTHER),
+        ("洗衣机坏了找谁修", OTHER),
+        ("给我编个顺口溜", OTHER),
+        ("驾驶证过期了咋办", GOVERNMENT),
+    ],
+)
+def test_round9_second_set_out_of_scope(text: str, intent: str) -> None:
+    assert out_of_scope_intent(text) == intent, text
+
+
+@pytest.mark.parametrize("text", ["俺儿少两根手指 能考驾照不", "残疾人养老保险断缴了 政府能补吗", "轮椅坏了找谁修"])
+def test_round9_second_set_in_scope_kept(text: str) -> None:
+    assert out_of_scope_intent(text) is None, text
