@@ -15,7 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.region import conversation_region
 from bot.rules.danger_replies import first_replies
 from bot.rules.injection import INJECTION_REPLY, is_injection
-from bot.rules.latin import is_latin_only, only_digits
+from bot.rules.latin import has_english_words, is_latin_only, only_digits
 from bot.rules.pinyin_match import english_label, has_pinyin_words, latin_region, looks_like_pinyin, pinyin_label
 from bot.rules.routing import load_routing
 from bot.rules.understanding import judge
@@ -27,11 +27,6 @@ SMALL_TALK = {"greet": "utter_greet", "goodbye": "utter_goodbye", "thanks": "utt
 def hotline_numbers() -> set[str]:
     """Every hotline number the deployment routes to (12385, 12345)."""
     return {str(number) for table in load_routing().regions.values() for number in table.values()}
-
-
-def has_english_words(text: str) -> bool:
-    """True for a message in characters with an English word in it ("我 deaf 想要 hearing aid")."""
-    return bool(re.search(r"[\u4e00-\u9fff]", text)) and bool(re.search(r"[A-Za-z]{3,}", text))
 
 
 def latin_label(text: str) -> str | None:
@@ -57,10 +52,11 @@ async def answer_latin(
     if not is_latin_only(text):
         if judge(tracker.latest_message or {}).kind == "answer":
             return None
-        if has_pinyin_words(text):
-            label = pinyin_label(text)  # "yangguang jiayuan 在哪": the characters and the pinyin read together
-        else:
-            label = english_label(text) if has_english_words(text) else None  # "我 deaf 想要 hearing aid"
+        # "yangguang jiayuan 在哪": the characters and the pinyin read together; else English topic words ("我 deaf 想要
+        # hearing aid" — "hearing" also spells pinyin syllables, so English is tried when pinyin names nothing)
+        label = pinyin_label(text) if has_pinyin_words(text) else None
+        if not label and has_english_words(text):
+            label = english_label(text)
         if label and label.startswith("faq/"):
             return _answer(dispatcher, tracker, domain, label, latin_region(text))
         return None

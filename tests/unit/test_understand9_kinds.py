@@ -301,3 +301,14 @@ def test_round9_second_set_out_of_scope(text: str, intent: str) -> None:
 @pytest.mark.parametrize("text", ["俺儿少两根手指 能考驾照不", "残疾人养老保险断缴了 政府能补吗", "轮椅坏了找谁修"])
 def test_round9_second_set_in_scope_kept(text: str) -> None:
     assert out_of_scope_intent(text) is None, text
+
+
+def test_round9_english_words_inside_chinese_name_the_topic() -> None:
+    from bot.rules.latin import has_english_words
+    from bot.rules.pinyin_match import english_label
+
+    assert has_english_words("我 deaf 想要 hearing aid 怎么 申请")
+    assert english_label("我 deaf 想要 hearing aid 怎么 申请") == "faq/assistive_devices"
+    assert english_label("俺的 wheelchair 坏了 咋修") == "faq/assistive_devices"
+    assert not has_english_words("护理补贴怎么申请")
+    assert not has_english_words("hu li bu tie")  # Latin only: the pinyin / English path of its own
