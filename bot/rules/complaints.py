@@ -103,6 +103,10 @@ _GRIEVANCE = re.compile(
         # waited since applying ("申请仨月了"), nothing paid ("一分钱没见着"), drawn by someone else
         r"(?:申请|交|报|办|等)(?:了)?\S{0,2}(?:[一二两俩三仨四五六七八九十几半]|好几)\S{0,2}(?:天|月|年)了",
         r"一分(?:钱)?(?:也|都)?没(?:见|给|发|到|拿) 冒领 冒名",
+        # round 9: a device or work that failed and nobody puts it right ("找他们也不换"), papers lost, money taken
+        r"(?:找|问|叫|催)\S{0,8}(?:也|都)(?:不|没人?)(?:换|退|修|给|赔) 根本没法用 (?:修|装|改|做|干|铺)(?:了)?一半",
+        r"(?:材料|档案|申请表|资料)\S{0,2}(?:弄丢|搞丢) 收了(?:我|俺|咱)(?:的)?\S{0,6}(?:块|元|钱)",
+        r"说(?:停|取消)就(?:停|取消)",
         _FAILED_SERVICE,
     )
 )

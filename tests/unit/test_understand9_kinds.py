@@ -312,3 +312,13 @@ def test_round9_english_words_inside_chinese_name_the_topic() -> None:
     assert english_label("俺的 wheelchair 坏了 咋修") == "faq/assistive_devices"
     assert not has_english_words("护理补贴怎么申请")
     assert not has_english_words("hu li bu tie")  # Latin only: the pinyin / English path of its own
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["配的助听器根本没法用 催了也不换", "他们把申请表弄丢了 我要申请的补贴没了下文", "补贴说停就停 我想重新申请"],
+)
+def test_round9_a_story_of_what_went_wrong_is_a_grievance_not_a_new_application(text: str) -> None:
+    from bot.rules.complaints import is_grievance
+
+    assert is_grievance(text), text
