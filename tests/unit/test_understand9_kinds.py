@@ -322,3 +322,12 @@ def test_round9_a_story_of_what_went_wrong_is_a_grievance_not_a_new_application(
     from bot.rules.complaints import is_grievance
 
     assert is_grievance(text), text
+
+
+def test_round9_third_pass_pills_made_ready_a_hand_that_will_not_let_go_and_an_anti_wandering_bracelet() -> None:
+    found = assess("我把门反锁了 备好了一大把安眠药")
+    assert found is not None and found.kind == "self_harm"
+    found = assess("有人扯着我的拐杖不撒手")
+    assert found is not None and found.kind == "violence"
+    assert assess("老头子以前走丢过 防走丢的定位器哪里领") is None
+    assert assess("把自己关在屋里好几天了 不想见人") is None or assess("把自己关在屋里好几天了 不想见人").kind != "confinement"
