@@ -330,4 +330,5 @@ def test_round9_third_pass_pills_made_ready_a_hand_that_will_not_let_go_and_an_a
     found = assess("有人扯着我的拐杖不撒手")
     assert found is not None and found.kind == "violence"
     assert assess("老头子以前走丢过 防走丢的定位器哪里领") is None
-    assert assess("把自己关在屋里好几天了 不想见人") is None or assess("把自己关在屋里好几天了 不想见人").kind != "confinement"
+    shut_in = assess("把自己关在屋里好几天了 不想见人")  # no one else locked the door
+    assert shut_in is None or shut_in.kind != "confinement", shut_in
