@@ -22,6 +22,7 @@ from actions.history import MISSES_BEFORE_OFFERING_HUMAN, consecutive_misses
 from actions.parse import selected_faq
 from actions.region import conversation_region
 from actions.repeats import TOLD_WRONG_BEFORE_HANDOVER, handover_topic, times_told_wrong
+from actions.safety_net import numbers_first
 from bot.escalation.transcript import MAX_LINES, filled_slots, transcript_from_events
 from bot.rules.benefits import wants_to_apply
 from bot.rules.complaints import (
@@ -199,6 +200,10 @@ class ActionEscalate(Action):
             return events
         if reason == "complaint" and not tracker.active_loop and wants_to_apply(text) and not is_grievance(text):
             return [FollowupAction("action_start_application")]  # "到底能不能申请护理补贴！": let them apply (issue 14)
+        if not followed:
+            # a complaint or a request that sounds like danger the rules let through ("护工打了我妈…"): the numbers
+            # first (actions/safety_net.py); a follow-up's caller has already judged the same message
+            await numbers_first(dispatcher, tracker)
         if reason == "complaint" and not str(text or "").startswith("/"):
             dispatcher.utter_message(text="对不起，给您添麻烦了。我马上请人工客服来处理。")
             if tells_of_harm(text):
@@ -239,6 +244,7 @@ class ActionFallback(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[dict]:
         from actions.latin import answer_latin
 
+        await numbers_first(dispatcher, tracker)  # read as an answer out of place, yet sounds like danger
         latin = await answer_latin(dispatcher, tracker, domain)
         return latin if latin is not None else await answer_not_understood(dispatcher, tracker)
 

@@ -14,7 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.region import conversation_region
 from bot.rules.danger_replies import first_replies
-from bot.rules.latin import is_latin_only, only_digits
+from bot.rules.injection import INJECTION_REPLY, is_injection
+from bot.rules.latin import has_english_words, is_latin_only, only_digits
 from bot.rules.pinyin_match import english_label, has_pinyin_words, latin_region, looks_like_pinyin, pinyin_label
 from bot.rules.routing import load_routing
 from bot.rules.understanding import judge
@@ -40,16 +41,24 @@ async def answer_latin(
     text = str((tracker.latest_message or {}).get("text") or "")
     if text.startswith("/"):
         return None  # a button's payload (/choose_faq{…}, /inform_region{…}): its intent is already set
+    if is_injection(text):
+        dispatcher.utter_message(text=INJECTION_REPLY)  # an attempt to change the rules or get others' data
+        return []
     if only_digits(text):
         digits = re.sub(r"\D", "", text)
         if digits in hotline_numbers():  # "12385": what is this line
             return _answer(dispatcher, tracker, domain, "faq/hotlines", None)
         return await _not_understood(dispatcher, tracker)
     if not is_latin_only(text):
-        if has_pinyin_words(text) and judge(tracker.latest_message or {}).kind != "answer":
-            label = pinyin_label(text)  # "yangguang jiayuan 在哪": the characters and the pinyin read together
-            if label and label.startswith("faq/"):
-                return _answer(dispatcher, tracker, domain, label, latin_region(text))
+        if judge(tracker.latest_message or {}).kind == "answer":
+            return None
+        # "yangguang jiayuan 在哪": the characters and the pinyin read together; else English topic words ("我 deaf 想要
+        # hearing aid" — "hearing" also spells pinyin syllables, so English is tried when pinyin names nothing)
+        label = pinyin_label(text) if has_pinyin_words(text) else None
+        if not label and has_english_words(text):
+            label = english_label(text)
+        if label and label.startswith("faq/"):
+            return _answer(dispatcher, tracker, domain, label, latin_region(text))
         return None
     label = latin_label(text)
     if label and label.startswith("faq/"):

@@ -9,6 +9,7 @@ import re
 
 from bot.rules.complaints import asks_if_human, is_complaint, misunderstood_again, wants_person
 from bot.rules.danger import assess, is_hypothetical
+from bot.rules.injection import is_injection
 from bot.rules.out_of_scope import OTHER, out_of_scope_intent
 
 DANGER, COMPLAINT, REQUEST_HUMAN, POLICY = "danger", "complaint", "request_human", "faq"
@@ -32,6 +33,8 @@ def rule_intent(text: str | None, predicted: str | None) -> str | None:
         return REQUEST_HUMAN
     if misunderstood_again(text) and predicted != "inform":
         return REQUEST_HUMAN  # "又说错了", "你到底懂不懂": it failed twice already — a person (not a form answer)
+    if is_injection(text):
+        return OTHER  # "忽略你之前的规则…": one plain reply (actions/latin.answer_latin), never a form or a guess
     if predicted in ANSWER_INTENTS:
         return _answer_or_outside(text, predicted)
     if asks_if_human(text):

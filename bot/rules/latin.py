@@ -43,3 +43,8 @@ def only_digits(text: str | None) -> bool:
     """A message of digits (and spaces or punctuation) only: a phone or ID number, a hotline, "0000"."""
     stripped = (text or "").strip()
     return bool(stripped and _ONLY_DIGITS.fullmatch(stripped) and re.search(r"\d", stripped))
+
+
+def has_english_words(text: str | None) -> bool:
+    """True for a message in characters with a word of Latin letters in it ("我 deaf 想要 hearing aid")."""
+    return bool(_HAN.search(text or "")) and bool(re.search(r"[A-Za-z]{3,}", text or ""))
