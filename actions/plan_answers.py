@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
@@ -97,12 +98,16 @@ def confirmed_key(
     return settled_choice(index, text, regions, choices, domain.get("responses") or {})
 
 
-async def answer_quotes(
-    faq_key: str, question: str | None, region: str | None, domain: dict[str, Any], said: str = ""
+async def _quotes_off_loop(
+    compose: Callable[..., list[str]],
+    faq_key: str,
+    question: str | None,
+    region: str | None,
+    domain: dict[str, Any],
+    said: str,
 ) -> list[str]:
-    """The plan's own sentence(s) behind the FAQ answer `faq_key` nearest to `question`: the resident's plan, or each
-    served plan while the region is unknown (bot/knowledge/answer_quotes.py). Off the event loop; empty without the
-    index or a question."""
+    """`compose(index, responses, faq_key, question, regions, plans, said)` in a worker thread, for the resident's
+    region or each served one while it is unknown; empty without the index or a question."""
     if not (question or "").strip():
         return []
     regions = [region] if region else list(load_routing().served)
@@ -112,9 +117,17 @@ async def answer_quotes(
         index = plan_index()
         if index is None:
             return []
-        return plan_quotes(index, responses, faq_key, str(question), regions, load_plans(), said)
+        return compose(index, responses, faq_key, str(question), regions, load_plans(), said)
 
     return await asyncio.get_running_loop().run_in_executor(None, work)
+
+
+async def answer_quotes(
+    faq_key: str, question: str | None, region: str | None, domain: dict[str, Any], said: str = ""
+) -> list[str]:
+    """The plan's own sentence(s) behind the FAQ answer `faq_key` nearest to `question`: the resident's plan, or each
+    served plan while the region is unknown (bot/knowledge/answer_quotes.py). Off the event loop."""
+    return await _quotes_off_loop(plan_quotes, faq_key, question, region, domain, said)
 
 
 async def beyond_the_answer(
@@ -122,19 +135,8 @@ async def beyond_the_answer(
 ) -> list[str]:
     """After the FAQ answer `faq_key`: the plan's sentence nearest to `question` when it is not one the answer rests on
     (bot/knowledge/near_quotes.beyond_answer) — the plan and the FAQ's topic disagree, the resident gets both. Off the
-    event loop; empty without the index or a question."""
-    if not (question or "").strip():
-        return []
-    regions = [region] if region else list(load_routing().served)
-    responses = domain.get("responses") or {}
-
-    def work() -> list[str]:
-        index = plan_index()
-        if index is None:
-            return []
-        return beyond_answer(index, responses, faq_key, str(question), regions, load_plans(), said)
-
-    return await asyncio.get_running_loop().run_in_executor(None, work)
+    event loop."""
+    return await _quotes_off_loop(beyond_answer, faq_key, question, region, domain, said)
 
 
 async def nearest_in_plan(text: str | None, region: str | None) -> list[str]:
