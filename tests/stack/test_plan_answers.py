@@ -54,19 +54,24 @@ def test_off_topic_question_is_not_answered_from_the_plan(stack) -> None:
     assert LEAD_IN not in answer, answer
 
 
-@pytest.mark.stack
-def test_the_plan_settles_the_faq_choice_and_the_other_topics_stay_offered(stack) -> None:
-    """The FAQ model offers choices for this phrasing (checked first, so a retrained model that reads it otherwise
-    fails here with the reason); the two sentences of the 绥芬河 plan nearest to it are both quoted by the
-    mental-health answer: that answer is given, and the other choices are still offered under it."""
-    question = "精神病人家里人照顾不过来 有没有社区帮着管的"
+def model_verdict(stack, question: str):  # noqa: ANN001, ANN201 - the stack fixture; bot.rules.understanding's verdict
+    """What the FAQ model alone makes of `question` (Rasa's /model/parse, judged as the actions judge it)."""
     parse = httpx.post(
         f"http://127.0.0.1:{stack.config.rasa_port}/model/parse",
         params={"token": stack.token},
         json={"text": question},
         timeout=30,
     ).json()
-    verdict = judge(parse)
+    return judge(parse)
+
+
+@pytest.mark.stack
+def test_the_plan_settles_the_faq_choice_and_the_other_topics_stay_offered(stack) -> None:
+    """The FAQ model offers choices for this phrasing (checked first, so a retrained model that reads it otherwise
+    fails here with the reason); the two sentences of the 绥芬河 plan nearest to it are both quoted by the
+    mental-health answer: that answer is given, and the other choices are still offered under it."""
+    question = "精神病人家里人照顾不过来 有没有社区帮着管的"
+    verdict = model_verdict(stack, question)
     offered = verdict.kind == "clarify" and "faq/mental_health" in verdict.choices
     assert offered, f"the model reads it otherwise: {verdict}"
     talk = Conversation(stack.url)
@@ -118,13 +123,7 @@ def test_a_clarifying_question_shows_the_plans_nearest_sentence_for_reference(st
     fails here with the reason) and no plan passage is confident: the 绥芬河 plan's nearest sentence is shown "for
     reference" above the question, verbatim with its place, and the topic buttons stay."""
     question = "绥芬河残疾人体育锻炼的地方收不收钱"
-    parse = httpx.post(
-        f"http://127.0.0.1:{stack.config.rasa_port}/model/parse",
-        params={"token": stack.token},
-        json={"text": question},
-        timeout=30,
-    ).json()
-    verdict = judge(parse)
+    verdict = model_verdict(stack, question)
     assert verdict.kind == "clarify", f"the model reads it otherwise: {verdict}"
     talk = Conversation(stack.url)
     try:
