@@ -19,6 +19,10 @@ from voice.stt.keywords import KeywordList, build_keywords, read_userdict, utter
 
 SAMPLE_RATE = 16000
 TAIL_SECONDS = 0.66  # trailing silence so the last keyword is flushed, as in sherpa-onnx's examples
+# Leading silence: the streaming encoder misses a keyword said in its very first chunk. Measured on espeak-ng keywords
+# of the bot's vocabulary (sherpa-onnx 2.0.1 and 1.10.46): 3/14 and 4/14 heard without it, 5/14 and 5/14 with 0.3 s;
+# the model's own test recordings give the same keywords either way (docs/voice.md).
+LEAD_SECONDS = 0.3
 MODEL_FILES = {
     "tokens": ("tokens.txt",),
     "encoder": ("encoder*.int8.onnx", "encoder*.onnx"),
@@ -104,6 +108,7 @@ class KeywordSpotterEngine:
         spotter = self._load()
         samples = np.frombuffer(audio.resampled(SAMPLE_RATE).pcm, dtype="<i2").astype(np.float32) / 32768.0
         stream = spotter.create_stream()
+        stream.accept_waveform(SAMPLE_RATE, np.zeros(int(LEAD_SECONDS * SAMPLE_RATE), dtype=np.float32))
         stream.accept_waveform(SAMPLE_RATE, samples)
         stream.accept_waveform(SAMPLE_RATE, np.zeros(int(TAIL_SECONDS * SAMPLE_RATE), dtype=np.float32))
         stream.input_finished()
