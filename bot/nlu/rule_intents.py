@@ -1,6 +1,5 @@
 """Rasa NLU component: after the classifiers and the fallback, the rules' intent wins (danger, complaint, a request
-for a person), a danger the model alone saw in a hypothetical question becomes a policy question, and a danger the
-model alone saw with little confidence is not understood (bot/nlu/danger_floor.py)."""
+for a person), and a danger the model alone saw in a hypothetical question becomes a policy question."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.nlu.danger_floor import FALLBACK, model_danger_too_unsure
 from bot.rules.intent_rules import rule_intent
 
 
@@ -34,11 +32,7 @@ class RuleIntents(GraphComponent):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
-            confidence = (message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY)
             intent = rule_intent(message.get(TEXT), predicted)
-            if intent is None and model_danger_too_unsure(predicted, confidence):
-                _not_understood(message, confidence)
-                continue
             if intent is None or intent == predicted:
                 continue
             chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0, "rule": True}
@@ -46,11 +40,3 @@ class RuleIntents(GraphComponent):
             ranking = [r for r in message.data.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent]
             message.data[INTENT_RANKING_KEY] = [chosen, *ranking]
         return messages
-
-
-def _not_understood(message: Message, confidence: float | None) -> None:
-    """nlu_fallback in front, as the FallbackClassifier would put it; the model's ranking stays behind it."""
-    fallback = {INTENT_NAME_KEY: FALLBACK, PREDICTED_CONFIDENCE_KEY: confidence or 0.0, "danger_floor": True}
-    message.data[INTENT] = fallback
-    ranking = [r for r in message.data.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != FALLBACK]
-    message.data[INTENT_RANKING_KEY] = [fallback, *ranking]
