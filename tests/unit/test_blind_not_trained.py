@@ -4,7 +4,6 @@ examples in nlu_data/, compared after dropping spaces and punctuation."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import yaml
 
@@ -14,6 +13,7 @@ BLIND = PROJECT_ROOT / "tests" / "blind"
 NLU_DATA = PROJECT_ROOT / "nlu_data"
 MIN_CHARS = 6  # shorter messages ("你好", "12385") may fairly be both a training example and a test item
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+_ANNOTATION = re.compile(r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}")  # [value](entity) / [value]{...}
 
 
 def _key(text: str) -> str:
@@ -25,9 +25,7 @@ def _training_examples() -> set[str]:
     for path in NLU_DATA.rglob("*.yml"):
         for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
             for line in str(block.get("examples") or "").splitlines():
-                example = re.sub(
-                    r"\[([^\]]*)\]\([^)]*\)|\[([^\]]*)\]\{[^}]*\}", r"\1\2", line.strip().removeprefix("- ")
-                )
+                example = _ANNOTATION.sub(r"\1\2", line.strip().removeprefix("- "))
                 if len(_key(example)) >= MIN_CHARS:
                     found.add(_key(example))
     return found
