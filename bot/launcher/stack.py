@@ -19,7 +19,6 @@ from bot.core.config import PROJECT_ROOT
 from bot.launcher.model import ensure_plan_passages, rasa_environment, rasa_executable
 
 CREDENTIALS = PROJECT_ROOT / "dialogue" / "credentials.yml"  # input channels: rest + the gateway's turn channel
-HTTP_PROTOCOL = "bot.api.http_protocol:OneWriteHttpToolsProtocol"  # uvicorn --http: one write per response
 ACTION_SERVER_IDLE_SECONDS = 120  # how long the action server keeps a connection that has sent nothing yet
 
 
@@ -177,7 +176,7 @@ class Stack:
             else:
                 env.pop(key, None)
         command = [sys.executable, "-m", "uvicorn", "bot.main:app", "--host", "127.0.0.1",
-                   "--port", str(self.config.port), "--no-access-log", "--http", HTTP_PROTOCOL]  # fmt: skip
+                   "--port", str(self.config.port), "--no-access-log"]  # fmt: skip
         self._spawn("gateway", command, env)
 
     def start(self, timeout: float = 300.0) -> None:
