@@ -19,7 +19,7 @@ import threading
 from collections import OrderedDict
 from datetime import datetime, timedelta, timezone
 
-from sqlalchemy import delete
+from sqlalchemy import bindparam, delete, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -29,6 +29,10 @@ HEADER = "X-Conversation-Key"
 PROPOSED_KEY = re.compile(r"[A-Za-z0-9_-]{32,256}")  # a client-proposed key: at least 192 bits, base64url
 CACHE_SIZE = 20_000
 _CHANNEL_OWNED = ""  # cache value of a conversation without a key
+# Core statements on a pooled connection (no ORM session, no objects): a new conversation's two statements are most
+# of a turn's database work.
+_FIND = select(ConversationKey.key_hash).where(ConversationKey.sender_hash == bindparam("sender"))
+_INSERT = insert(ConversationKey)
 
 
 class ConversationRefused(Exception):
@@ -44,6 +48,7 @@ class ConversationKeys:
 
     def __init__(self, sessions: sessionmaker[Session], retention_days: int) -> None:
         self._sessions = sessions
+        self._engine = sessions.kw["bind"]
         self._retention = timedelta(days=retention_days)
         self._cache: OrderedDict[str, str] = OrderedDict()  # sender hash -> key hash ("" = channel-owned)
         self._lock = threading.Lock()  # the cache is used from worker threads
@@ -61,24 +66,23 @@ class ConversationKeys:
             cached = self._cache.get(sender_hash)
         if cached is not None:
             return cached
-        with self._sessions() as session:
-            row = session.get(ConversationKey, sender_hash)
-            if row is None:
-                return None
-            value = row.key_hash or _CHANNEL_OWNED
+        with self._engine.connect() as connection:
+            row = connection.execute(_FIND, {"sender": sender_hash}).first()
+        if row is None:
+            return None
+        value = row.key_hash or _CHANNEL_OWNED
         self._remember(sender_hash, value)
         return value
 
     def _insert(self, sender_hash: str, key_hash: str | None, channel: str) -> bool:
         """Record a new conversation; False when another request recorded it first."""
-        with self._sessions() as session:
-            session.add(ConversationKey(sender_hash=sender_hash, key_hash=key_hash, channel=channel,
-                                        created_at=datetime.now(timezone.utc)))  # fmt: skip
-            try:
-                session.commit()
-            except IntegrityError:
-                session.rollback()
-                return False
+        row = {"sender_hash": sender_hash, "key_hash": key_hash, "channel": channel,
+               "created_at": datetime.now(timezone.utc)}  # fmt: skip
+        try:
+            with self._engine.begin() as connection:
+                connection.execute(_INSERT, row)
+        except IntegrityError:
+            return False
         self._remember(sender_hash, key_hash or _CHANNEL_OWNED)
         return True
 

@@ -201,3 +201,20 @@ def test_a_turn_with_personal_data_adds_one_round_trip(gateway) -> None:
     turn(client, "p1", "我的电话是13912345678", keys)  # marks the conversation: its tracker expires sooner
     turn(client, "p1", "谢谢", keys)
     assert [t["redis"] for t in tallies] == [3, 2], tallies
+
+
+def test_a_voice_text_turn_reads_the_ticket_marker_with_its_conversation_limit(gateway) -> None:
+    """/api/voice/turn: the address limit, then the conversation's limit with the ticket markers (one script call),
+    then the after-turn script; no round trip of its own for the markers, no tickets-table statement."""
+    client, tallies = gateway
+    keys: dict[str, str] = {}
+    client.portal.call(client.app_state.ticket_markers.sync)
+    for text in ("你好", "谢谢"):
+        headers = {KEY: keys["v1"]} if "v1" in keys else {}
+        answer = client.post("/api/voice/turn", json={"sender_id": "v1", "text": text}, headers=headers)
+        assert answer.status_code == 200, answer.text
+        keys.setdefault("v1", answer.headers.get(KEY, ""))
+    tallies.clear()
+    answer = client.post("/api/voice/turn", json={"sender_id": "v1", "text": "要带什么材料"}, headers={KEY: keys["v1"]})
+    assert answer.status_code == 200 and answer.json()["messages"], answer.text
+    assert [(t["redis"], t["ticket statements"]) for t in tallies] == [(3, 0)], tallies

@@ -21,6 +21,7 @@ from bot.api.schemas import ErrorResponse, Handoff, Message
 from bot.channels.voice_call.core import turn_reply
 from bot.channels.voice_call.texts import NO_SPEECH_INPUT, UNKNOWN_KEY
 from bot.dialogue.client import DialogueUnavailable
+from bot.escalation.ticket_markers import answer as ticket_answer
 from bot.services import messages
 from bot.services.chat import TextTooLong
 from bot.services.client_tags import web_client
@@ -247,14 +248,19 @@ def _speak(request: Request, text: str, rate: int, reply_format: str) -> tuple[S
 
 
 async def voice_reply(
-    request_state, sender_id: str, utterance: str | None, repeat: bool = False, client: str | None = None
+    request_state,
+    sender_id: str,
+    utterance: str | None,
+    repeat: bool = False,
+    client: str | None = None,
+    has_ticket: bool | None = None,
 ) -> tuple[list[Message], dict | None, str]:
     """Run one turn through the chat pipeline (channel "voice") and return (messages, handoff, spoken text).
 
     `utterance` None means nothing usable was heard or pressed; `repeat` replays the last reply. `client`: the
     HTTP client of /turn (None for the telephone gateway, which owns its conversations). The same turn as a
-    telephone call's (bot/channels/voice_call/core.py `turn_reply`)."""
-    reply = await turn_reply(request_state, sender_id, utterance, repeat, "voice", client=client)
+    telephone call's (bot/channels/voice_call/core.py `turn_reply`); `has_ticket` as for ChatService.handle."""
+    reply = await turn_reply(request_state, sender_id, utterance, repeat, "voice", client=client, has_ticket=has_ticket)
     return reply.rendered, reply.handoff, reply.spoken
 
 
@@ -294,19 +300,21 @@ async def turn(request: Request, response: Response) -> TurnResponse | JSONRespo
     given = await _turn_input(request)
     if isinstance(given, JSONResponse):
         return given
-    await request.app.state.request_limiter.check("voice", None, given.request.sender_id)
+    sender_id = given.request.sender_id
+    markers = request.app.state.chat_service.ticket_keys(sender_id)  # read with the per-conversation limit
+    found = await request.app.state.request_limiter.check("voice", None, sender_id, markers)
     try:
-        issued = await admit(request, given.request.sender_id, presented_key(request))
+        issued = await admit(request, sender_id, presented_key(request))
     except ConversationRefused:
         return refused()
-    answer = await _turn(request, given)
+    answer = await _turn(request, given, ticket_answer(*found) if found else None)
     if isinstance(answer, TurnResponse):
         answer.conversation_key = issued
     hand_over_key(answer if isinstance(answer, JSONResponse) else response, issued)
     return answer
 
 
-async def _turn(request: Request, given: TurnInput) -> TurnResponse | JSONResponse:
+async def _turn(request: Request, given: TurnInput, has_ticket: bool | None = None) -> TurnResponse | JSONResponse:
     body = given.request
     if sum(x is not None for x in (body.text, body.digits, given.audio)) != 1:
         return _error(422, "请只给出一种输入：录音、按键或文字。", fields=["audio", "digits", "text"])
@@ -329,7 +337,9 @@ async def _turn(request: Request, given: TurnInput) -> TurnResponse | JSONRespon
         utterance = body.text or None
     try:
         client = web_client(client_address(request))
-        rendered, handoff, spoken = await voice_reply(request.app.state, body.sender_id, utterance, repeat, client)
+        rendered, handoff, spoken = await voice_reply(
+            request.app.state, body.sender_id, utterance, repeat, client, has_ticket
+        )
     except TextTooLong as exc:
         return _error(413, str(exc))
     except DialogueUnavailable as exc:

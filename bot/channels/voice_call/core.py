@@ -367,12 +367,19 @@ class VoiceCallCore:
 
 
 async def turn_reply(
-    services: Any, sender_id: str, utterance: str | None, repeat: bool, channel: str, client: str | None = None
+    services: Any,
+    sender_id: str,
+    utterance: str | None,
+    repeat: bool,
+    channel: str,
+    client: str | None = None,
+    has_ticket: bool | None = None,
 ) -> Reply:
     """One spoken or keypad turn through the chat service: the reply as messages and as spoken text (the texts, then
     the buttons as a keypad menu, which is remembered for the keys). `utterance` None = nothing usable was heard;
     `repeat` replays the last reply; `client` is the HTTP client of /api/voice/turn (None for calls, which own their
-    conversations). Raises TextTooLong, or DialogueUnavailable when Rasa cannot answer."""
+    conversations); `has_ticket` what the ticket markers said, when the caller read them (ChatService.handle).
+    Raises TextTooLong, or DialogueUnavailable when Rasa cannot answer."""
     menus = services.keypad
     if repeat:
         last = menus.last(sender_id)
@@ -380,7 +387,9 @@ async def turn_reply(
         return Reply([Message(text=spoken)], None, spoken)
     if utterance is None:
         return Reply([Message(text=NOT_HEARD)], None, NOT_HEARD)
-    turn = await services.chat_service.handle(sender_id, utterance, channel=channel, client=client)
+    turn = await services.chat_service.handle(
+        sender_id, utterance, channel=channel, client=client, has_ticket=has_ticket
+    )
     rendered = render_messages(turn)
     if not rendered and turn.handoff is not None:
         rendered = [Message(text=turn.handoff.get("ack") or texts.WITH_OPERATOR)]  # passed on to the person
