@@ -73,6 +73,10 @@ _COMPLAINT = re.compile(
         r"(?:耍|涮|逗)(?:我|俺|人|我们|俺们)(?:玩)?(?:吗|呢|呀|啊|是吧|$|[!！?？])",
         r"拿(?:我|俺)开涮 (?:良心|脸)\S{0,3}(?:不会痛|不疼|过得去|让狗吃) 没良心 丧良心",
         r"(?:窗口|柜台|工作人员|办事的|残联的|街道的|社区的|村里的|干部)\S{0,10}(?:玩手机|嗑瓜子|聊天|睡觉)\S{0,6}(?:不理|不管|不搭理|不办)",
+        # round 11: papers thrown back, a card kept from them, a promise of days that became months
+        r"把(?:我|俺|咱)(?:的|家的)?\S{0,6}(?:扔|摔|甩|丢)(?:出来|出去|回来|地上|了)",
+        r"(?:拿着|扣着|押着|收着|攥着|扣下|收走)(?:不还|不给|不放|不退)",
+        r"(?:承诺|答应|保证|说好)\S{0,14}(?:这都|都|已经|眼看)\S{0,4}(?:天|周|月|年|礼拜|星期)了",
         r"(?i:\bcomplain|\bcomplaint|ridiculous|unacceptable|outrageous|disgrace|nobody\s(?:ever\s)?(?:called|calls|"
         r"answered|answers|replied|helped|cares)|no\sone\s(?:ever\s)?(?:called|answered|replied|helped))",
     )
@@ -82,7 +86,7 @@ _COMPLAINT = re.compile(
 _FAILED_SERVICE = _words(
     r"(?:修|装|改|做|配|弄|买|发|给)\S{0,8}(?:没|不到)(?:[一二两俩三仨几]|半)\S{0,2}(?:天|周|星期|礼拜|个月|月|年)"
     r"(?:就|又)(?:坏|裂|漏|塌|掉|松|不能用|不好使|不转)",
-    r"(?:给|发|配)(?:我|俺|咱)?(?:的|家的)\S{0,6}是坏的 冒领",
+    r"(?:给|发|配)(?:我|俺|咱)?(?:的|家的)\S{0,6}(?:是)?坏的 冒领",
     r"(?:找|叫|喊|催)\S{0,8}(?:也|都)(?:不来|没来|不上门|没人来) 找谁(?:也|都)(?:不|没人?)(?:管|理|修|办|来)",
 )
 # A grievance about what already happened (an application waiting, a benefit not paid, how someone was treated): the
@@ -219,6 +223,16 @@ _SOFT_COMPLAINT = re.compile(
         r"差评",
         # Harm denied by whoever did it ("问他们还不承认"), and a demand that someone take it up ("这事必须有人管").
         r"(?:还|也|都|死活|就是)不承认 (?:必须|总得|得|总要|必需)有人(?:管|出来管|负责)",
+        # round 11: called names to their face, turned away with a guide dog or a wheelchair, driven past on sight,
+        # sent back again and again, no word for months, told "not our business"
+        r"(?:说|骂|叫)\S{0,6}(?:是)?(?:傻子|瞎子|聋子|瘸子|残废|废物|哑巴|神经病|疯子|白痴)",
+        r"(?:不让|不准|不许|不给)(?:我|俺|孩子|娃|我们|俺们)?(?:带|牵)\S{0,4}(?:导盲犬|狗|轮椅|拐)\S{0,2}(?:进|上)",
+        r"(?:看|见|瞅)(?:我|俺|孩子|娃)\S{0,8}(?:拄拐|坐轮椅|是盲人|看不见|听不见|是残疾|瘸)\S{0,2}(?:直接|立马|扭头|转身|一脚油门)",
+        rf"(?:第[二三四五六七八九十几]|{_COUNT})\S{{0,1}}(?:回|次|趟)了\S{{0,10}}(?:又|还)",
+        r"(?:又|还)说\S{0,4}(?:不全|不对|不行|缺)",
+        r"(?:一点|一丁点|连个)?(?:信儿|消息|音信|回音)(?:都|也)?没(?:有)?",
+        r"(?:申请|等|交|报)\S{0,8}(?:大半年|半年|一年|好几个月|几个月|俩月|两个月|仨月|三个月)了",
+        r"(?:说|就说)(?:不管|管不着|没办法管|没法管)",
     )
 )
 _ASKS_WHERE = re.compile(
