@@ -53,6 +53,7 @@ _EVERYDAY = re.compile(
         r"(?:被)?锁(?:在)?(?:门外|外面|外头) 把自己(?:锁|关)(?:在)? 防走失 防走丢",
         # 日子过不下去: hard up (not 活不下去)
         r"打不(?:开|通|着|上|了) 自杀率 防自杀 预防自杀 过不下去",
+        r"(?:记住|记|背|教|认识|知道)\S{0,10}报警(?:电话|号码) 报警(?:电话|号码)\S{0,2}(?:是多少|是几|多少)",
         r"轮胎漏气 车胎漏气 轮椅.{0,4}漏气 摔了一跤以后 摔伤以后 摔伤后",
         r"(?:冲|对|朝|给)(?:我|俺|咱|人|我们|俺们)\S{0,3}翻白眼 翻白眼\S{0,3}说",  # scorn, not a fainting fit
     )
@@ -79,6 +80,8 @@ _SELF_HARM = _words(
     r"(?:老伴|老头子?|老婆|媳妇|丈夫|我妈|我爸|俺娘|俺爹|孩子)\S{0,4}(?:走了|没了|去世了?|不在了|过世了?)"
     r"[^。！？!?]{0,12}(?:想|要)(?:去)?(?:找|陪)(?:她|他)(?:了|去了|算了|得了)",
     r"死给(?:你们|你|他们|大伙)看",
+    r"(?:我|俺)(?:在|到)\S{0,2}(?:楼顶|天台|房顶|桥上|桥边|河边|江边|楼边|窗台)\S{0,8}(?:不想|不回|最后|再见|别找|对不起|跳)",
+    r"(?:想|要|准备|打算)把\S{0,4}药\S{0,2}(?:全|都|一次)?(?:吃|吞|喝)(?:了|光|掉|下去) (?:吃|吞|喝)\S{0,4}睡过去",
     # round 11: a farewell sent, then no answer ("发微信说对不起妈妈 再打电话就不接了")
     r"(?:说|发|留)\S{0,6}(?:对不起|永别|下辈子|照顾好(?:自己|你|妈|爸|孩子)|别找(?:我|俺)|不用找(?:我|俺)|最后一(?:次|回))"
     r"[^。！？!?]{0,24}(?:不接|打不通|联系不上|关机|不回|没回|找不到人|找不着人|电话\S{0,2}·)",  # 打不通 is blanked
@@ -156,7 +159,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "confinement",
         _words(
-            r"关起来 关在\S{0,6}(?:屋|家|房|笼|地下室|柴房|院|棚|圈) 锁在\S{0,6}(?:家|屋|房|院|里)",
+            r"关起来 (?:关|拴)在\S{0,6}(?:屋|家|房|笼|地下室|柴房|院|棚|圈) 锁在\S{0,6}(?:家|屋|房|院|里)",
             r"被锁 被关 锁起来 拴起来 铁链 绑起来 捆起来 不让\S{0,4}出门 关了好几天 关了\S{0,3}(?:天|个月)",
             r"(?:链子|绳子|铁链)\S{0,3}(?:拴|锁|捆|绑)(?:在|着|住) 反锁(?:在)?\S{0,6}(?:出不去|出不来|不让)",
             r"(?:锁|关)(?:在)?\S{0,4}(?:屋|家|房|院|笼|棚)里 不给(?:饭吃|吃的|吃饭|水喝)",
@@ -180,6 +183,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"(?:摔|跌|栽|滑|滚|掉)(?:下来|下去|下|倒)了?\S{0,14}"
             r"(?:上不去|回不去|起不来|躺着不动|不动了|不吭声|不对劲|变形|弯得|骨头|肿得|一直流血|流了好多血|够不着|喊不应|叫不应)",
             r"倒地\S{0,3}(?:不动|不起|起不来|没反应|不醒|昏迷|不吭声)",
+            r"(?:摔|跌|栽|滑)(?:在|到|倒在)\S{0,6}(?:院|外面|外头|路上|雪|冰|地)\S{0,14}(?:起不来|爬不起来|动不了|站不起来)",
             r"倒在地上 倒地上 起不来了 爬不起来 (?:躺|趴|坐|倒)在?地上\S{0,6}(?:起不来|动不了|不动|没反应)",
             r"(?:摔|跌|栽)\S{0,4}(?:地上|沟里|炕下|床下)\S{0,6}(?:起不来|动不了|不动|没反应|起不了)",
             r"掉(?:到|在)?(?:地上|地下|炕下|床下)\S{0,6}(?:起不来|动不了|不动|没反应|起不了|不答应)",
@@ -214,7 +218,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             rf"{_KIN}\S{{0,3}}(?:压在|埋在|砸在)\S{{0,4}}(?:底下|下面|下头|下边|里头|里面)",
             r"塌\S{0,10}(?:还在里面|还在里头|在里面|压着|埋着)",
             r"上不去(?:也)?下不来 (?:卡|困)在\S{0,6}(?:上不去|下不来|出不来)",
-            r"(?:大水|洪水|发水|水)\S{0,3}(?:进屋|进家|进了屋|淹了屋|漫进)\S{0,12}(?:出不去|出不来|动不了|跑不了|走不了)",
+            r"(?:大水|洪水|发水|水)\S{0,3}(?:进屋|进家|进了屋|淹了屋|漫进)\S{0,12}(?:出不去|出不来|动不了|跑不了|走不了|下不来|起不来)",
         ),
     ),
     (
@@ -232,6 +236,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             "(?:马路|路|道|十字路口|路口|车道|公路|高速)(?:中间|当中|正中|当间|中央|正当中|上下不来)",
             r"(?:盲人|看不见|瞎|轮椅|拐杖|导盲)\S{0,20}(?:车来车往|车太多|车流|被车|困在路|下不了路)",
             r"(?:马路|路)上\S{0,6}(?:过不去|下不来|困住|动不了)",
+            r"(?:过马路|过路口|横穿)\S{0,12}(?:不敢动|不敢走|动不了|走不了|按喇叭|车嗖嗖)",
             r"(?:铁道|铁轨|道口)\S{0,8}(?:卡|困|推不出来|动不了|出不来)",
             r"(?:卡|困|陷)(?:在|到)?\S{0,2}(?:铁道|铁轨|道口)",
             r"(?:上了|走到|走上|跑到|困在)\S{0,2}(?:国道|省道|高速|快速路|公路)\S{0,16}(?:车|不知道|过不去|下不来)",
@@ -263,6 +268,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"(?:喝|吃)(?:了)?\S{0,3}(?:洗洁精|洁厕灵|漂白水|除草剂|消毒水|防冻液|机油|干燥剂)",
             r"把\S{0,6}(?:洗洁精|洗衣液|消毒液|洁厕灵|农药|汽油|酒精|药|除草剂)\S{0,3}当\S{0,3}(?:喝|吃)了",
             r"药\S{0,12}(?:一次|一下子?|一口气)\S{0,2}(?:全|都)?(?:吃|吞|喝)(?:了|下去|光|完)",
+            r"(?:一整瓶|一瓶|整瓶|半瓶|一板|一把|一盒|好几片|一大把)\S{0,6}(?:药|片)\S{0,2}(?:全|都)?(?:吃|喝|吞)(?:了|下去|光)",
         ),
     ),
     (
@@ -346,11 +352,13 @@ _ASKS_BENEFIT = re.compile(
         r"(?:致|落下|造成|导致|成了|弄成|变成|摔成|撞成)\S{0,2}(?:偏瘫|瘫痪|瘫)",  # the outcome, not "俺瘫痪的爹"
     )
 )
+_ASKS_PLACE = re.compile(r"能(?:去|上|进|住|办)\S{0,8}(?:吗|不|么|[?？])|照料|托管|日间|报销")
 _ASKS_COST = re.compile(_words("要钱 收费 免费 花钱 多少钱 报销 给报 能报"))
 # A person missing for a long time, or a question about the 寻亲 service: a policy question.
 _LONG_MISSING = re.compile(
     _words("几年 多年 好几个月 几个月 很久 好久 年了 个月了 一直没找到 至今 寻亲 救助站 寻人 采血 DNA 数据库")
 )
+_FOUND = re.compile(r"(?<![没不还])(?:找回来|找着了|找到了|回来了|送回来)")  # "走失了找回来以后": over
 _WORRY = re.compile(r"(?<!恐)怕(?!是)|担心")
 _HABIT = re.compile(r"一(?:犯病|发病|发疯|犯了病)就")
 _RELIEF = re.compile(r"(?:我|俺)(?:走了|死了|不在了|没了)\S{0,10}(?:轻松|省心|清净|解脱|好过|省事)")
@@ -393,7 +401,7 @@ _RECOVERED = re.compile(
 _HABITUAL = re.compile(_words("经常 老是 总是 常常 动不动 时不时 有时候 隔三差五 三天两头 老爱 总爱 好几回 一出门就"))
 _GONE_NOW = re.compile(
     _words(
-        "今天 今儿 今晚 今早 现在 刚才 刚刚 这会 到现在 还没回来 还没找到 一宿 一夜 昨晚 昨天 报警",
+        "今天 今儿 今晚 今早 现在 刚才 刚刚 这会 到现在 还没回来 还没找到 一宿 一夜 昨晚 昨天 报警(?!器)",
         r"(?:[一两俩三四五六七八九十几]|好几|\d+)\S{0,2}(?:小时|钟头|个钟)",
     )
 )
@@ -408,6 +416,14 @@ _SOMEONE = re.compile(  # someone of theirs (or he / she) it may be happening to
         "他 她 老人 孩子 娃 儿子 闺女 女儿 姑娘 小子 爸 妈 爹 娘 爷爷 奶奶 姥姥 姥爷 外公 外婆 老伴 老头 老太太 老婆",
         "媳妇 丈夫 老公 男人 哥 弟 姐 妹 叔 婶 舅 姨 侄 孙 邻居 家里人",
     )
+)
+_TEACH_HELP = re.compile(
+    r"(?:怎么|咋|如何|怎样)(?:教|让|告诉|训练)\S{0,12}(?:报警|求救|求助|呼救|逃生|自救|120|110|119)"
+)
+# A kind of people asked about ("盲人过马路…", "想过死的人能…"): nobody of theirs, a general question.
+_PEOPLE_WHO = re.compile(
+    r"盲人|聋人|聋哑人|哑人|残疾人|视障|听障|坐轮椅的|瘫痪的人|智力残疾的|精神残疾的|"
+    r"的人(?:能|可以|有没有|怎么|咋|该|去哪|都)"
 )
 _HOW_TO_HELP = re.compile(
     r"(?:怎么|咋|如何|怎样|咋样)\S{0,3}(?:报警|求救|求助|呼救|逃生|自救|叫救护车|打120|打110|打119)"
@@ -427,7 +443,8 @@ _GENERAL_ASK = re.compile(
     _words(
         "找谁 找哪 哪个部门 哪里求助 去哪 怎么维权 怎么处理 谁管 归谁管 有什么(?:政策|规定|保护) 管不管",
         "申请什么 (?:什么|啥)保护 保护令 机制 有什么措施",
-        r"会(?:不会)?(?:帮|救|管|组织|安排|通知|疏散)\S{0,10}(?:吗|么|[?？]) 有没有人(?:帮|救|管|组织)",
+        r"会(?:帮|救|管|组织|安排|通知|疏散)\S{0,10}(?:吗|么|[?？]) 有没有人(?:帮|救|管|组织)",
+        "会不会(?:帮|救|管|组织|安排|通知|疏散)",
     )
 )
 _FIRST_PERSON = re.compile(
@@ -477,7 +494,7 @@ def is_hypothetical(text: str | None) -> bool:
     clean = _clean(text)
     signs = _signs(clean)
     if not signs:
-        return _policy_without_signs(clean)
+        return _policy_without_signs(clean) or bool(_TEACH_HELP.search(text))  # 记住报警电话 is blanked in clean
     return all(_not_happening(clean, sign) for sign in signs)
 
 
@@ -486,11 +503,16 @@ def _policy_without_signs(text: str) -> bool:
     how-to ("聋人咋求救"), a habit with nothing happening now, or a question about something past."""
     if _URGENT.search(text) or _NOW_SAID.search(text):
         return False
-    question = bool(_QUESTION.search(text) or _ENDS_ASKING.search(text))
+    question = bool(_QUESTION.search(text) or _ENDS_ASKING.search(text) or "会不会" in text)
     if question and any(_inside_condition(text, m.end()) for m in _CONDITION.finditer(text)):
         return True
-    if _HOW_TO_HELP.search(text) and not _SOMEONE.search(text):
+    if (_HOW_TO_HELP.search(text) and not _SOMEONE.search(text)) or _TEACH_HELP.search(text):
         return True
+    if question and _PEOPLE_WHO.search(text) and not _FIRST_PERSON.search(text):
+        return True  # "盲人过马路有没有语音提示", "想过死的人能申请心理援助吗"
+    once = _EXPERIENCED.search(text) and (_ASKS_BENEFIT.search(text) or _ASKS_COST.search(text))
+    if question and once and not _ONGOING.search(text):
+        return True  # "被狗咬过 打疫苗能报销吗"
     if _HABITUAL.search(text) and not _GONE_NOW.search(text):
         return True
     if question and _GENERAL_ASK.search(text) and not _FIRST_PERSON.search(text):
@@ -524,7 +546,7 @@ def _experienced(text: str, sign: Danger) -> bool:
 def _past_for_a_benefit(text: str, sign: Danger) -> bool:
     """Something that happened once, asked about for a benefit or a service ("被人打断过腿 现在能领补贴吗"), with
     nothing saying it goes on ("又", "天天", "还在")."""
-    asks = _ASKS_BENEFIT.search(text) or _ASKS_SERVICE.search(text)
+    asks = _ASKS_BENEFIT.search(text) or _ASKS_SERVICE.search(text) or _ASKS_PLACE.search(text)
     return bool(asks) and _experienced(text, sign) and not _ONGOING.search(text)
 
 
@@ -571,7 +593,7 @@ def _not_happening(text: str, sign: Danger) -> bool:
         return True
     if sign.kind == "help" and _general_how_to(text, sign):
         return True
-    if sign.kind == "missing" and _habit(text, sign):
+    if sign.kind == "missing" and (_habit(text, sign) or _FOUND.search(text, sign.end)):
         return True
     if sign.kind in _PHYSICAL and _ASKS_BENEFIT.search(text):
         return True

@@ -136,3 +136,73 @@ def test_model_only_danger_in_a_policy_question_becomes_policy(text: str) -> Non
 )
 def test_model_only_danger_with_someone_gone_now_is_kept(text: str) -> None:
     assert rule_intent(text, "danger") != "faq", text
+
+
+# Written after the first round-11 rules as a fresh check (life-safety 18/25 and 3/25 false emergencies before the
+# second set of changes); kept as tests once those changes were made.
+FRESH_SAFETY = [
+    "俺爹从房顶上掉下来了 腿都变形了 一动就喊疼",
+    "我哥喝多了拿菜刀在院里乱砍 嫂子带着孩子躲在屋里",
+    "邻居家的傻儿子被他爹拴在猪圈里好几天了",
+    "俺娘刚才吃饭噎着了 脸憋得发紫",
+    "我老公把我推下楼梯 头磕破了",
+    "孩子把一整瓶降压药吃了",
+    "妈 我在桥上 不想下去了",
+    "我活着就是给家里添麻烦 今晚就走",
+    "俺老伴抽风 抽了快十分钟还没停",
+    "屋里烟太大 俺坐轮椅出不去",
+    "我瞎 过马路走到一半 车一直按喇叭 我不敢动",
+    "俺爷有老年痴呆 早上出去到现在还没回来",
+    "老伴倒在厕所里 叫他也不答应",
+    "暖气片漏水 屋里水漫进来了 俺瘫在床上下不来",
+    "我儿子精神病犯了 拿着剪子要扎人",
+    "刚才一个人在河边走着走着掉河里了",
+    "我被锁在屋里三天了 没吃东西",
+    "我真的太累了 想把药都吃了睡过去",
+    "他又喝醉了 把我打得鼻子直流血",
+    "我婆婆摔在院子里 零下二十多度 起不来",
+    "炉子倒烟 全家都头疼恶心",
+    "我妹妹吞了一把安眠药 叫不醒",
+    "奶奶心口疼得厉害 一身冷汗",
+    "我坐的轮椅卡在铁轨上了 火车要来了",
+    "我爸突然说不出话 半边脸歪了",
+]
+FRESH_POLICY = [
+    "前些年被车撞成了偏瘫 能评几级",
+    "以前被家暴过 现在离婚了 能申请廉租房吗",
+    "去年冬天在外面冻伤过 截肢了 有啥补助",
+    "那年矿上塌方压断过腿 现在能办残疾证吗",
+    "曾经吃错药落下耳聋 现在有助听器补贴没",
+    "聋哑人碰到着火咋报警",
+    "不会说话的人怎么叫救护车",
+    "俺爹老是忘关煤气 有没有报警器补贴",
+    "孩子有癫痫 经常抽 上学有啥照顾",
+    "俺娘有时候出门就迷路 能办托养吗",
+    "要是半夜摔倒了没人管 有一键呼叫的设备吗",
+    "万一被人打了 残疾人有法律援助吗",
+    "以前想过轻生 现在好多了 想找个心理咨询",
+    "假如家里着火 瘫痪的人咋逃",
+    "他以前犯病打过人 现在吃药稳定了 能去日间照料吗",
+    "前几年掉河里救上来过 落下毛病了 能领补贴吗",
+    "盲人过马路有没有语音提示",
+    "怎么教智力残疾的孩子记住报警电话",
+    "老人走失了找回来以后 能办防走失手环吗",
+    "被狗咬过 打疫苗能报销吗",
+    "想过死的人能申请心理援助吗",
+    "残疾人遇到家暴找哪个部门",
+    "以前被关过精神病院 现在能办残疾证吗",
+    "地震的时候社区会不会组织帮瘫痪老人撤离",
+    "俺家老头子动不动就摔跤 能申请扶手改造吗",
+]
+
+
+@pytest.mark.parametrize("text", FRESH_SAFETY)
+def test_fresh_life_safety_wordings_are_emergencies(text: str) -> None:
+    assert rule_intent(text, "faq") == "danger", text
+    assert rule_intent(text, "danger") != "faq", text
+
+
+@pytest.mark.parametrize("text", FRESH_POLICY)
+def test_fresh_near_policy_wordings_are_policy(text: str) -> None:
+    assert rule_intent(text, "faq") != "danger", text
+    assert rule_intent(text, "danger") == "faq", text
