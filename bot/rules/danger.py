@@ -81,6 +81,7 @@ _SELF_HARM = _words(
     r"[^。！？!?]{0,12}(?:想|要)(?:去)?(?:找|陪)(?:她|他)(?:了|去了|算了|得了)",
     r"死给(?:你们|你|他们|大伙)看",
     r"(?:我|俺)(?:在|到)\S{0,2}(?:楼顶|天台|房顶|桥上|桥边|河边|江边|楼边|窗台)\S{0,8}(?:不想|不回|最后|再见|别找|对不起|跳)",
+    r"(?:想|要|打算)(?:今晚|今天|今夜|明天|这就|马上)就?结束",
     r"(?:想|要|准备|打算)把\S{0,4}药\S{0,2}(?:全|都|一次)?(?:吃|吞|喝)(?:了|光|掉|下去) (?:吃|吞|喝)\S{0,4}睡过去",
     # round 11: a farewell sent, then no answer ("发微信说对不起妈妈 再打电话就不接了")
     r"(?:说|发|留)\S{0,6}(?:对不起|永别|下辈子|照顾好(?:自己|你|妈|爸|孩子)|别找(?:我|俺)|不用找(?:我|俺)|最后一(?:次|回))"
@@ -115,6 +116,7 @@ _SOFT = re.compile(
         r"(?:以后|往后|今后)(?:你们|您们|大伙|家里人)?(?:就|都|也)?(?:不用|用不着|不必|别)(?:再)?(?:照顾|伺候|管|操心|惦记)(?:我|俺)",
         r"(?:存折|存款|银行卡|房本|房产证)\S{0,3}(?:在|放在|搁在?|压在)\S{0,6}(?:柜子|抽屉|枕头|箱子|床底|褥子)",
         # round 11: someone depressed who has stopped answering
+        r"活得(?:太|好|真|实在)?累",
         r"(?:抑郁|想不开|轻生)[^。！？!?]{0,40}(?:不接|打不通|联系不上|关机了|不回(?:消息|微信|电话))",
     )
 )
@@ -237,6 +239,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"(?:盲人|看不见|瞎|轮椅|拐杖|导盲)\S{0,20}(?:车来车往|车太多|车流|被车|困在路|下不了路)",
             r"(?:马路|路)上\S{0,6}(?:过不去|下不来|困住|动不了)",
             r"(?:过马路|过路口|横穿)\S{0,12}(?:不敢动|不敢走|动不了|走不了|按喇叭|车嗖嗖)",
+            r"在(?:高速|国道|省道|快速路|公路|马路中间)上?\S{0,16}(?:没电|动不了|过不去|下不来|走不了|车\S{0,4}(?:呼呼|嗖嗖|飞快))",
             r"(?:铁道|铁轨|道口)\S{0,8}(?:卡|困|推不出来|动不了|出不来)",
             r"(?:卡|困|陷)(?:在|到)?\S{0,2}(?:铁道|铁轨|道口)",
             r"(?:上了|走到|走上|跑到|困在)\S{0,2}(?:国道|省道|高速|快速路|公路)\S{0,16}(?:车|不知道|过不去|下不来)",
@@ -352,7 +355,7 @@ _ASKS_BENEFIT = re.compile(
         r"(?:致|落下|造成|导致|成了|弄成|变成|摔成|撞成)\S{0,2}(?:偏瘫|瘫痪|瘫)",  # the outcome, not "俺瘫痪的爹"
     )
 )
-_ASKS_PLACE = re.compile(r"能(?:去|上|进|住|办)\S{0,8}(?:吗|不|么|[?？])|照料|托管|日间|报销")
+_ASKS_PLACE = re.compile(r"能(?:去|上|进|住|办|领|申请)\S{0,8}(?:吗|不|么|[?？])|照料|托管|日间|报销")
 _ASKS_COST = re.compile(_words("要钱 收费 免费 花钱 多少钱 报销 给报 能报"))
 # A person missing for a long time, or a question about the 寻亲 service: a policy question.
 _LONG_MISSING = re.compile(
@@ -386,6 +389,7 @@ _NOW = re.compile(_words("今天 今儿 今早 今晚 现在 刚才 刚刚 这�
 # A now that tells of the present, not one that asks about it ("现在能报案吗", "现在可以申请不").
 _NOW_SAID = re.compile(rf"(?:{_NOW.pattern})(?!还?(?:能|可以|想问|咋|怎么|该|要咋|有没有))")
 _ENDS_ASKING = re.compile(r"[不没吧呀][？?。!！\s]*$")  # "能办证不", "还给没"
+_ALSO_ASKING = re.compile(r"会不会|几级|几个|多少|能评|能领|能办|能申请")
 # "打断过腿", "想过不活了": the experiential 过 (not 过来 / 过去 / 过不去), of a thing that happened once.
 _EXPERIENCED = re.compile(r"过(?![来去不得])")
 # Still going on: the past word does not make it over ("以前就打她 现在还打", "又拿刀了").
@@ -406,7 +410,7 @@ _GONE_NOW = re.compile(
     )
 )
 # General how-to ("聋人要报警咋办", "怎么报警", "咋求救"): a policy question, unless something is happening now.
-_HOW_BEFORE = re.compile(r"(?:怎么|咋|如何|怎样|咋样|该怎么|要怎么|用啥|用什么)\S{0,2}$")
+_HOW_BEFORE = re.compile(r"(?:怎么|咋|如何|怎样|咋样|该怎么|要怎么|用啥|用什么)\S{0,4}$")  # "怎么用手机报警"
 _HOW_AFTER = re.compile(
     r"^\S{0,3}(?:咋办|怎么办|怎么弄|咋弄|咋整|怎么打|咋打|怎么报|咋报|打什么|打哪个|用什么|用啥|打几|拨几|发短信|能发|可以发)"
 )
@@ -500,25 +504,27 @@ def is_hypothetical(text: str | None) -> bool:
 
 def _policy_without_signs(text: str) -> bool:
     """A message naming no danger the rules know that reads as a policy question: a conditional question, a general
-    how-to ("聋人咋求救"), a habit with nothing happening now, or a question about something past."""
-    if _URGENT.search(text) or _NOW_SAID.search(text):
+    how-to ("聋人咋求救"), a habit with nothing happening now, or a question about something past ("去年摔断过腿 现在
+    走路不利索 能领辅具吗": a now that tells of the lasting harm, with 过 and a benefit asked for)."""
+    if _URGENT.search(text):
         return False
-    question = bool(_QUESTION.search(text) or _ENDS_ASKING.search(text) or "会不会" in text)
-    if question and any(_inside_condition(text, m.end()) for m in _CONDITION.finditer(text)):
+    now = bool(_NOW_SAID.search(text))
+    question = bool(_QUESTION.search(text) or _ENDS_ASKING.search(text) or _ALSO_ASKING.search(text))
+    if question and not now and any(_inside_condition(text, m.end()) for m in _CONDITION.finditer(text)):
         return True
-    if (_HOW_TO_HELP.search(text) and not _SOMEONE.search(text)) or _TEACH_HELP.search(text):
+    if not now and ((_HOW_TO_HELP.search(text) and not _SOMEONE.search(text)) or _TEACH_HELP.search(text)):
         return True
-    if question and _PEOPLE_WHO.search(text) and not _FIRST_PERSON.search(text):
+    if question and not now and _PEOPLE_WHO.search(text) and not _FIRST_PERSON.search(text):
         return True  # "盲人过马路有没有语音提示", "想过死的人能申请心理援助吗"
-    once = _EXPERIENCED.search(text) and (_ASKS_BENEFIT.search(text) or _ASKS_COST.search(text))
-    if question and once and not _ONGOING.search(text):
+    asks = _ASKS_BENEFIT.search(text) or _ASKS_COST.search(text) or _ASKS_PLACE.search(text)
+    if question and _EXPERIENCED.search(text) and asks and not _ONGOING.search(text):
         return True  # "被狗咬过 打疫苗能报销吗"
     if _HABITUAL.search(text) and not _GONE_NOW.search(text):
         return True
-    if question and _GENERAL_ASK.search(text) and not _FIRST_PERSON.search(text):
+    if question and not now and _GENERAL_ASK.search(text) and not _FIRST_PERSON.search(text):
         return True  # "发生地震的时候 社区会帮瘫痪的人转移吗"
     past = _PAST.search(text) or _PAST_NEAR.search(text)
-    return question and bool(past) and not _ONGOING.search(text)
+    return question and not now and bool(past) and not _ONGOING.search(text)
 
 
 def _in_the_past(text: str, sign: Danger) -> bool:

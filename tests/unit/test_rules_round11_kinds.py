@@ -132,3 +132,93 @@ def test_complaint_kinds_told_as_a_story(text: str) -> None:
 )
 def test_questions_near_the_new_complaint_kinds_are_not_complaints(text: str) -> None:
     assert not is_complaint(text), text
+
+
+# Fresh set 2 (written after the first two commits; rules then: life-safety 18/20, complaints 4/8, out of scope 6/12,
+# near policy with the model's danger kept 9/20), kept as tests once the kinds were generalised. Five near policy
+# questions stay emergencies on purpose (a past suicide attempt, a fire "在家", 家暴, "有人想轻生的话", "被打了报警"):
+# they may be happening now, and a missed emergency is the worst failure.
+FRESH2_SAFETY = [
+    "俺家老太太在澡盆里滑倒了 头上一个大口子 血止不住",
+    "有个人蹲在俺家门口说要弄死俺儿子 手里还拿着刀",
+    "孩子把洁厕灵当饮料喝了一口",
+    "我闺女说她不想活了 把自己反锁在卫生间",
+    "俺爹在炕上 屋里全是煤烟味 喊他不应",
+    "邻居老头三天没开门了 屋里有股味",
+    "我在高速上 轮椅没电了 车从旁边呼呼过",
+    "我男人天天拿皮带抽我 今天又把我胳膊打青了",
+    "我智障的弟弟昨天下午出门 一晚上没回来",
+    "我心脏突然跳得特别快 喘不上气",
+    "妈妈吃了半瓶安眠药 现在怎么叫都不醒",
+    "我不想再拖累家里了 绳子都准备好了",
+    "奶奶出门遛弯掉进沟里了 爬不上来",
+    "屋里电线冒火星子了 我看不见门在哪",
+    "他犯病了 拿着斧子在街上追人",
+    "我被后妈关在柴房里 好几天没给饭吃",
+    "我在冰上摔了 腿动不了 天快黑了",
+    "俺娘一直抽 嘴里吐白沫 叫不醒",
+    "我活得太累了 想今晚就结束",
+    "一个盲人在十字路口中间转圈 车都按喇叭",
+]
+FRESH2_POLICY = [
+    "年轻那会儿被火烧伤过 留了疤 能评残吗",
+    "以前在工地被砸过头 现在记性不好 能办证吗",
+    "盲人怎么用手机报警",
+    "俺娘总是忘关火 有没有安全的灶具补贴",
+    "孩子经常半夜抽风 能申请康复救助吗",
+    "要是被困在电梯里 听障的人咋求救",
+    "如果家里人有自杀倾向 去哪能咨询",
+    "我哥以前走丢过一回 现在能办防走失的吗",
+    "去年摔断过腿 现在走路不利索 能领辅具吗",
+    "万一孩子误食了东西 该怎么处理",
+    "瘫痪的人遇到火灾怎么逃生",
+    "以前犯过病打过人的精神病人能去托养吗",
+    "小时候发烧抽过风 留下智力问题 能评几级",
+    "老人经常找不着家 社区有没有志愿者帮忙",
+    "那次车祸以后一直坐轮椅 能领燃油补贴吗",
+]
+FRESH2_COMPLAINT = [
+    "你们那个工作人员当着一屋子人笑话俺是瘸子",
+    "俺跑了整整一个月 材料被你们弄丢两回",
+    "说好的上门评残 等了俩月连个人影都没有",
+    "补贴说停就停了 问谁都说不知道",
+    "窗口的人嫌俺说话慢 直接叫下一个了",
+    "残联的人让俺先请他吃顿饭再说",
+    "打了一礼拜电话 每次都说领导不在",
+    "凭什么隔壁家能领 俺家条件更差倒不给",
+]
+FRESH2_OOS = [
+    "明早有雾没",
+    "双色球下期买啥号",
+    "胃疼吃奥美拉唑还是吃吗丁啉",
+    "二甲双胍饭前吃还是饭后吃",
+    "俺想把户口从村里迁到县城",
+    "驾驶证过期了咋换",
+    "给俺编个顺口溜 夸夸俺孙子",
+    "你会唱歌不",
+    "县城哪家羊汤好喝",
+    "今年过年冷不冷",
+    "城里哪有卖老花镜的",
+    "帮俺给闺女发个微信",
+]
+
+
+@pytest.mark.parametrize("text", FRESH2_SAFETY)
+def test_fresh2_life_safety(text: str) -> None:
+    assert rule_intent(text, "faq") == "danger", text
+
+
+@pytest.mark.parametrize("text", FRESH2_POLICY)
+def test_fresh2_near_policy(text: str) -> None:
+    assert rule_intent(text, "faq") != "danger", text
+    assert rule_intent(text, "danger") == "faq", text
+
+
+@pytest.mark.parametrize("text", FRESH2_COMPLAINT)
+def test_fresh2_complaints(text: str) -> None:
+    assert rule_intent(text, "faq") == "complaint", text
+
+
+@pytest.mark.parametrize("text", FRESH2_OOS)
+def test_fresh2_out_of_scope(text: str) -> None:
+    assert (rule_intent(text, "faq") or "").startswith(("out_of_scope", "oos_")), text
