@@ -165,6 +165,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"被锁 被关 锁起来 拴起来 铁链 绑起来 捆起来 不让\S{0,4}出门 关了好几天 关了\S{0,3}(?:天|个月)",
             r"(?:链子|绳子|铁链)\S{0,3}(?:拴|锁|捆|绑)(?:在|着|住) 反锁(?:在)?\S{0,6}(?:出不去|出不来|不让)",
             r"(?:锁|关)(?:在)?\S{0,4}(?:屋|家|房|院|笼|棚)里 不给(?:饭吃|吃的|吃饭|水喝)",
+            r"把(?:我|俺|他|她|孩子|娃|老人|我妈|我爸|俺娘|俺爹)\S{0,4}(?:关|锁|反锁)(?:在|到|进)",
         ),
     ),
     (
@@ -185,6 +186,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"(?:摔|跌|栽|滑|滚|掉)(?:下来|下去|下|倒)了?\S{0,14}"
             r"(?:上不去|回不去|起不来|躺着不动|不动了|不吭声|不对劲|变形|弯得|骨头|肿得|一直流血|流了好多血|够不着|喊不应|叫不应)",
             r"倒地\S{0,3}(?:不动|不起|起不来|没反应|不醒|昏迷|不吭声)",
+            r"(?:后脑勺|脑袋|头)(?:先)?着地 (?:摔|跌|栽|掉)(?:下来|下去|倒|了)\S{0,14}(?:吐了|呕吐|犯迷糊|不认人)",
             r"(?:摔|跌|栽|滑)(?:在|到|倒在)\S{0,6}(?:院|外面|外头|路上|雪|冰|地)\S{0,14}(?:起不来|爬不起来|动不了|站不起来)",
             r"倒在地上 倒地上 起不来了 爬不起来 (?:躺|趴|坐|倒)在?地上\S{0,6}(?:起不来|动不了|不动|没反应)",
             r"(?:摔|跌|栽)\S{0,4}(?:地上|沟里|炕下|床下)\S{0,6}(?:起不来|动不了|不动|没反应|起不了)",
@@ -271,6 +273,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"(?:喝|吃)(?:了)?\S{0,3}(?:洗洁精|洁厕灵|漂白水|除草剂|消毒水|防冻液|机油|干燥剂)",
             r"把\S{0,6}(?:洗洁精|洗衣液|消毒液|洁厕灵|农药|汽油|酒精|药|除草剂)\S{0,3}当\S{0,3}(?:喝|吃)了",
             r"药\S{0,12}(?:一次|一下子?|一口气)\S{0,2}(?:全|都)?(?:吃|吞|喝)(?:了|下去|光|完)",
+            r"(?:吃|吞)(?:了|下)\S{0,2}(?:十|[二三四五六七八九几]十|\d{2,})\S{0,2}(?:片|粒|颗)",
             r"(?:一整瓶|一瓶|整瓶|半瓶|一板|一把|一盒|好几片|一大把)\S{0,6}(?:药|片)\S{0,2}(?:全|都)?(?:吃|喝|吞)(?:了|下去|光)",
         ),
     ),
@@ -508,7 +511,7 @@ def _policy_without_signs(text: str) -> bool:
     走路不利索 能领辅具吗": a now that tells of the lasting harm, with 过 and a benefit asked for)."""
     if _URGENT.search(text):
         return False
-    now = bool(_NOW_SAID.search(text))
+    now = bool(_NOW_SAID.search(text)) and not _RECOVERED.search(text)  # "现在挺好" tells it is over
     question = bool(_QUESTION.search(text) or _ENDS_ASKING.search(text) or _ALSO_ASKING.search(text))
     if question and not now and any(_inside_condition(text, m.end()) for m in _CONDITION.finditer(text)):
         return True
@@ -524,6 +527,8 @@ def _policy_without_signs(text: str) -> bool:
     if question and not now and _GENERAL_ASK.search(text) and not _FIRST_PERSON.search(text):
         return True  # "发生地震的时候 社区会帮瘫痪的人转移吗"
     past = _PAST.search(text) or _PAST_NEAR.search(text)
+    if past and _RECOVERED.search(text) and not _ONGOING.search(text):
+        return True  # "早些年想过死 现在挺好 想当志愿者"
     return question and not now and bool(past) and not _ONGOING.search(text)
 
 

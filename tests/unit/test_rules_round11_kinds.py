@@ -222,3 +222,98 @@ def test_fresh2_complaints(text: str) -> None:
 @pytest.mark.parametrize("text", FRESH2_OOS)
 def test_fresh2_out_of_scope(text: str) -> None:
     assert (rule_intent(text, "faq") or "").startswith(("out_of_scope", "oos_")), text
+
+
+# Fresh set 3 (written after the third commit, measured before any change: life-safety 17/20, complaints 6/10, out of
+# scope 10/12, near policy false emergencies 1/20), kept as tests once the kinds were generalised. "盲人家里着火了怎么逃
+# 有培训吗" stays an emergency on purpose (a fire "家里" may be now).
+FRESH3_SAFETY = [
+    "爸爸从梯子上摔下来 后脑勺着地 现在吐了",
+    "我老婆拿着剪刀说要跟我同归于尽",
+    "俺奶奶把老鼠药当成糖吃了",
+    "孩子他爸刚打了孩子一顿 孩子耳朵出血了",
+    "我一个人在家 燃气灶关不上 嘶嘶响",
+    "我那聋哑弟弟下午出去放羊 天黑了还没回来",
+    "我看不见 被困在地下通道里 找不到出口 水越来越深",
+    "老头瘫在床上 屋里的电褥子冒烟了",
+    "俺想了很久 决定明天就不活了",
+    "我把家里钥匙和存折都给闺女了 以后也用不着了",
+    "俺姥姥在雪地里坐着不动 嘴唇发紫",
+    "他又犯病了 砸了家里所有东西 现在拿着菜刀",
+    "我弟弟癫痫发作 已经抽了五分钟了",
+    "俺家小子掉进冰窟窿里了",
+    "有人把我关在车库里 手机快没电了",
+    "我妈被电动车撞了 躺在路边起不来",
+    "我吞了二十多片止疼药",
+    "婆婆被儿媳妇推倒在地 头磕出血了",
+    "我觉得活着没啥意思 药都攒够了",
+    "老伴突然倒下 嘴歪 说话不清楚",
+]
+FRESH3_POLICY = [
+    "前年被电动车撞过 落下腿疾 能办残疾证吗",
+    "以前被人打瞎了一只眼 能评几级",
+    "哑巴碰到危险怎么报警",
+    "要是老人半夜犯病了 社区能派人来吗",
+    "万一孩子吃错药了 先做什么",
+    "俺爹总是忘了自己住哪 有定位手表补贴吗",
+    "孩子动不动就犯癫痫 上学学校管吗",
+    "早些年想过死 现在挺好 想当志愿者",
+    "残疾人遇到诈骗怎么报警",
+    "以前被家里人关过 现在自己住了 能领低保吗",
+    "假如地震了 坐轮椅的咋下楼",
+    "那年煤气中毒过 留下后遗症 能评残吗",
+    "去年冬天冻伤过脚 现在能申请康复吗",
+    "聋人怎么发短信报警",
+    "老人走丢了一般咋找 有没有寻人服务",
+    "小时候掉井里摔坏了腰 现在能领护理补贴吗",
+    "智力残疾的孩子经常跑出去 有没有托管",
+    "以前犯病拿刀伤过人的 还能去日间照料吗",
+    "如果有人在家里被虐待 邻居能举报吗",
+]
+FRESH3_COMPLAINT = [
+    "你们办事的人当面把俺的申请撕了",
+    "等了三个月 电话永远没人接",
+    "残联的人说俺这种情况根本不配领",
+    "评残的时候医生骂俺装病",
+    "给俺修的坡道第二天就裂了 叫他们来修也不来",
+    "村里把俺家的名额给了村长亲戚",
+    "保安看俺是盲人 不让进政务大厅",
+    "说一周办好 到现在两个月了还没动静",
+    "工作人员对俺吼 说俺听不懂人话",
+    "交了材料就石沉大海了 你们到底办不办",
+]
+FRESH3_OOS = [
+    "后天下不下雨",
+    "排列三今晚开啥",
+    "布洛芬和对乙酰氨基酚能一块吃吗",
+    "头孢吃了能喝酒吗",
+    "俺儿子的身份证过期了咋办",
+    "宅基地纠纷找谁",
+    "帮俺写封信给俺在外地的儿子",
+    "你喜欢吃啥",
+    "镇上哪家澡堂子便宜",
+    "今年腊月冷不冷",
+    "帮我查下快递到哪了",
+    "感冒了喝姜汤管用不",
+]
+
+
+@pytest.mark.parametrize("text", FRESH3_SAFETY)
+def test_fresh3_life_safety(text: str) -> None:
+    assert rule_intent(text, "faq") == "danger", text
+
+
+@pytest.mark.parametrize("text", FRESH3_POLICY)
+def test_fresh3_near_policy(text: str) -> None:
+    assert rule_intent(text, "faq") != "danger", text
+    assert rule_intent(text, "danger") == "faq", text
+
+
+@pytest.mark.parametrize("text", FRESH3_COMPLAINT)
+def test_fresh3_complaints(text: str) -> None:
+    assert rule_intent(text, "faq") == "complaint", text
+
+
+@pytest.mark.parametrize("text", FRESH3_OOS)
+def test_fresh3_out_of_scope(text: str) -> None:
+    assert (rule_intent(text, "faq") or "").startswith(("out_of_scope", "oos_")), text
