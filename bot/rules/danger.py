@@ -35,7 +35,7 @@ _KIN = _group(
 )
 _THINGS = _words("证 卡 本 钱 单 表 材料 手机 钥匙 东西 工作 地方 人工 号 密码 信 补贴 文件")
 _DAILY_DA = _group(
-    "零工 短工 工 针 疫苗 吊瓶 点滴 胰岛素 车 的 扫 听 算 扰 开 印 折 卡 字 麻将 牌 球 包 款 钱 分 发 回",
+    "零工 短工 工 针 疫苗 吊瓶 点滴 胰岛素 车 扫 听 算 扰 开 印 折 卡 字 麻将 牌 球 包 款 钱 分 发 回",
     "官腔 太极 哈哈 交道 招呼 比方 游戏 架子 底 光棍 呼噜 喷嚏 哈欠 嗝 盹 水 饭 酱油 趣 造 通 理 点 磨 样 拼 仗",
 )
 
@@ -44,6 +44,7 @@ _EVERYDAY = re.compile(
     _words(
         r"打.{0,6}(?:电话|手机|座机|号码|热线|老年机|小灵通|微信|视频) 打(?!11[09]|12[02])\d{3,}",
         "打(?:我|他|她)?(?:这个|这个号|那个号)",
+        r"打的(?![^。！？!?，,]{0,8}(?:折|断|青|紫|肿|血|伤|破|骨|疼|晕|起不来))",  # a taxi, unless an injury follows
         f"打{_DAILY_DA}",
         r"(?:笑|累|气|烦|热|急|困|馋|美|乐|羡慕|吓|忙|饿|渴)死(?:了|我|人|啦) 想死(?:你|您|我)了",
         "火车 火锅 火腿 火柴 发火 上火 火化 火葬 火候 火气 火爆 火热 火速 炉火 灯火 烟火 鞭炮",
@@ -52,6 +53,7 @@ _EVERYDAY = re.compile(
         r"(?:被)?锁(?:在)?(?:门外|外面|外头) 把自己(?:锁|关)(?:在)? 防走失 防走丢",
         # 日子过不下去: hard up (not 活不下去)
         r"打不(?:开|通|着|上|了) 自杀率 防自杀 预防自杀 过不下去",
+        r"(?:记住|记|背|教|认识|知道)\S{0,10}报警(?:电话|号码) 报警(?:电话|号码)\S{0,2}(?:是多少|是几|多少)",
         r"轮胎漏气 车胎漏气 轮椅.{0,4}漏气 摔了一跤以后 摔伤以后 摔伤后",
         r"(?:冲|对|朝|给)(?:我|俺|咱|人|我们|俺们)\S{0,3}翻白眼 翻白眼\S{0,3}说",  # scorn, not a fainting fit
     )
@@ -78,6 +80,12 @@ _SELF_HARM = _words(
     r"(?:老伴|老头子?|老婆|媳妇|丈夫|我妈|我爸|俺娘|俺爹|孩子)\S{0,4}(?:走了|没了|去世了?|不在了|过世了?)"
     r"[^。！？!?]{0,12}(?:想|要)(?:去)?(?:找|陪)(?:她|他)(?:了|去了|算了|得了)",
     r"死给(?:你们|你|他们|大伙)看",
+    r"(?:我|俺)(?:在|到)\S{0,2}(?:楼顶|天台|房顶|桥上|桥边|河边|江边|楼边|窗台)\S{0,8}(?:不想|不回|最后|再见|别找|对不起|跳)",
+    r"(?:想|要|打算)(?:今晚|今天|今夜|明天|这就|马上)就?结束",
+    r"(?:想|要|准备|打算)把\S{0,4}药\S{0,2}(?:全|都|一次)?(?:吃|吞|喝)(?:了|光|掉|下去) (?:吃|吞|喝)\S{0,4}睡过去",
+    # round 11: a farewell sent, then no answer ("发微信说对不起妈妈 再打电话就不接了")
+    r"(?:说|发|留)\S{0,6}(?:对不起|永别|下辈子|照顾好(?:自己|你|妈|爸|孩子)|别找(?:我|俺)|不用找(?:我|俺)|最后一(?:次|回))"
+    r"[^。！？!?]{0,24}(?:不接|打不通|联系不上|关机|不回|没回|找不到人|找不着人|电话\S{0,2}·)",  # 打不通 is blanked
     r"(?:站|坐|爬)(?:在|到|上)\S{0,2}(?:楼顶|天台|房顶|桥上|桥边|河边|楼边|窗台)",
     r"(?:绳子|绳儿)\S{0,4}(?:准备好|备好|买好|拴好)",
     r"一觉睡过去 睡过去\S{0,4}不(?:再)?醒",
@@ -107,6 +115,9 @@ _SOFT = re.compile(
         # A farewell: nobody will have to look after me any more; where the savings are kept.
         r"(?:以后|往后|今后)(?:你们|您们|大伙|家里人)?(?:就|都|也)?(?:不用|用不着|不必|别)(?:再)?(?:照顾|伺候|管|操心|惦记)(?:我|俺)",
         r"(?:存折|存款|银行卡|房本|房产证)\S{0,3}(?:在|放在|搁在?|压在)\S{0,6}(?:柜子|抽屉|枕头|箱子|床底|褥子)",
+        # round 11: someone depressed who has stopped answering
+        r"活得(?:太|好|真|实在)?累",
+        r"(?:抑郁|想不开|轻生)[^。！？!?]{0,40}(?:不接|打不通|联系不上|关机了|不回(?:消息|微信|电话))",
     )
 )
 _ASKS_SERVICE = re.compile(
@@ -120,8 +131,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "weapon",
         _words(
-            "(?:拿|拎|举|握|提|抄|抡|挥|持|攥|抓|揣|舞)(?:着|起)?(?:把|一把|个)?"
-            "(?:菜刀|刀|斧子|斧头|剪刀|剪子|刀子|镰刀|匕首|水果刀|锤子|砖头|铁锹|棍子|棒子|酒瓶子?|啤酒瓶)",
+            "(?:拿|拎|举|握|提|抄|抡|挥|持|攥|抓|揣|舞)(?:着|起)?(?:把|一把|个|根|一根|块|一块|那个|这个|那把|这把|那根|这根)?"
+            "(?:菜刀|刀|斧子|斧头|剪刀|剪子|刀子|镰刀|匕首|水果刀|锤子|砖头|铁锹|棍子|棒子|酒瓶子?|啤酒瓶|"
+            "烧火棍|擀面杖|火钳|铁棍|木棍|钢管|铁管|扳手|板凳|凳子)",
             "动刀 要砍 要杀 砍人 杀人 捅人 要打死",
             r"(?:犯病|发病|发疯|疯了|犯了病)\S{0,8}(?:打人|砸|伤人|动手|见人就)",
         ),
@@ -149,10 +161,11 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     (
         "confinement",
         _words(
-            r"关起来 关在\S{0,6}(?:屋|家|房|笼|地下室|柴房|院|棚|圈) 锁在\S{0,6}(?:家|屋|房|院|里)",
+            r"关起来 (?:关|拴)在\S{0,6}(?:屋|家|房|笼|地下室|柴房|院|棚|圈) 锁在\S{0,6}(?:家|屋|房|院|里)",
             r"被锁 被关 锁起来 拴起来 铁链 绑起来 捆起来 不让\S{0,4}出门 关了好几天 关了\S{0,3}(?:天|个月)",
             r"(?:链子|绳子|铁链)\S{0,3}(?:拴|锁|捆|绑)(?:在|着|住) 反锁(?:在)?\S{0,6}(?:出不去|出不来|不让)",
             r"(?:锁|关)(?:在)?\S{0,4}(?:屋|家|房|院|笼|棚)里 不给(?:饭吃|吃的|吃饭|水喝)",
+            r"把(?:我|俺|他|她|孩子|娃|老人|我妈|我爸|俺娘|俺爹)\S{0,4}(?:关|锁|反锁)(?:在|到|进)",
         ),
     ),
     (
@@ -172,6 +185,9 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"(?:轮椅|三轮|车子)\S{0,3}(?:翻|倒|歪)了\S{0,24}(?:起不来|爬不起来|动不了|出不来)",
             r"(?:摔|跌|栽|滑|滚|掉)(?:下来|下去|下|倒)了?\S{0,14}"
             r"(?:上不去|回不去|起不来|躺着不动|不动了|不吭声|不对劲|变形|弯得|骨头|肿得|一直流血|流了好多血|够不着|喊不应|叫不应)",
+            r"倒地\S{0,3}(?:不动|不起|起不来|没反应|不醒|昏迷|不吭声)",
+            r"(?:后脑勺|脑袋|头)(?:先)?着地 (?:摔|跌|栽|掉)(?:下来|下去|倒|了)\S{0,14}(?:吐了|呕吐|犯迷糊|不认人)",
+            r"(?:摔|跌|栽|滑)(?:在|到|倒在)\S{0,6}(?:院|外面|外头|路上|雪|冰|地)\S{0,14}(?:起不来|爬不起来|动不了|站不起来)",
             r"倒在地上 倒地上 起不来了 爬不起来 (?:躺|趴|坐|倒)在?地上\S{0,6}(?:起不来|动不了|不动|没反应)",
             r"(?:摔|跌|栽)\S{0,4}(?:地上|沟里|炕下|床下)\S{0,6}(?:起不来|动不了|不动|没反应|起不了)",
             r"掉(?:到|在)?(?:地上|地下|炕下|床下)\S{0,6}(?:起不来|动不了|不动|没反应|起不了|不答应)",
@@ -206,7 +222,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             rf"{_KIN}\S{{0,3}}(?:压在|埋在|砸在)\S{{0,4}}(?:底下|下面|下头|下边|里头|里面)",
             r"塌\S{0,10}(?:还在里面|还在里头|在里面|压着|埋着)",
             r"上不去(?:也)?下不来 (?:卡|困)在\S{0,6}(?:上不去|下不来|出不来)",
-            r"(?:大水|洪水|发水|水)\S{0,3}(?:进屋|进家|进了屋|淹了屋|漫进)\S{0,12}(?:出不去|出不来|动不了|跑不了|走不了)",
+            r"(?:大水|洪水|发水|水)\S{0,3}(?:进屋|进家|进了屋|淹了屋|漫进)\S{0,12}(?:出不去|出不来|动不了|跑不了|走不了|下不来|起不来)",
         ),
     ),
     (
@@ -224,6 +240,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             "(?:马路|路|道|十字路口|路口|车道|公路|高速)(?:中间|当中|正中|当间|中央|正当中|上下不来)",
             r"(?:盲人|看不见|瞎|轮椅|拐杖|导盲)\S{0,20}(?:车来车往|车太多|车流|被车|困在路|下不了路)",
             r"(?:马路|路)上\S{0,6}(?:过不去|下不来|困住|动不了)",
+            r"(?:过马路|过路口|横穿)\S{0,12}(?:不敢动|不敢走|动不了|走不了|按喇叭|车嗖嗖)",
+            r"在(?:高速|国道|省道|快速路|公路|马路中间)上?\S{0,16}(?:没电|动不了|过不去|下不来|走不了|车\S{0,4}(?:呼呼|嗖嗖|飞快))",
             r"(?:铁道|铁轨|道口)\S{0,8}(?:卡|困|推不出来|动不了|出不来)",
             r"(?:卡|困|陷)(?:在|到)?\S{0,2}(?:铁道|铁轨|道口)",
             r"(?:上了|走到|走上|跑到|困在)\S{0,2}(?:国道|省道|高速|快速路|公路)\S{0,16}(?:车|不知道|过不去|下不来)",
@@ -255,6 +273,8 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"(?:喝|吃)(?:了)?\S{0,3}(?:洗洁精|洁厕灵|漂白水|除草剂|消毒水|防冻液|机油|干燥剂)",
             r"把\S{0,6}(?:洗洁精|洗衣液|消毒液|洁厕灵|农药|汽油|酒精|药|除草剂)\S{0,3}当\S{0,3}(?:喝|吃)了",
             r"药\S{0,12}(?:一次|一下子?|一口气)\S{0,2}(?:全|都)?(?:吃|吞|喝)(?:了|下去|光|完)",
+            r"(?:吃|吞)(?:了|下)\S{0,2}(?:十|[二三四五六七八九几]十|\d{2,})\S{0,2}(?:片|粒|颗)",
+            r"(?:一整瓶|一瓶|整瓶|半瓶|一板|一把|一盒|好几片|一大把)\S{0,6}(?:药|片)\S{0,2}(?:全|都)?(?:吃|喝|吞)(?:了|下去|光)",
         ),
     ),
     (
@@ -275,6 +295,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
             r"(?:味|味儿|味道)\S{0,4}(?:像|是)\S{0,2}(?:煤气|燃气|天然气|液化气)",
             r"(?:炉子|煤炉|火炉|炕|烟筒|烟囱)\S{0,4}(?:憋烟|倒烟|冒烟|漏烟|返烟) 煤烟 煤气中毒 一氧化碳 中了煤气",
             r"(?:燃气|煤气|天然气|液化气|气罐|阀门|灶)\S{0,6}(?:关不上|关不住|关不了|嘶嘶|呲呲|滋滋)",
+            r"(?:燃气|煤气|天然气|液化气|气罐)\S{0,16}(?:找不到|找不着|摸不着|够不着|拧不动)\S{0,2}(?:阀门|总阀|开关)",
             r"(?:蜂窝煤|煤球|炭盆|烧炭|煤饼)\S{0,16}(?:头疼|头痛|头晕|恶心|想吐|迷糊|叫不醒)",
             r"(?:头疼|头痛|头晕|恶心|想吐|迷糊)\S{0,20}(?:煤火|煤炉|炉子|火炉|生着火|烧着煤|烧煤|烧炕)",
             r"(?:煤火|煤炉|炉子|火炉|烧煤|烧炕)\S{0,20}(?:头疼|头痛|头晕|恶心|想吐|迷糊|叫不醒)",
@@ -319,6 +340,7 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
     ),  # every number: what happened is not said
 )
 _COMPILED = tuple((kind, re.compile(pattern)) for kind, pattern in _PATTERNS)
+_SELF_HARM_SIGN = re.compile(_SELF_HARM)
 _ASKS_A_QUESTION = re.compile(
     r"[吗么嘛呗][？?。!！\s]*$|啥时候|什么时候|啥办法|什么办法|还有啥|有没有|能不能|[？?]|干啥|干什么|是啥|是什么|啥意思"
 )
@@ -336,11 +358,13 @@ _ASKS_BENEFIT = re.compile(
         r"(?:致|落下|造成|导致|成了|弄成|变成|摔成|撞成)\S{0,2}(?:偏瘫|瘫痪|瘫)",  # the outcome, not "俺瘫痪的爹"
     )
 )
+_ASKS_PLACE = re.compile(r"能(?:去|上|进|住|办|领|申请)\S{0,8}(?:吗|不|么|[?？])|照料|托管|日间|报销")
 _ASKS_COST = re.compile(_words("要钱 收费 免费 花钱 多少钱 报销 给报 能报"))
 # A person missing for a long time, or a question about the 寻亲 service: a policy question.
 _LONG_MISSING = re.compile(
     _words("几年 多年 好几个月 几个月 很久 好久 年了 个月了 一直没找到 至今 寻亲 救助站 寻人 采血 DNA 数据库")
 )
+_FOUND = re.compile(r"(?<![没不还])(?:找回来|找着了|找到了|回来了|送回来)")  # "走失了找回来以后": over
 _WORRY = re.compile(r"(?<!恐)怕(?!是)|担心")
 _HABIT = re.compile(r"一(?:犯病|发病|发疯|犯了病)就")
 _RELIEF = re.compile(r"(?:我|俺)(?:走了|死了|不在了|没了)\S{0,10}(?:轻松|省心|清净|解脱|好过|省事)")
@@ -354,9 +378,63 @@ _LEGAL = re.compile(
     _words("投诉 举报 赔钱 赔偿 律师 起诉 打官司 法律援助 维权 讨(?:个)?说法 要(?:个)?说法 讨(?:个)?公道")
 )
 _PAST = re.compile(
-    _words("去年 前年 上个月 上月 上回 以前 之前 那年 小时候 年前 几年 多年 早年 当年 年轻时 那次 前天 上礼拜 上周")
+    _words(
+        "去年 前年 上个月 上月 上回 以前 之前 那年 小时候 年前 几年 多年 早年 当年 年轻时 那次 前天 上礼拜 上周",
+    )
 )
+# round 11: more words of the past, read only in the sign's own clause (a few characters before it): "前些年犯过病 …
+# 把他锁在后院 都锁了快一个月了" is confinement now.
+_PAST_NEAR = re.compile(
+    _words("前些年 前几年 早些年 头些年 那些年 过去几年 过去那些年 曾经 当时 那会儿? 那时候? 那阵子? 上次 上一回")
+)
+PAST_NEAR_CHARS = 8
 _NOW = re.compile(_words("今天 今儿 今早 今晚 现在 刚才 刚刚 这会 眼下 正在 此刻 这次 这回"))
+# A now that tells of the present, not one that asks about it ("现在能报案吗", "现在可以申请不").
+_NOW_SAID = re.compile(rf"(?:{_NOW.pattern})(?!还?(?:能|可以|想问|咋|怎么|该|要咋|有没有))")
+_ENDS_ASKING = re.compile(r"[不没吧呀][？?。!！\s]*$")  # "能办证不", "还给没"
+_ALSO_ASKING = re.compile(r"会不会|几级|几个|多少|能评|能领|能办|能申请")
+# "打断过腿", "想过不活了": the experiential 过 (not 过来 / 过去 / 过不去), of a thing that happened once.
+_EXPERIENCED = re.compile(r"过(?![来去不得])")
+# Still going on: the past word does not make it over ("以前就打她 现在还打", "又拿刀了").
+_ONGOING = re.compile(_words("天天 每天 天天儿 经常 老是 总是 又 还在 还是 一直 最近 这几天 这阵子 这两天"))
+# Self-harm thought of once and over ("以前想过不活了 现在好了"): only with words that say it is over.
+_RECOVERED = re.compile(
+    _words(
+        "现在好了 现在好多了 现在挺好 现在没事 已经好了 早就好了 早好了 走出来了 挺过来了 熬过来了 缓过来了",
+        r"(?:不|没)(?:那么|这么|那样|再那么)想了 没(?:那个|那种)?(?:想法|念头)了",
+    )
+)
+# A habit or a lasting condition asked about for care ("俺爹经常找不着家"), not someone gone now.
+_HABITUAL = re.compile(_words("经常 老是 总是 常常 动不动 时不时 有时候 隔三差五 三天两头 老爱 总爱 好几回 一出门就"))
+_GONE_NOW = re.compile(
+    _words(
+        "今天 今儿 今晚 今早 现在 刚才 刚刚 这会 到现在 还没回来 还没找到 一宿 一夜 昨晚 昨天 报警(?!器)",
+        r"(?:[一两俩三四五六七八九十几]|好几|\d+)\S{0,2}(?:小时|钟头|个钟)",
+    )
+)
+# General how-to ("聋人要报警咋办", "怎么报警", "咋求救"): a policy question, unless something is happening now.
+_HOW_BEFORE = re.compile(r"(?:怎么|咋|如何|怎样|咋样|该怎么|要怎么|用啥|用什么)\S{0,4}$")  # "怎么用手机报警"
+_HOW_AFTER = re.compile(
+    r"^\S{0,3}(?:咋办|怎么办|怎么弄|咋弄|咋整|怎么打|咋打|怎么报|咋报|打什么|打哪个|用什么|用啥|打几|拨几|发短信|能发|可以发)"
+)
+_URGENT = re.compile(_words("快 救命 救救 马上 赶紧 出事了 来人"))
+_SOMEONE = re.compile(  # someone of theirs (or he / she) it may be happening to: not a general question
+    _words(
+        "他 她 老人 孩子 娃 儿子 闺女 女儿 姑娘 小子 爸 妈 爹 娘 爷爷 奶奶 姥姥 姥爷 外公 外婆 老伴 老头 老太太 老婆",
+        "媳妇 丈夫 老公 男人 哥 弟 姐 妹 叔 婶 舅 姨 侄 孙 邻居 家里人",
+    )
+)
+_TEACH_HELP = re.compile(
+    r"(?:怎么|咋|如何|怎样)(?:教|让|告诉|训练)\S{0,12}(?:报警|求救|求助|呼救|逃生|自救|120|110|119)"
+)
+# A kind of people asked about ("盲人过马路…", "想过死的人能…"): nobody of theirs, a general question.
+_PEOPLE_WHO = re.compile(
+    r"盲人|聋人|聋哑人|哑人|残疾人|视障|听障|坐轮椅的|瘫痪的人|智力残疾的|精神残疾的|"
+    r"的人(?:能|可以|有没有|怎么|咋|该|去哪|都)"
+)
+_HOW_TO_HELP = re.compile(
+    r"(?:怎么|咋|如何|怎样|咋样)\S{0,3}(?:报警|求救|求助|呼救|逃生|自救|叫救护车|打120|打110|打119)"
+)
 _NEAR_MISS = re.compile(_words("差点 差一点 险些 幸亏 幸好"))
 _OVER = re.compile(
     _words("没事了 已经好了 缓过来了 救过来了 脱离危险 抢救过来", r"烧(?:没|光|完)了\S{0,4}人(?:都|倒)?没事")
@@ -372,6 +450,8 @@ _GENERAL_ASK = re.compile(
     _words(
         "找谁 找哪 哪个部门 哪里求助 去哪 怎么维权 怎么处理 谁管 归谁管 有什么(?:政策|规定|保护) 管不管",
         "申请什么 (?:什么|啥)保护 保护令 机制 有什么措施",
+        r"会(?:帮|救|管|组织|安排|通知|疏散)\S{0,10}(?:吗|么|[?？]) 有没有人(?:帮|救|管|组织)",
+        "会不会(?:帮|救|管|组织|安排|通知|疏散)",
     )
 )
 _FIRST_PERSON = re.compile(
@@ -412,26 +492,100 @@ def _signs(text: str) -> list[Danger]:
 
 
 def is_hypothetical(text: str | None) -> bool:
-    """True when the message names a danger only as a condition or a general question ("要是…咋办", "被打了找谁"),
-    or, naming none the rules know, is itself a conditional question ("要是地震了咋办")."""
+    """True when the message names a danger only as a condition, a general question, a past event or a habit
+    ("要是…咋办", "被打了找谁", "前些年被打断过腿 能领补贴吗", "聋人要报警咋办"), or, naming none the rules know, is
+    itself such a question ("要是地震了咋办", "怎么求救", "俺爹经常找不着家"): a policy question, even when the model
+    said danger. A sign of danger now in the same message always wins."""
     if not text:
         return False
     clean = _clean(text)
     signs = _signs(clean)
     if not signs:
-        return bool(_QUESTION.search(clean)) and any(
-            _inside_condition(clean, m.end()) for m in _CONDITION.finditer(clean)
-        )
+        return _policy_without_signs(clean) or bool(_TEACH_HELP.search(text))  # 记住报警电话 is blanked in clean
     return all(_not_happening(clean, sign) for sign in signs)
+
+
+def _policy_without_signs(text: str) -> bool:
+    """A message naming no danger the rules know that reads as a policy question: a conditional question, a general
+    how-to ("聋人咋求救"), a habit with nothing happening now, or a question about something past ("去年摔断过腿 现在
+    走路不利索 能领辅具吗": a now that tells of the lasting harm, with 过 and a benefit asked for)."""
+    if _URGENT.search(text):
+        return False
+    now = bool(_NOW_SAID.search(text)) and not _RECOVERED.search(text)  # "现在挺好" tells it is over
+    question = bool(_QUESTION.search(text) or _ENDS_ASKING.search(text) or _ALSO_ASKING.search(text))
+    if question and not now and any(_inside_condition(text, m.end()) for m in _CONDITION.finditer(text)):
+        return True
+    if not now and ((_HOW_TO_HELP.search(text) and not _SOMEONE.search(text)) or _TEACH_HELP.search(text)):
+        return True
+    if question and not now and _PEOPLE_WHO.search(text) and not _FIRST_PERSON.search(text):
+        return True  # "盲人过马路有没有语音提示", "想过死的人能申请心理援助吗"
+    asks = _ASKS_BENEFIT.search(text) or _ASKS_COST.search(text) or _ASKS_PLACE.search(text)
+    if question and _EXPERIENCED.search(text) and asks and not _ONGOING.search(text):
+        return True  # "被狗咬过 打疫苗能报销吗"
+    if _HABITUAL.search(text) and not _GONE_NOW.search(text):
+        return True
+    if question and not now and _GENERAL_ASK.search(text) and not _FIRST_PERSON.search(text):
+        return True  # "发生地震的时候 社区会帮瘫痪的人转移吗"
+    past = _PAST.search(text) or _PAST_NEAR.search(text)
+    if past and _RECOVERED.search(text) and not _ONGOING.search(text):
+        return True  # "早些年想过死 现在挺好 想当志愿者"
+    return question and not now and bool(past) and not _ONGOING.search(text)
 
 
 def _in_the_past(text: str, sign: Danger) -> bool:
     """A past word before the sign with no 今天/现在 in between ("以前抽一会儿就过去了，今天抽了十分钟" is now), a near
     miss right before it ("差点煤气中毒"), or it is over ("现在没事了")."""
-    past = [m.end() for m in _PAST.finditer(text, 0, sign.start)]
-    if past and not _NOW.search(text, past[-1], sign.start):
+    if _past_word_before(text, sign):
         return True
     return bool(_NEAR_MISS.search(text, max(0, sign.start - 4), sign.start) or _OVER.search(text, sign.end))
+
+
+def _past_word_before(text: str, sign: Danger) -> bool:
+    past = [m.end() for m in _PAST.finditer(text, 0, sign.start)]
+    past += [m.end() for m in _PAST_NEAR.finditer(text, max(0, sign.start - PAST_NEAR_CHARS), sign.start)]
+    if not past or _NOW.search(text, max(past), sign.start):
+        return False
+    # "前些年就打她 现在又打得满脸是血": a now or an "again" inside the sign itself
+    return not (_NOW.search(text, sign.start, sign.end) or _ONGOING.search(text, sign.start, sign.end))
+
+
+def _experienced(text: str, sign: Danger) -> bool:
+    """The experiential 过 in or right around the sign ("被人打断过腿", "想过不活了")."""
+    return bool(_EXPERIENCED.search(text, max(0, sign.start - 2), min(len(text), sign.end + 3)))
+
+
+def _past_for_a_benefit(text: str, sign: Danger) -> bool:
+    """Something that happened once, asked about for a benefit or a service ("被人打断过腿 现在能领补贴吗"), with
+    nothing saying it goes on ("又", "天天", "还在")."""
+    asks = _ASKS_BENEFIT.search(text) or _ASKS_SERVICE.search(text) or _ASKS_PLACE.search(text)
+    return bool(asks) and _experienced(text, sign) and not _ONGOING.search(text)
+
+
+def _self_harm_over(text: str, sign: Danger) -> bool:
+    """Self-harm thought of in the past and over ("以前想过不活了 现在好了"): a past word before it, words saying it is
+    over after it, and no further sign of self-harm and nothing ongoing after those words. Anything else said of
+    self-harm is taken as now."""
+    if not _past_word_before(text, sign):
+        return False
+    over = [m for m in _RECOVERED.finditer(text, sign.end)]
+    if over:
+        rest = text[over[-1].end() :]
+        return not (_ONGOING.search(rest) or _SELF_HARM_SIGN.search(rest) or _SOFT.search(rest))
+    return _experienced(text, sign) and _past_for_a_benefit(text, sign) and not _NOW.search(text, sign.end)
+
+
+def _general_how_to(text: str, sign: Danger) -> bool:
+    """ "聋人要报警咋办", "怎么报警": how to call for help, asked with nothing happening now and nobody named it could
+    be for ("我妈倒地不动 我聋 怎么叫救护车" is an emergency)."""
+    if _URGENT.search(text) or _NOW_SAID.search(text) or _SOMEONE.search(text):
+        return False
+    before = _HOW_BEFORE.search(text[max(0, sign.start - 6) : sign.start])
+    return bool(before or _HOW_AFTER.search(text[sign.end :]))
+
+
+def _habit(text: str, sign: Danger) -> bool:
+    """ "俺爹经常走丢": how it often goes, asked about for care, with nobody gone now."""
+    return bool(_HABITUAL.search(text, max(0, sign.start - 8), sign.end)) and not _GONE_NOW.search(text)
 
 
 def _only_a_worry(text: str, sign: Danger) -> bool:
@@ -444,7 +598,13 @@ def _not_happening(text: str, sign: Danger) -> bool:
         return False  # "要是我走了 大家是不是都轻松了": the condition is the wish itself
     if _inside_condition(text, sign.start):
         return True
-    if sign.kind != "self_harm" and _in_the_past(text, sign):
+    if sign.kind == "self_harm":
+        return _self_harm_over(text, sign)  # self-harm said in the present is always an emergency
+    if _in_the_past(text, sign) or _past_for_a_benefit(text, sign):
+        return True
+    if sign.kind == "help" and _general_how_to(text, sign):
+        return True
+    if sign.kind == "missing" and (_habit(text, sign) or _FOUND.search(text, sign.end)):
         return True
     if sign.kind in _PHYSICAL and _ASKS_BENEFIT.search(text):
         return True

@@ -31,10 +31,15 @@ _WEATHER = re.compile(
     r"|(?:今天|明天|后天|今儿|明儿|周末|今晚|明早|这几天|外边|外面)\S{0,8}(?:冷吗|热吗|冷不|下雪不|下雨不|下不下|刮风不|有雨没)"
     r"|(?:这礼拜|下礼拜|这星期|下星期|礼拜天|明后天|这两天|过两天|这个月|月底)\S{0,8}"
     r"(?:天气|气温|多少度|几度|下雨|下雪|有雨|有雪|刮风|降温|冷不|热不|冷吗|热吗|升温)"
+    r"|(?:今天|明天|后天|今儿|明儿|今晚|明早|这几天|周末|这礼拜|下礼拜|这两天|过两天)\S{0,4}"
+    r"(?:刮不刮|下不下|风大|大风|有风|有霜|霜冻|暴雨|冰雹|雾大|起雾|有雾|大雾|晴不晴|阴天|晴天)"
+    # round 11: a season asked about ("今年冬天冷不冷 能到零下三十度不")
+    r"|(?:今年|今冬|这个|明年)?(?:冬天|夏天|春天|秋天|三九天|入冬|入伏|过年|年底|腊月|正月)\S{0,6}(?:冷不冷|热不热|冷吗|热吗|多冷|多热|零下\S{0,4}度)"
     r"|(?i:weather|forecast)"
 )
 _LOTTERY = re.compile(
-    r"买彩票|彩票\S{0,6}(?:开奖|号码|中奖|能中|中吗|中不中)|彩票\S{0,12}(?:想买|要买|去买|在哪买|哪儿买)|大乐透|双色球|开奖|中奖|中(?:个|了|一)?大奖|刮刮乐|买啥号|(?i:lottery)"
+    r"买彩票|彩票\S{0,6}(?:开奖|号码|中奖|能中|中吗|中不中|中了)|体彩|福彩|七乐彩|排列(?:三|五|3|5)|"
+    r"彩票?\S{0,16}(?:推荐|选|挑|给\S{0,2}出)\S{0,3}(?:几个|个|一组|一注)?号|彩票\S{0,12}(?:想买|要买|去买|在哪买|哪儿买)|大乐透|双色球|开奖|中奖|中(?:个|了|一)?大奖|刮刮乐|买啥号|(?i:lottery)"
 )
 # Plainly about something else even when a word of the domain describes the person ("下礼拜降温不 我妈坐轮椅要去
 # 复查", "福利彩票是给残疾人的吧 我买彩票能中吗"): the weather of a given day, winning the lottery — unless the
@@ -51,7 +56,11 @@ _GOVERNMENT_FIRST = re.compile(
     # round 9: one's retirement pay, income tax, wages owed, a road accident's claim (offices of their own)
     r"(?:医保卡|社保卡)\S{0,4}(?:丢|补办|补|挂失|换|激活)|(?:社保|医保|养老保险)\S{0,4}(?:断交|断缴|补交|补缴)|"
     r"退休(?:工资|金|费)|养老金\S{0,4}(?:涨|发|到账|没到|多少|什么时候|啥时候|认证)|个人所得税|所得税|报税|"
-    r"(?:欠|拖欠|克扣)\S{0,6}工资|工资\S{0,6}(?:不给|不发|没发|拖着|要不回来)|欠薪|交通事故|撞了\S{0,6}(?:不赔|赔多少|谁赔)"
+    r"(?:欠|拖欠|克扣)\S{0,6}工资|工资\S{0,6}(?:不给|不发|没发|拖着|要不回来)|欠薪|交通事故|撞了\S{0,6}(?:不赔|赔多少|谁赔)|"
+    # round 11: insurance cards' money and treatment elsewhere, farm machinery, land and houses taken, school places
+    r"(?:医保卡|社保卡)\S{0,4}(?:取|余额|里的钱|密码)|(?:医保|医保卡)\S{0,8}(?:外地|异地)\S{0,6}(?:看病|就医|住院|备案)|"
+    r"(?:外地|异地)(?:看病|就医|住院)\S{0,6}备案|农机(?:购置)?补贴|征地|拆迁|(?:地|房子?)\S{0,2}(?:被|叫|让)?征(?:了|收)|"
+    r"征收|补偿款|划片|学区"
 )
 # Politics and family customs: nothing the assistant may judge.
 _OPINION = re.compile(
@@ -75,7 +84,10 @@ _TASK = re.compile(
     r"(?:帮|给)(?:我|俺)算(?:算|一下|一算)\S{0,12}(?:多少|几)|乘以|除以|"
     # "帮我给我闺女写个生日祝福", "写一份入党申请书": someone's own letter, greeting or poem
     r"(?:帮|给|替)(?:我|俺)\S{0,6}(?:写|编)(?:一)?(?:个|份|封|篇|首|段|张)?\S{0,4}"
-    r"(?:祝福|贺词|贺卡|对联|情书|简历|悼词|请柬|诗|作文|入党申请|入团申请|辞职|检讨|求职信|介绍信)"
+    r"(?:祝福|贺词|贺卡|对联|情书|简历|悼词|请柬|诗|作文|入党申请|入团申请|辞职|检讨|求职信|介绍信|信)|"
+    # round 11: "给俺写个朋友圈文案", "帮我写一份给单位的请假条", "把这句英文翻意一下"
+    r"(?:帮|给|替)(?:我|俺)\S{0,3}(?:写|编)\S{0,10}(?:文案|朋友圈|广告|请假条|假条|贺词|作文|演讲稿|发言稿|小作文|情书)|"
+    r"(?:英文|英语|日语|俄语|韩语|外语|外文)\S{0,8}(?:翻|译|啥意思|什么意思|咋念|怎么念|怎么读)"
 )
 # Health: symptoms and medicines (a doctor; 120 when acute). Danger is read before this, so "喘不上气" is an emergency.
 _MEDICAL = re.compile(
@@ -92,7 +104,20 @@ _MEDICAL = re.compile(
     r"(?:疼|痛|痒|麻|肿|晕|咳嗽|发烧|失眠)\S{0,10}(?:吃|贴|抹|擦|用|喝)(?:什么|啥|甚)|"
     r"(?:什么|啥|甚|哪种|哪个)(?:膏药|药膏|药)\S{0,3}(?:好|管用|好使|顶用)|"
     r"药\S{0,14}(?:减量|加量|减药|停药|加药|换药|少吃点|多吃点)|"
-    r"(?:能不能|可不可以|可以|能|要不要|该不该)(?:自己)?(?:减量|加量|减药|停药|加药|换药)"
+    r"(?:能不能|可不可以|可以|能|要不要|该不该)(?:自己)?(?:减量|加量|减药|停药|加药|换药)|"
+    # round 11: a dose ("一回吃两片中不中", "吃两片和吃三片有啥区别"); medicines named by their endings; stopping one;
+    # a remedy or a supplement; "什么药" put any way round; a symptom and what to do
+    r"(?:一回|一次|一天|每次|每回|一顿|每天)\S{0,2}(?:吃|喝|用)[一两二三四五六七八九十半几俩仨]\S{0,1}(?:片|粒|颗|丸|袋|包|毫升|支|勺)|"
+    r"吃[一两二三四五六七八九十半俩仨]\S{0,1}(?:片|粒|颗|丸)\S{0,12}(?:区别|中不中|行不行|可以吗|能行|多了|少了)|"
+    r"[\u4e00-\u9fff]{1,4}(?:地平|洛尔|沙坦|他汀|西林|霉素|沙星|哌唑|氮平|西泮|唑仑|普利|双胍|咪唑|胶囊|颗粒|口服液|冲剂|感冒灵|板蓝根)"
+    r"\S{0,10}(?:能|可以|一起|一块|同时|副作用|哪个好|管用|吃几|喝几|能喝|能吃|跟酒|和酒)|"
+    r"副作用\S{0,3}(?:大|小|多|少|哪个)|药\S{0,8}(?:能不能|可不可以|可以|能|要不要|该不该)?自己(?:停|减|断)|"
+    r"(?:减一半|减半|自己停)(?:吗|不|么|[？?]|$)|偏方|保健品|鱼油|(?:吃|喝|用)\S{0,8}(?:能好|能治好)\S{0,4}(?:吗|不|真的假的)?|"
+    r"(?:吃|用|喝|抹|贴)(?:什么|啥|甚|哪种)\S{0,2}药|(?:什么|啥|甚)药\S{0,2}(?:吃|好|管用|能治)|"
+    r"(?:发烧|发炎|流水|流脓|耳鸣|咳嗽|拉肚子|头疼|头痛|牙疼|腰疼|腿疼|嗓子疼)\S{0,8}(?:怎么办|咋办|咋整|咋弄|怎么弄|要不要去医院)|"
+    r"(?:发烧|烧到)\S{0,2}(?:三十|四十|3\d)|"
+    r"(?:感冒|发烧|咳嗽|嗓子疼|头疼|拉肚子|失眠|便秘)\S{0,10}(?:管用|有用|好使|顶用)|"
+    r"(?:饭前|饭后|空腹|睡前|早上|晚上)吃还是(?:饭前|饭后|空腹|睡前|早上|晚上)吃"
 )
 _COST = re.compile(r"报销|能报|费用|花钱|多少钱|给报|免费|补贴|补助|医保|救助")
 _GOVERNMENT = re.compile(
@@ -114,10 +139,16 @@ _CHAT = re.compile(
     r"唠(?:会|会儿|一会儿?)?嗑|聊(?:会|会儿|一会儿?)天|陪(?:我|俺)(?:聊|唠|说说话)|解闷|人工智能|"
     # the time or the date ("现在几点了", "下周三是几号"): nothing to look up here
     r"^\W*(?:现在|今天|明天|后天|昨天|下周\S|这周\S|下礼拜\S)?\S{0,2}(?:几点了?|几号了?|是几号|星期几|礼拜几|农历\S{0,4})\W*$|"
-    r"(?:放|来|播)(?:首|一首|个)歌"
+    r"(?:放|来|播)(?:首|一首|个)歌|"
+    # round 11: "吃了没 你们那边忙不忙"; a phone's own settings; a snack or a shop nearby; gold's price
+    r"^\W*吃(?:了|饭了)没|(?:你|你们)\S{0,4}忙不忙|(?:帮|替)(?:我|俺)(?:给|跟)\S{1,6}(?:打(?:个|一个|一下)?电话|发(?:个|条|一条)?(?:微信|短信|消息))|"
+    r"手机\S{0,6}(?:怎么|咋|如何)(?:截屏|截图|调字|调声音|连wifi|连WiFi|连网|清理|下载|拍照)|"
+    r"(?:附近|周边|这边|哪里|哪儿|哪)\S{0,2}(?:有卖|卖)\S{0,8}(?:的|店)|(?:最|比较)(?:正宗|好吃)|(?:哪家|哪个店|哪里|哪儿)\S{0,6}(?:好吃|好喝|正宗|实惠)|黄金\S{0,6}(?:多少钱|价格|一克)"
 )
 # Words that contain a domain word without being about the domain (人工智能 is not 人工客服).
-_NOT_DOMAIN = re.compile(r"人工智能|智能手机|养老金\S{0,4}认证")
+_NOT_DOMAIN = re.compile(r"人工智能|智能手机|养老金\S{0,4}认证|领证结婚|结婚领证|领结婚证|精神科")
+# Health questions whose only word of the domain is the hospital itself ("要不要去医院 还是先吃退烧药").
+_HOSPITAL = re.compile(r"医院|医生|大夫")
 # English, read the same way: a domain word keeps the English topic matcher's reading.
 _IN_SCOPE_EN = re.compile(
     r"(?i)disab|wheelchair|blind|deaf|subsid|allowance|rehab|dibao|hotline|\bperson\b|human|agent|apply|"
@@ -138,11 +169,26 @@ _OTHER_EN = re.compile(
 MAX_CHARS = 200  # longer messages tell a story: the model and the other rules read them
 
 
+# Words a speech-recognition homophone may hide in a short question ("明天天汽怎么样", "交通罚但"): read as they sound
+# when the text as written matched nothing.
+_SOUND_WORDS = ("天气", "气温", "下雨", "下雪", "彩票", "开奖", "罚单", "户口", "护照", "翻译", "股票", "快递", "违章")
+MAX_SOUND_CHARS = 40
+
+
 def out_of_scope_intent(text: str | None) -> str | None:
     """oos_government, out_of_scope or None (keep the model's reading)."""
     if not text or len(text) > MAX_CHARS:
         return None
     compact = re.sub(r"\s+", "", text)
+    found = _outside(text, compact)
+    if found is None and len(compact) <= MAX_SOUND_CHARS and re.search(r"[\u4e00-\u9fff]", compact):
+        heard = repair(compact, _SOUND_WORDS)
+        if heard != compact:
+            found = _outside(heard, heard)
+    return found
+
+
+def _outside(text: str, compact: str) -> str | None:
     if _TASK.search(compact):
         return OTHER  # a task, whatever it is about
     if not re.search(r"[\u4e00-\u9fff]", compact):
@@ -151,7 +197,10 @@ def out_of_scope_intent(text: str | None) -> str | None:
         return OTHER  # the weather or the lottery, a disability only describing who asks
     if _GOVERNMENT_FIRST.search(compact) and not _DISABILITY_WORDS.search(compact):
         return GOVERNMENT
-    if _IN_SCOPE.search(_NOT_DOMAIN.sub("", compact)):
+    domain = _NOT_DOMAIN.sub("", compact)
+    if _MEDICAL.search(compact) and not _COST.search(compact) and not _IN_SCOPE.search(_HOSPITAL.sub("", domain)):
+        return MEDICAL
+    if _IN_SCOPE.search(domain):
         return None
     if _MEDICAL.search(compact) and not _COST.search(compact):
         return MEDICAL
