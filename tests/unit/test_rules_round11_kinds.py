@@ -203,30 +203,6 @@ FRESH2_OOS = [
 ]
 
 
-@pytest.mark.parametrize("text", FRESH2_SAFETY)
-def test_fresh2_life_safety(text: str) -> None:
-    assert rule_intent(text, "faq") == "danger", text
-
-
-@pytest.mark.parametrize("text", FRESH2_POLICY)
-def test_fresh2_near_policy(text: str) -> None:
-    assert rule_intent(text, "faq") != "danger", text
-    assert rule_intent(text, "danger") == "faq", text
-
-
-@pytest.mark.parametrize("text", FRESH2_COMPLAINT)
-def test_fresh2_complaints(text: str) -> None:
-    assert rule_intent(text, "faq") == "complaint", text
-
-
-@pytest.mark.parametrize("text", FRESH2_OOS)
-def test_fresh2_out_of_scope(text: str) -> None:
-    assert (rule_intent(text, "faq") or "").startswith(("out_of_scope", "oos_")), text
-
-
-# Fresh set 3 (written after the third commit, measured before any change: life-safety 17/20, complaints 6/10, out of
-# scope 10/12, near policy false emergencies 1/20), kept as tests once the kinds were generalised. "盲人家里着火了怎么逃
-# 有培训吗" stays an emergency on purpose (a fire "家里" may be now).
 FRESH3_SAFETY = [
     "爸爸从梯子上摔下来 后脑勺着地 现在吐了",
     "我老婆拿着剪刀说要跟我同归于尽",
@@ -298,22 +274,22 @@ FRESH3_OOS = [
 ]
 
 
-@pytest.mark.parametrize("text", FRESH3_SAFETY)
-def test_fresh3_life_safety(text: str) -> None:
+@pytest.mark.parametrize("text", FRESH2_SAFETY + FRESH3_SAFETY)
+def test_fresh_life_safety(text: str) -> None:
     assert rule_intent(text, "faq") == "danger", text
 
 
-@pytest.mark.parametrize("text", FRESH3_POLICY)
-def test_fresh3_near_policy(text: str) -> None:
+@pytest.mark.parametrize("text", FRESH2_POLICY + FRESH3_POLICY)
+def test_fresh_near_policy(text: str) -> None:
     assert rule_intent(text, "faq") != "danger", text
     assert rule_intent(text, "danger") == "faq", text
 
 
-@pytest.mark.parametrize("text", FRESH3_COMPLAINT)
-def test_fresh3_complaints(text: str) -> None:
+@pytest.mark.parametrize("text", FRESH2_COMPLAINT + FRESH3_COMPLAINT)
+def test_fresh_complaints(text: str) -> None:
     assert rule_intent(text, "faq") == "complaint", text
 
 
-@pytest.mark.parametrize("text", FRESH3_OOS)
-def test_fresh3_out_of_scope(text: str) -> None:
+@pytest.mark.parametrize("text", FRESH2_OOS + FRESH3_OOS)
+def test_fresh_out_of_scope(text: str) -> None:
     assert (rule_intent(text, "faq") or "").startswith(("out_of_scope", "oos_")), text
