@@ -60,7 +60,7 @@ def test_markup_is_never_echoed(chat) -> None:
 
 @pytest.mark.stack
 def test_traditional_and_full_width_text_is_understood(chat) -> None:
-    simplified = joined_text(chat(new_sender(), "我在潞城区，怎么办残疾人证"))
+    simplified = joined_text(chat(new_sender(), "我在潞城区，怎么办残疾人证？"))
     traditional = joined_text(chat(new_sender(), "我在潞城區，怎麼辦殘疾人證\u200b？"))
     assert traditional == simplified
 
