@@ -31,10 +31,12 @@ class RuleIntents(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            predicted = (message.get(INTENT) or {}).get(INTENT_NAME_KEY)
+            current = message.get(INTENT) or {}
+            predicted = current.get(INTENT_NAME_KEY)
             intent = rule_intent(message.get(TEXT), predicted)
-            if intent is None or intent == predicted:
+            if intent is None or (intent == predicted and current.get(PREDICTED_CONFIDENCE_KEY, 0.0) >= 1.0):
                 continue
+            # also when the model agreed at a low confidence: a rule's reading is certain (the form hands over on it)
             chosen = {INTENT_NAME_KEY: intent, PREDICTED_CONFIDENCE_KEY: 1.0, "rule": True}
             message.data[INTENT] = chosen
             ranking = [r for r in message.data.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != intent]
